@@ -1,0 +1,40 @@
+import type { Where } from './errors.ts';
+
+/**
+ * A value as read from a source file. Readers never coerce: numbers stay decimal text exactly as
+ * written ("1 234,50" stays so), so the mapping decides how to convert. Spreadsheet cells are
+ * normalised to text too: numeric cells as plain decimal text ("1234.5"), date cells as ISO
+ * `yyyy-mm-dd` (or `yyyy-mm-ddTHH:MM:SS` when they carry a time), formula cells as their result.
+ * XML and JSON records keep their structure (objects and arrays of values); XML attributes are
+ * keys prefixed with `@`, element text with attributes is under `#text`.
+ */
+export type SourceValue = string | null | readonly SourceValue[] | { readonly [key: string]: SourceValue };
+
+/** Where a record came from: enough to point an admin at the exact place. */
+export interface Provenance extends Where {
+  readonly file: string;
+  /** for XLSX: column letter of each field name, so a field problem can name its cell */
+  readonly cells?: Readonly<Record<string, string>>;
+}
+
+/** One record out of a reader: a CSV/XLSX row, a fixed-width line, an XML/JSON record. */
+export interface SourceRecord {
+  /** field name (header, column number as "1".., layout field name, or key) → value */
+  readonly values: Readonly<Record<string, SourceValue>>;
+  /** fixed-width: the record type chosen by the discriminator (e.g. "H", "L", "S") */
+  readonly recordType?: string;
+  readonly where: Provenance;
+}
+
+/** A file the agent has claimed from an inbox. */
+export interface InboxFile {
+  readonly companyId: string;
+  readonly inboxId: string;
+  /** the name as the ERP wrote it */
+  readonly sourceName: string;
+  /** where the claimed bytes are now (inside the agent's work area) */
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly claimedAt: string;
+}
