@@ -1,0 +1,40 @@
+/**
+ * Composition root of the `ksef-hotfolder` binary: one file per command in cli/, each exporting a
+ * `register…Command(program)`. The only place that may end the process.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerSimCommand } from './cli/sim.ts';
+import { registerPreviewCommand } from './cli/preview.ts';
+import { isAgentError, describeError } from './core/errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('ksef-hotfolder')
+    .description('Hot-folder agent for KSeF (API 2.0): ERP files in, FA XML, KSeF number and UPO out.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerPreviewCommand(program);
+  registerSimCommand(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (isAgentError(err)) {
+      process.stderr.write(describeError(err) + '\n');
+      process.exitCode = err.kind === 'config' ? 2 : 1;
+      return;
+    }
+    process.stderr.write(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 70;
+  }
+}
+
+await main();
