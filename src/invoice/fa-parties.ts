@@ -1,0 +1,102 @@
+import { AgentError } from '../core/errors.ts';
+import type { Address, CompanyProfile, Invoice, Party } from '../core/invoice.ts';
+import type { FaProfile } from './fa-profile.ts';
+import { normaliseNip } from './nip.ts';
+import type { FaNode } from './xml-node.ts';
+
+/** FA uses EL for Greece in KodUE (the EU's code), ISO says GR. */
+export function euCode(country: string): string {
+  const c = country.trim().toUpperCase();
+  return c === 'GR' ? 'EL' : c;
+}
+
+/** EU VAT number without its country prefix, spaces or dots. */
+export function euVatNumber(country: string, number: string): string {
+  let n = number.replace(/[\s.\-]/g, '').toUpperCase();
+  const prefixes = [country.toUpperCase(), euCode(country)];
+  for (const p of prefixes) if (n.startsWith(p) && n.length > p.length) { n = n.slice(p.length); break; }
+  return n;
+}
+
+/** Bank account as FA's NrRB: without spaces and dashes. */
+export function bankAccountDigits(account: string): string {
+  return account.replace(/[\s\u00a0\-]/g, '').toUpperCase();
+}
+
+function address(parent: FaNode, name: string, a: Address): void {
+  parent.el(name).text('KodKraju', a.country.trim().toUpperCase()).text('AdresL1', a.line1).opt('AdresL2', a.line2);
+}
+
+function contact(parent: FaNode, p: { email?: string | undefined; phone?: string | undefined }): void {
+  if (!p.email?.trim() && !p.phone?.trim()) return;
+  parent.el('DaneKontaktowe').opt('Email', p.email).opt('Telefon', p.phone);
+}
+
+/** The seller: the invoice's own seller when the mapping gives one, else the company profile. */
+export function sellerOf(inv: Invoice, company: CompanyProfile): { nip: string; name: string; address: Address; email?: string; phone?: string } {
+  const s = inv.seller;
+  if (s) {
+    if (s.id.type !== 'nip') {
+      throw new AgentError('FA_SELLER_NIP_MISSING', 'the seller must be identified by a Polish NIP', {
+        where: { ...inv.provenance, invoice: inv.number, field: 'seller.id.type', value: s.id.type },
+        rule: 'Podmiot1 requires NIP',
+      });
+    }
+    return {
+      nip: normaliseNip(s.id.nip),
+      name: s.name,
+      address: s.address ?? company.address,
+      ...(s.email ?? company.email ? { email: (s.email ?? company.email)! } : {}),
+      ...(s.phone ?? company.phone ? { phone: (s.phone ?? company.phone)! } : {}),
+    };
+  }
+  return {
+    nip: normaliseNip(company.nip),
+    name: company.name,
+    address: company.address,
+    ...(company.email ? { email: company.email } : {}),
+    ...(company.phone ? { phone: company.phone } : {}),
+  };
+}
+
+export function writeSeller(root: FaNode, inv: Invoice, company: CompanyProfile): string {
+  const s = sellerOf(inv, company);
+  const p1 = root.el('Podmiot1');
+  p1.el('DaneIdentyfikacyjne').text('NIP', s.nip).text('Nazwa', s.name);
+  address(p1, 'Adres', s.address);
+  contact(p1, s);
+  return s.nip;
+}
+
+function identification(parent: FaNode, party: Party): void {
+  const d = parent.el('DaneIdentyfikacyjne');
+  const id = party.id;
+  switch (id.type) {
+    case 'nip':
+      d.text('NIP', normaliseNip(id.nip));
+      break;
+    case 'eu-vat':
+      d.text('KodUE', euCode(id.country)).text('NrVatUE', euVatNumber(id.country, id.number));
+      break;
+    case 'foreign':
+      d.opt('KodKraju', id.country?.trim().toUpperCase()).text('NrID', id.id);
+      break;
+    case 'none':
+      d.text('BrakID', '1');
+      break;
+  }
+  d.opt('Nazwa', party.name);
+}
+
+export function writeBuyer(root: FaNode, inv: Invoice, profile: FaProfile): void {
+  const b = inv.buyer;
+  const p2 = root.el('Podmiot2');
+  identification(p2, b);
+  if (b.address) address(p2, 'Adres', b.address);
+  contact(p2, b);
+  p2.opt('NrKlienta', b.customerNumber);
+  if (profile.buyerJstGv) {
+    // JST subordinate unit / VAT group member: not modelled; "2" = does not apply.
+    p2.text('JST', '2').text('GV', '2');
+  }
+}
