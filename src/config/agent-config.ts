@@ -1,0 +1,117 @@
+import type { FaSchema } from '../core/invoice.ts';
+
+/** The checked configuration: defaults applied, every folder and file path absolute. */
+export type Environment = 'sim' | 'test' | 'demo' | 'prod';
+
+/** Where a KSeF token is read from; the value itself is never part of the configuration. */
+export type TokenSource = { readonly env: string } | { readonly file: string };
+
+export interface InboxConfig {
+  readonly id: string;
+  /** absolute folder watched */
+  readonly folder: string;
+  /** absolute path of the mapping file */
+  readonly mapping: string;
+  /** file-name glob, case-insensitive; undefined = every file */
+  readonly files?: string;
+}
+
+export interface CompanyFolders {
+  readonly inbox: string;
+  readonly outbox: string;
+  readonly archive: string;
+  readonly work: string;
+}
+
+export interface CompanyConfig {
+  readonly id: string;
+  readonly nip: string;
+  readonly name: string;
+  readonly address: { readonly country: string; readonly line1: string; readonly line2?: string };
+  readonly email?: string;
+  readonly bankAccount?: string;
+  readonly token: TokenSource;
+  readonly schema: FaSchema;
+  readonly folders: CompanyFolders;
+  readonly inboxes: readonly InboxConfig[];
+}
+
+export interface SimulatorOptions {
+  readonly mode: 'in-process' | 'external';
+  readonly url?: string;
+  readonly rateLimits: 'prod' | 'relaxed' | 'off';
+  readonly processingDelayMs: number;
+  readonly port: number;
+}
+
+export interface SendPolicy {
+  readonly mode: 'auto' | 'online' | 'batch';
+  readonly batchThreshold: number;
+  readonly maxInvoicesPerBatch: number;
+  readonly statusPollIntervalMs: number;
+  readonly upo: { readonly download: boolean };
+}
+
+export type PurchaseRole = 'Subject2' | 'Subject3' | 'SubjectAuthorized';
+
+export interface PurchasesPolicy {
+  readonly enabled: boolean;
+  readonly intervalMinutes: number;
+  readonly roles: readonly PurchaseRole[];
+  readonly backfillFrom?: string;
+  readonly outputs: { readonly metadata: boolean; readonly csv: boolean; readonly json: boolean };
+}
+
+export interface WatcherPolicy {
+  readonly usePolling: boolean;
+  readonly intervalMs: number;
+  readonly stabilityWindowMs: number;
+  readonly scanIntervalMs: number;
+  /** 'none' or a suffix such as '.done' */
+  readonly doneMarker: string;
+  readonly ignore: readonly string[];
+  readonly maxFilesPerScan: number;
+}
+
+export type ResultCsvColumn =
+  | 'source' | 'invoiceNumber' | 'status' | 'ksefNumber' | 'acquisitionDate'
+  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage';
+
+export interface ResultsCsvPolicy {
+  readonly enabled: boolean;
+  readonly columns: readonly ResultCsvColumn[];
+  readonly delimiter: ';' | ',' | '\t' | '|';
+  readonly header: boolean;
+}
+
+export interface LoggingPolicy {
+  readonly level: 'error' | 'warn' | 'info' | 'debug';
+  /** absolute */
+  readonly dir: string;
+  readonly maxSize: number;
+  readonly maxFiles: number;
+  readonly console: boolean;
+}
+
+export interface HealthPolicy {
+  readonly enabled: boolean;
+  readonly port: number;
+  readonly host: string;
+}
+
+export interface AgentConfig {
+  /** absolute path of the file this was loaded from */
+  readonly configFile: string;
+  readonly environment: Environment;
+  /** absolute */
+  readonly root: string;
+  readonly simulator: SimulatorOptions;
+  readonly ksef: { readonly baseUrl?: string; readonly timeoutMs: number };
+  readonly companies: readonly CompanyConfig[];
+  readonly send: SendPolicy;
+  readonly purchases: PurchasesPolicy;
+  readonly watcher: WatcherPolicy;
+  readonly resultsCsv: ResultsCsvPolicy;
+  readonly logging: LoggingPolicy;
+  readonly health: HealthPolicy;
+}

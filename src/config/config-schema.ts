@@ -1,0 +1,221 @@
+/**
+ * The configuration, declared once: this JSON Schema validates the file at load (with defaults
+ * applied), is published as schema/config.schema.json for editor completion, and its
+ * descriptions are the reference in docs/configuration.md. Every property has a one-sentence
+ * description. `format: "nip"` is checked by the loader (NIP checksum); editors ignore it.
+ */
+const folderPath = { type: 'string', minLength: 1 } as const;
+
+const tokenSource = {
+  type: 'object',
+  description: 'Where the KSeF token comes from: exactly one of {"env": "VAR"} or {"file": "path"}; never written inline.',
+  properties: {
+    env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Name of the environment variable holding the KSeF token.' },
+    file: { ...folderPath, description: 'File holding the KSeF token (relative to the configuration file); surrounding whitespace is ignored.' },
+  },
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+} as const;
+
+const inbox = {
+  type: 'object',
+  description: 'One inbox: a folder the ERP writes to and the mapping that turns its files into invoices.',
+  required: ['id', 'mapping'],
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Inbox identifier (letters, digits, - and _), unique within the company.' },
+    folder: { ...folderPath, description: 'Folder watched for this inbox (relative to the configuration file); defaults to the company inbox folder.' },
+    mapping: { ...folderPath, description: 'Mapping file that turns this inbox\'s files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json.' },
+    files: { type: 'string', minLength: 1, description: 'File-name glob this inbox takes (e.g. "*.csv"; * and ? wildcards, case-insensitive); all files when omitted.' },
+  },
+  additionalProperties: false,
+} as const;
+
+const company = {
+  type: 'object',
+  description: 'One company (seller): its identity, KSeF token, folders and inboxes.',
+  required: ['id', 'nip', 'name', 'address', 'token', 'inboxes'],
+  properties: {
+    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Company identifier used in folder names and logs (letters, digits, - and _).' },
+    nip: { type: 'string', pattern: '^[0-9]{10}$', format: 'nip', description: 'Polish tax id (NIP) of the seller: 10 digits without dashes, with a valid checksum.' },
+    name: { type: 'string', minLength: 1, maxLength: 512, description: 'Seller name as it appears on invoices.' },
+    address: {
+      type: 'object',
+      description: 'Seller address as it appears on invoices.',
+      required: ['line1'],
+      properties: {
+        country: { type: 'string', pattern: '^[A-Z]{2}$', default: 'PL', description: 'ISO 3166 two-letter country code.' },
+        line1: { type: 'string', minLength: 1, maxLength: 512, description: 'First address line (street and number).' },
+        line2: { type: 'string', minLength: 1, maxLength: 512, description: 'Second address line (postal code and city).' },
+      },
+      additionalProperties: false,
+    },
+    email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', description: 'Seller e-mail printed on invoices (optional).' },
+    bankAccount: { type: 'string', pattern: '^[A-Z]{0,2}[0-9 ]{10,40}$', description: 'Seller bank account (NRB or IBAN) used when a mapping gives none (optional).' },
+    token: tokenSource,
+    schema: { type: 'string', enum: ['FA(3)', 'FA(2)'], default: 'FA(3)', description: 'FA schema the invoices are written in; FA(2) only on the TEST environment and the simulator.' },
+    folders: {
+      type: 'object',
+      description: 'Folders of this company (relative to the configuration file); each defaults to <root>/<company id>/<name>.',
+      properties: {
+        inbox: { ...folderPath, description: 'Default inbox folder for inboxes that name no folder of their own.' },
+        outbox: { ...folderPath, description: 'Where results, UPOs, sent XML, errors and purchases are written.' },
+        archive: { ...folderPath, description: 'Where processed source files are kept, by date.' },
+        work: { ...folderPath, description: 'Agent-owned work area (claimed files and state); must be outside every inbox and on the same volume.' },
+      },
+      additionalProperties: false,
+    },
+    inboxes: { type: 'array', minItems: 1, items: inbox, description: 'Inboxes of this company, each with its mapping.' },
+  },
+  additionalProperties: false,
+} as const;
+
+export const configSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://ksef-hotfolder.local/schema/config.schema.json',
+  title: 'ksef-hotfolder configuration',
+  description: 'Configuration of the ksef-hotfolder agent: environment, companies, folders, inboxes and policies.',
+  type: 'object',
+  required: ['environment', 'companies'],
+  properties: {
+    $schema: { type: 'string', description: 'Path or URL of this JSON Schema, for editor completion.' },
+    environment: { type: 'string', enum: ['sim', 'test', 'demo', 'prod'], description: 'KSeF environment: sim (embedded simulator), test, demo or prod.' },
+    root: { ...folderPath, default: './data', description: 'Base folder for company folders and logs not set explicitly (relative to the configuration file).' },
+    simulator: {
+      type: 'object',
+      default: {},
+      description: 'Simulator options, used when environment is sim.',
+      properties: {
+        mode: { type: 'string', enum: ['in-process', 'external'], default: 'in-process', description: 'in-process starts the simulator inside the agent with the company tokens registered; external uses one already running at url.' },
+        url: { type: 'string', pattern: '^https?://', description: 'Base URL of an external simulator (mode external).' },
+        rateLimits: { type: 'string', enum: ['prod', 'relaxed', 'off'], default: 'relaxed', description: 'Rate limits the simulator enforces: the PROD values, relaxed ones, or none.' },
+        processingDelayMs: { type: 'integer', minimum: 0, maximum: 600000, default: 200, description: 'How long the simulator takes to process each invoice before its status is final, in milliseconds.' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 0, description: 'Port of the in-process simulator on 127.0.0.1; 0 picks a free one.' },
+      },
+      additionalProperties: false,
+    },
+    ksef: {
+      type: 'object',
+      default: {},
+      description: 'Connection to KSeF for the test, demo and prod environments.',
+      properties: {
+        baseUrl: { type: 'string', pattern: '^https?://', description: 'Override of the API base URL (normally derived from environment).' },
+        timeoutMs: { type: 'integer', minimum: 1000, maximum: 600000, default: 30000, description: 'Timeout of one HTTP request to KSeF, in milliseconds.' },
+      },
+      additionalProperties: false,
+    },
+    companies: { type: 'array', minItems: 1, items: company, description: 'Companies served by this agent, each with its own NIP, token and folders.' },
+    send: {
+      type: 'object',
+      default: {},
+      description: 'How invoices are sent to KSeF.',
+      properties: {
+        mode: { type: 'string', enum: ['auto', 'online', 'batch'], default: 'auto', description: 'auto sends a trickle online and a backlog in batch sessions; online or batch force one kind.' },
+        batchThreshold: { type: 'integer', minimum: 1, maximum: 10000, default: 100, description: 'Pending invoices of one company at or above which mode auto opens a batch session.' },
+        maxInvoicesPerBatch: { type: 'integer', minimum: 1, maximum: 10000, default: 10000, description: 'Most invoices put in one batch session (KSeF allows 10,000).' },
+        statusPollIntervalMs: { type: 'integer', minimum: 100, maximum: 600000, default: 2000, description: 'How often the status of sent invoices is asked, in milliseconds.' },
+        upo: {
+          type: 'object',
+          default: {},
+          description: 'Official receipts (UPO).',
+          properties: {
+            download: { type: 'boolean', default: true, description: 'Download the UPO of every accepted invoice into outbox/upo/.' },
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+    purchases: {
+      type: 'object',
+      default: {},
+      description: 'Scheduled download of purchase (incoming) invoices.',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Download invoices issued to the companies into outbox/purchases/.' },
+        intervalMinutes: { type: 'integer', minimum: 15, maximum: 10080, default: 60, description: 'Minutes between downloads; KSeF asks for no less than 15.' },
+        roles: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', enum: ['Subject2', 'Subject3', 'SubjectAuthorized'] },
+          default: ['Subject2'],
+          description: 'Roles of the company on the invoices downloaded: Subject2 buyer, Subject3 other party, SubjectAuthorized authorised subject.',
+        },
+        backfillFrom: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'Date (yyyy-mm-dd) from which the first download starts; defaults to 30 days back.' },
+        outputs: {
+          type: 'object',
+          default: {},
+          description: 'What is written for each purchase invoice besides its XML.',
+          properties: {
+            metadata: { type: 'boolean', default: true, description: 'Write <ksef-number>.json with the invoice metadata.' },
+            csv: { type: 'boolean', default: false, description: 'Append a flat line per invoice to purchases/purchases-<date>.csv for ERP import.' },
+            json: { type: 'boolean', default: false, description: 'Write a flat JSON summary per invoice for ERP import.' },
+          },
+          additionalProperties: false,
+        },
+      },
+      additionalProperties: false,
+    },
+    watcher: {
+      type: 'object',
+      default: {},
+      description: 'How inboxes are watched and when a file counts as complete.',
+      properties: {
+        usePolling: { type: 'boolean', default: false, description: 'Use polling instead of file-system events (set for network shares, which deliver no events).' },
+        intervalMs: { type: 'integer', minimum: 100, maximum: 60000, default: 1000, description: 'Polling interval of the event trigger when usePolling is set, in milliseconds.' },
+        stabilityWindowMs: { type: 'integer', minimum: 0, maximum: 3600000, default: 2000, description: 'A file is taken only after its size and modification time stayed unchanged this long, in milliseconds (use 15000 or more on SMB shares).' },
+        scanIntervalMs: { type: 'integer', minimum: 100, maximum: 3600000, default: 5000, description: 'Period of the full directory scan, the source of truth, in milliseconds.' },
+        doneMarker: { type: 'string', pattern: '^(none|\\.[A-Za-z0-9_-]{1,16})$', default: 'none', description: 'none, or a suffix such as .done or .ok: a file is taken only once <name><suffix> exists, and the marker is removed after the claim.' },
+        ignore: { type: 'array', items: { type: 'string', minLength: 1 }, default: [], description: 'Extra file-name globs to ignore, besides *.tmp, *.part, ~$* and hidden names which are always ignored.' },
+        maxFilesPerScan: { type: 'integer', minimum: 1, maximum: 100000, default: 1000, description: 'Most files claimed from one inbox per scan, so a backlog is taken in bounded steps.' },
+      },
+      additionalProperties: false,
+    },
+    resultsCsv: {
+      type: 'object',
+      default: {},
+      description: 'Optional CSV form of the result files, for ERPs that can only read CSV.',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Write results/<source>.result.csv beside each result JSON.' },
+        columns: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'string',
+            enum: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'sessionReferenceNumber', 'invoiceReferenceNumber', 'upoFile', 'errorCode', 'errorMessage'],
+          },
+          default: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'errorCode', 'errorMessage'],
+          description: 'Columns of the CSV, in order.',
+        },
+        delimiter: { type: 'string', enum: [';', ',', '\t', '|'], default: ';', description: 'Field delimiter of the CSV.' },
+        header: { type: 'boolean', default: true, description: 'Write a header line with the column names.' },
+      },
+      additionalProperties: false,
+    },
+    logging: {
+      type: 'object',
+      default: {},
+      description: 'Console and file logging.',
+      properties: {
+        level: { type: 'string', enum: ['error', 'warn', 'info', 'debug'], default: 'info', description: 'Least severe level written.' },
+        dir: { ...folderPath, description: 'Folder of the JSON-lines log files (relative to the configuration file); defaults to <root>/logs.' },
+        maxSize: { type: 'integer', minimum: 10240, default: 10485760, description: 'Size in bytes at which a log file is rotated.' },
+        maxFiles: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Number of rotated log files kept.' },
+        console: { type: 'boolean', default: true, description: 'Also write readable lines to the console.' },
+      },
+      additionalProperties: false,
+    },
+    health: {
+      type: 'object',
+      default: {},
+      description: 'HTTP health endpoint for monitoring.',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Serve GET /health with the agent state.' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8787, description: 'Port of the health endpoint.' },
+        host: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'Address the health endpoint listens on.' },
+      },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+} as const;
