@@ -1,0 +1,147 @@
+/**
+ * CSV reader: decoded text → csv-parse (streaming) → one SourceRecord per data row, values as the
+ * raw strings of the file. Line numbers are physical lines of the file (skipped lines included).
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
+import { AgentError, isAgentError } from '../core/errors.ts';
+import type { SourceRecord } from '../core/records.ts';
+import type { Reader, OptionsOf } from './registry.ts';
+import { decodeFile } from './decode.ts';
+import { crlfToLf, peekText, skipFirstLines } from './text-stream.ts';
+import { sniffDelimiter } from './sniff-delimiter.ts';
+
+type CsvInput = OptionsOf<'csv'>;
+
+/** Longest record accepted: a runaway quote must not swallow the file into memory. */
+const MAX_RECORD_CHARS = 1024 * 1024;
+
+interface RawRow {
+  readonly cells: readonly string[];
+  /** 1-based physical line where the record starts */
+  readonly line: number;
+}
+
+const countNewlines = (cells: readonly string[]): number => {
+  let n = 0;
+  for (const c of cells) for (let i = c.indexOf('\n'); i >= 0; i = c.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+/** Parses decoded text into raw rows with their start line; csv-parse errors become READ_CSV_MALFORMED. */
+async function* parseRows(text: AsyncIterable<string>, delimiter: string, quote: string, lineOffset: number, displayName: string): AsyncGenerator<RawRow> {
+  const parser = parse({
+    delimiter,
+    quote: quote === '' ? false : quote,
+    escape: quote === '' ? null : quote,
+    record_delimiter: '\n',
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_CHARS,
+  });
+  const feeding = pipeline(Readable.from(text, { objectMode: false }), parser);
+  let failed: unknown;
+  feeding.catch((e: unknown) => {
+    failed = e;
+  });
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { cells: record, line: lineOffset + info.lines - countNewlines(record) };
+    }
+  } catch (e) {
+    throw toReadError(failed ?? e, lineOffset, displayName);
+  }
+  await feeding.catch((e: unknown) => {
+    throw toReadError(e, lineOffset, displayName);
+  });
+}
+
+function toReadError(e: unknown, lineOffset: number, displayName: string): unknown {
+  if (isAgentError(e)) return e;
+  const err = e as CsvError & { lines?: number };
+  if (typeof err?.code === 'string' && err.code.startsWith('CSV_')) {
+    return new AgentError('READ_CSV_MALFORMED', `the CSV cannot be parsed: ${err.message.replace(/ at line \d+.*$/s, '')}`, {
+      where: { file: displayName, ...(err.lines !== undefined ? { line: lineOffset + err.lines } : {}) },
+      details: [err.code],
+    });
+  }
+  return e;
+}
+
+function headerNames(cells: readonly string[], line: number, displayName: string): string[] {
+  const names = cells.map((c, i) => (c.trim() === '' ? String(i + 1) : c.trim()));
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new AgentError('READ_CSV_DUPLICATE_HEADER', `the header names column "${name}" twice (columns ${first + 1} and ${i + 1})`, {
+        where: { file: displayName, line, column: i + 1, value: name },
+        rule: 'column names must be unique; use "header": false and column numbers instead',
+      });
+    }
+    seen.set(name, i);
+  });
+  return names;
+}
+
+async function* readCsv(path: string, input: CsvInput, displayName: string): AsyncGenerator<SourceRecord> {
+  const o = input.csv;
+  const text = crlfToLf(skipFirstLines(decodeFile(path, { decode: input.decode, displayName }), o.skipLines));
+  let source: AsyncIterable<string> = text;
+  let delimiter = o.delimiter;
+  if (delimiter === 'auto') {
+    const peek = await peekText(text, 16 * 1024, 11);
+    delimiter = sniffDelimiter(peek.head, o.quote);
+    source = peek.all;
+  }
+
+  let names: string[] | undefined;
+  let expected: number | undefined;
+  let expectedFrom = '';
+  let row = 0;
+  const held: { raw: RawRow; row: number }[] = [];
+
+  const toRecord = ({ raw, row: r }: { raw: RawRow; row: number }): SourceRecord => {
+    if (raw.cells.length !== expected) {
+      throw new AgentError(
+        'READ_CSV_RAGGED',
+        `line ${raw.line} has ${raw.cells.length} columns but ${expectedFrom} has ${expected}`,
+        {
+          where: { file: displayName, line: raw.line, row: r, value: String(raw.cells.length) },
+          rule: `every row has ${expected} columns (delimiter "${delimiter === '\t' ? '\\t' : delimiter}")`,
+        },
+      );
+    }
+    const values: Record<string, string> = {};
+    raw.cells.forEach((cell, i) => {
+      values[names ? names[i]! : String(i + 1)] = cell;
+    });
+    return { values, where: { file: displayName, row: r, line: raw.line } };
+  };
+
+  for await (const raw of parseRows(source, delimiter, o.quote, o.skipLines, displayName)) {
+    if (o.header && names === undefined) {
+      names = headerNames(raw.cells, raw.line, displayName);
+      expected = names.length;
+      expectedFrom = `the header (line ${raw.line})`;
+      continue;
+    }
+    if (expected === undefined) {
+      expected = raw.cells.length;
+      expectedFrom = `the first row (line ${raw.line})`;
+    }
+    row++;
+    if (o.skipEmptyRows && raw.cells.every((c) => c.trim() === '')) continue;
+    held.push({ raw, row });
+    if (held.length > o.skipTrailingLines) yield toRecord(held.shift()!);
+  }
+}
+
+export const csvReader: Reader<CsvInput> = {
+  read: (path, options, displayName) => readCsv(path, options, displayName),
+};

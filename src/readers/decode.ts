@@ -1,0 +1,245 @@
+/**
+ * The one decoding step before any text reader: bytes on disk → text chunks, in bounded memory.
+ *
+ * - `utf-8`: strict (a byte that is not UTF-8 is an error naming its offset and line); BOM optional.
+ * - `windows-1250`, `cp852`, `iso-8859-2`: iconv-lite. A file that is clearly UTF-8 (BOM, or valid
+ *   UTF-8 with multi-byte letters) is refused, because decoding it as a code page would silently
+ *   turn "ł" into "Ĺ‚"; undefined bytes of the code page are refused too.
+ * - `auto`: a first pass checks strict UTF-8 over the whole file; if it fails, the configured
+ *   fallback code page (default windows-1250) is used.
+ * - XML: the file's own `<?xml … encoding="…"?>` declaration wins over `auto`; an explicit
+ *   encoding in the mapping wins over the declaration (for ERPs that declare one thing and write
+ *   another).
+ */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import iconv from 'iconv-lite';
+import { AgentError } from '../core/errors.ts';
+import type { DecodeOptions, Encoding } from './options.ts';
+import { Utf8Scanner } from './utf8-scanner.ts';
+import type { Utf8Problem } from './utf8-scanner.ts';
+import { ioError } from './io-error.ts';
+
+export type ConcreteEncoding = Exclude<Encoding, 'auto'>;
+
+export interface ResolvedEncoding {
+  readonly encoding: ConcreteEncoding;
+  /** why: the mapping said so, the XML declaration said so, or `auto` detected it */
+  readonly reason: 'mapping' | 'xml-declaration' | 'detected';
+}
+
+export interface DecodeRequest {
+  readonly decode: DecodeOptions;
+  readonly displayName: string;
+  /** honour the XML declaration's encoding */
+  readonly xml?: boolean;
+}
+
+const CHUNK = 64 * 1024;
+const ICONV_NAME: Record<Exclude<ConcreteEncoding, 'utf-8'>, string> = {
+  'windows-1250': 'windows1250',
+  cp852: 'cp852',
+  'iso-8859-2': 'iso88592',
+};
+
+/** Names an XML declaration may use for the encodings we support (compared without punctuation). */
+const XML_NAMES: Record<string, ConcreteEncoding> = {
+  utf8: 'utf-8',
+  usascii: 'utf-8',
+  ascii: 'utf-8',
+  windows1250: 'windows-1250',
+  cp1250: 'windows-1250',
+  xcp1250: 'windows-1250',
+  iso88592: 'iso-8859-2',
+  latin2: 'iso-8859-2',
+  l2: 'iso-8859-2',
+  cp852: 'cp852',
+  ibm852: 'cp852',
+  '852': 'cp852',
+  csibm852: 'cp852',
+};
+
+async function* readBytes(path: string, displayName: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) yield chunk as Buffer;
+  } catch (e) {
+    throw ioError(e, displayName);
+  }
+}
+
+async function readHead(path: string, displayName: string, max: number): Promise<Buffer> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(max);
+      const { bytesRead } = await fh.read(buf, 0, max, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw ioError(e, displayName);
+  }
+}
+
+const isBlankByte = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x1a;
+
+/**
+ * READ_EMPTY when the file has no content: 0 bytes, or only whitespace and a BOM.
+ * Stops at the first real byte, so a normal file costs one chunk.
+ */
+export async function assertNotEmpty(path: string, displayName: string): Promise<void> {
+  let first = true;
+  for await (const chunk of readBytes(path, displayName)) {
+    let i = 0;
+    if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    first = false;
+    for (; i < chunk.length; i++) if (!isBlankByte(chunk[i]!)) return;
+  }
+  throw new AgentError('READ_EMPTY', 'the file is empty (no data, only whitespace or a byte-order mark)', {
+    where: { file: displayName },
+  });
+}
+
+/** The encoding named in an XML declaration, or undefined when there is none. */
+export function xmlDeclaredEncoding(head: Buffer, displayName: string): ConcreteEncoding | undefined {
+  const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const text = head.subarray(start, start + 300).toString('latin1');
+  const decl = /^\s*<\?xml\s[^?]*?encoding\s*=\s*["']([^"']+)["']/.exec(text);
+  if (!decl) return undefined;
+  const name = decl[1]!;
+  const known = XML_NAMES[name.toLowerCase().replace(/[^a-z0-9]/g, '')];
+  if (known) return known;
+  throw new AgentError('READ_ENCODING', `the XML declares encoding "${name}", which is not supported`, {
+    where: { file: displayName, line: 1, value: name },
+    rule: 'supported encodings: UTF-8, windows-1250, CP852, ISO-8859-2',
+  });
+}
+
+function notUtf8(displayName: string, p: Utf8Problem, hint: string): AgentError {
+  return new AgentError('READ_ENCODING', `the file is not valid UTF-8 at byte ${p.offset} (bytes ${p.bytes})${hint}`, {
+    where: { file: displayName, line: p.line, value: p.bytes },
+    rule: 'encoding utf-8',
+    details: [`byte offset ${p.offset}`],
+  });
+}
+
+/** Scans the whole file as UTF-8 without keeping it: the first problem, or how it looked. */
+async function scanUtf8(path: string, displayName: string): Promise<{ problem?: Utf8Problem; bom: boolean; firstMultibyte: number }> {
+  const scanner = new Utf8Scanner();
+  let bom = false;
+  let first = true;
+  for await (const chunk of readBytes(path, displayName)) {
+    if (first) bom = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+    first = false;
+    const problem = scanner.push(chunk);
+    if (problem) return { problem, bom, firstMultibyte: scanner.firstMultibyte };
+  }
+  const problem = scanner.end();
+  return { ...(problem ? { problem } : {}), bom, firstMultibyte: scanner.firstMultibyte };
+}
+
+/** Decides which encoding to decode with (may read the file once, without keeping it). */
+export async function resolveEncoding(path: string, req: DecodeRequest): Promise<ResolvedEncoding> {
+  let configured: Encoding = req.decode.encoding;
+  let reason: ResolvedEncoding['reason'] = 'mapping';
+  if (req.xml) {
+    const declared = xmlDeclaredEncoding(await readHead(path, req.displayName, 512), req.displayName);
+    if (declared && configured === 'auto') {
+      configured = declared;
+      reason = 'xml-declaration';
+    }
+  }
+  if (configured === 'utf-8') return { encoding: 'utf-8', reason };
+  const scan = await scanUtf8(path, req.displayName);
+  if (configured === 'auto') {
+    if (!scan.problem) return { encoding: 'utf-8', reason: 'detected' };
+    return { encoding: req.decode.fallback ?? 'windows-1250', reason: 'detected' };
+  }
+  if (scan.bom || (!scan.problem && scan.firstMultibyte >= 0)) {
+    const how = reason === 'xml-declaration' ? 'the XML declaration says' : 'the mapping says';
+    throw new AgentError(
+      'READ_ENCODING',
+      `the file is UTF-8${scan.bom ? ' (it starts with a UTF-8 byte-order mark)' : ''} but ${how} ${configured}; set "encoding" to "utf-8" or "auto"`,
+      { where: { file: req.displayName }, rule: `encoding ${configured}` },
+    );
+  }
+  return { encoding: configured, reason };
+}
+
+/** Drops a DOS end-of-file mark (Ctrl-Z) at the very end of the text. */
+async function* withoutTrailingCtrlZ(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let held = '';
+  for await (const chunk of chunks) {
+    const text = held + chunk;
+    held = '';
+    if (text.endsWith('\x1a')) {
+      held = '\x1a';
+      if (text.length > 1) yield text.slice(0, -1);
+    } else if (text.length > 0) {
+      yield text;
+    }
+  }
+}
+
+async function* decodeUtf8(path: string, displayName: string): AsyncGenerator<string> {
+  const scanner = new Utf8Scanner();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for await (const chunk of readBytes(path, displayName)) {
+    const problem = scanner.push(chunk);
+    if (problem) throw notUtf8(displayName, problem, '');
+    yield decoder.decode(chunk, { stream: true });
+  }
+  const problem = scanner.end();
+  if (problem) throw notUtf8(displayName, problem, ' (the file ends in the middle of a character)');
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+async function* decodeCodePage(path: string, encoding: Exclude<ConcreteEncoding, 'utf-8'>, displayName: string): AsyncGenerator<string> {
+  const decoder = iconv.getDecoder(ICONV_NAME[encoding]);
+  let offset = 0;
+  let newlines = 0;
+  for await (const chunk of readBytes(path, displayName)) {
+    const text = decoder.write(chunk);
+    // single-byte code pages: character i is byte i, so an undefined byte is found by position
+    const bad = text.indexOf('\ufffd');
+    if (bad >= 0) {
+      const before = text.slice(0, bad);
+      const line = newlines + before.split('\n').length;
+      const byte = chunk[bad]!.toString(16).toUpperCase().padStart(2, '0');
+      throw new AgentError('READ_ENCODING', `byte ${byte} at offset ${offset + bad} is not a character in ${encoding}`, {
+        where: { file: displayName, line, value: byte },
+        rule: `encoding ${encoding}`,
+        details: [`byte offset ${offset + bad}`],
+      });
+    }
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) newlines++;
+    offset += chunk.length;
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/** Decodes with an already resolved encoding, as a stream of text chunks. */
+export function decodeWith(path: string, encoding: ConcreteEncoding, displayName: string): AsyncIterable<string> {
+  return withoutTrailingCtrlZ(encoding === 'utf-8' ? decodeUtf8(path, displayName) : decodeCodePage(path, encoding, displayName));
+}
+
+/**
+ * The shared step: refuses an empty file, resolves the encoding, then streams the text.
+ * Errors: READ_EMPTY, READ_ENCODING (with file, line and byte offset), READ_IO.
+ */
+export async function* decodeFile(path: string, req: DecodeRequest): AsyncGenerator<string> {
+  await assertNotEmpty(path, req.displayName);
+  const { encoding } = await resolveEncoding(path, req);
+  yield* decodeWith(path, encoding, req.displayName);
+}
+
+/** The whole text at once, for formats whose parser needs it (XML, JSON). */
+export async function decodeFileToString(path: string, req: DecodeRequest): Promise<string> {
+  const parts: string[] = [];
+  for await (const chunk of decodeFile(path, req)) parts.push(chunk);
+  return parts.join('');
+}

@@ -1,0 +1,27 @@
+import type { SourceRecord } from '../core/records.ts';
+import type { InputFormat, InputOptions } from './options.ts';
+import { csvReader } from './csv.ts';
+import { xlsxReader } from './xlsx.ts';
+import { fixedReader } from './fixed.ts';
+import { xmlReader } from './xml.ts';
+import { jsonReader } from './json.ts';
+
+/** Every input format has this one shape. */
+export interface Reader<O> {
+  /**
+   * Streams the records of the file at `path`. `displayName` is what errors and provenance call
+   * the file (the name the ERP wrote, not the claimed path). Every failure is an AgentError.
+   */
+  read(path: string, options: O, displayName: string): AsyncIterable<SourceRecord>;
+}
+
+/** The `input` section of a mapping for one format. */
+export type OptionsOf<F extends InputFormat> = Extract<InputOptions, { readonly format: F }>;
+
+export const readers: { readonly [F in InputFormat]: Reader<OptionsOf<F>> } = {
+  csv: csvReader,
+  xlsx: xlsxReader,
+  fixed: fixedReader,
+  xml: xmlReader,
+  json: jsonReader,
+};
