@@ -24,7 +24,7 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 2000, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 
-function setup(dir: string, over: Partial<InboxWatcherOptions> & { policy?: Partial<typeof policy> } = {}) {
+function setup(dir: string, over: Omit<Partial<InboxWatcherOptions>, 'policy'> & { policy?: Partial<typeof policy> } = {}) {
   let t = 1_000_000;
   const bus = new EventBus();
   const events: [string, unknown][] = [];
