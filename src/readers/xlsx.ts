@@ -1,4 +1,170 @@
+/**
+ * XLSX reader: exceljs streaming WorkbookReader (rows stream; shared strings are cached, so memory
+ * grows with distinct texts, not rows). Rows above `headerRow` are titles; the header row names
+ * the columns; a totals row can end the data (`stopWhen` / `stopColumn`).
+ * Provenance: `row` is the worksheet row number as Excel shows it, `cells` the column letter of
+ * each field.
+ */
+import { createReadStream } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { AgentError, isAgentError } from '../core/errors.ts';
+import type { SourceRecord } from '../core/records.ts';
 import type { Reader, OptionsOf } from './registry.ts';
-export const xlsxReader: Reader<OptionsOf<'xlsx'>> = {
-  read: () => { throw new Error('todo'); },
+import { assertNotEmpty } from './decode.ts';
+import { cellText, columnLetter } from './xlsx-cell.ts';
+
+type XlsxInput = OptionsOf<'xlsx'>;
+
+/** The parts of exceljs' streaming objects this reader uses. */
+interface StreamCell {
+  readonly value: unknown;
+  readonly numFmt?: string;
+}
+interface StreamRow {
+  readonly number: number;
+  readonly cellCount: number;
+  getCell(col: number): StreamCell;
+}
+interface StreamSheet extends AsyncIterable<StreamRow> {
+  readonly id: number | string;
+  readonly name?: string;
+}
+interface StreamWorkbook extends AsyncIterable<StreamSheet> {
+  readonly model?: { readonly sheets?: readonly { readonly name: string }[] };
+  readonly properties?: { readonly model?: { readonly date1904?: boolean } };
+}
+
+interface Column {
+  readonly col: number;
+  readonly name: string;
+  readonly letter: string;
+}
+
+function headerColumns(row: StreamRow, sheet: string, date1904: boolean, displayName: string): Column[] {
+  const columns: Column[] = [];
+  const seen = new Map<string, string>();
+  for (let col = 1; col <= row.cellCount; col++) {
+    const cell = row.getCell(col);
+    const t = cellText(cell.value, cell.numFmt, date1904);
+    const letter = columnLetter(col);
+    if (!('text' in t) || t.text === null || t.text.trim() === '') continue;
+    const name = t.text.trim();
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new AgentError('READ_XLSX_DUPLICATE_HEADER', `the header names column "${name}" twice (cells ${first}${row.number} and ${letter}${row.number})`, {
+        where: { file: displayName, sheet, row: row.number, cell: `${letter}${row.number}`, value: name },
+        rule: 'column names in the header row must be unique',
+      });
+    }
+    seen.set(name, letter);
+    columns.push({ col, name, letter });
+  }
+  if (columns.length === 0) {
+    throw new AgentError('READ_XLSX_NO_HEADER', `row ${row.number} of sheet "${sheet}" has no column names`, {
+      where: { file: displayName, sheet, row: row.number },
+      rule: 'headerRow points at the row with the column names',
+    });
+  }
+  return columns;
+}
+
+function sheetPosition(wb: StreamWorkbook, ws: StreamSheet): number {
+  const names = wb.model?.sheets?.map((s) => s.name) ?? [];
+  const i = ws.name === undefined ? -1 : names.indexOf(ws.name);
+  return i >= 0 ? i + 1 : Number(ws.id);
+}
+
+async function* readXlsx(path: string, input: XlsxInput, displayName: string): AsyncGenerator<SourceRecord> {
+  const o = input.xlsx;
+  await assertNotEmpty(path, displayName);
+  const stopWhen = o.stopWhen === undefined ? undefined : new RegExp(o.stopWhen);
+  const stream = createReadStream(path);
+  const wb = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  }) as unknown as StreamWorkbook;
+  let found = false;
+  try {
+    for await (const ws of wb) {
+      const wanted = typeof o.sheet === 'number' ? sheetPosition(wb, ws) === o.sheet : ws.name === o.sheet;
+      if (!wanted) continue;
+      found = true;
+      const sheet = ws.name ?? String(o.sheet);
+      const date1904 = wb.properties?.model?.date1904 === true;
+      let columns: Column[] | undefined;
+      let stopCol: Column | undefined;
+      for await (const row of ws) {
+        if (row.number < o.headerRow) continue;
+        if (row.number === o.headerRow) {
+          columns = headerColumns(row, sheet, date1904, displayName);
+          if (o.stopColumn !== undefined) {
+            stopCol = columns.find((c) => c.name === o.stopColumn);
+            if (!stopCol) {
+              throw new AgentError('READ_XLSX_NO_COLUMN', `stopColumn "${o.stopColumn}" is not in the header row`, {
+                kind: 'config',
+                where: { file: displayName, sheet, row: row.number, value: o.stopColumn },
+                details: [`columns: ${columns.map((c) => c.name).join(', ')}`],
+              });
+            }
+          }
+          continue;
+        }
+        if (!columns) break;
+        const values: Record<string, string | null> = {};
+        const cells: Record<string, string> = {};
+        let firstText: string | null = null;
+        for (const c of columns) {
+          const cell = row.getCell(c.col);
+          const t = cellText(cell.value, cell.numFmt, date1904);
+          if ('error' in t) {
+            throw new AgentError('READ_XLSX_ERROR_CELL', `cell ${c.letter}${row.number} (column "${c.name}") holds an Excel error: ${t.error}`, {
+              where: { file: displayName, sheet, row: row.number, cell: `${c.letter}${row.number}`, field: c.name, value: t.error },
+              rule: 'cells must hold values, not errors; fix the formula in the ERP export',
+            });
+          }
+          values[c.name] = t.text;
+          cells[c.name] = c.letter;
+          if (firstText === null && t.text !== null && t.text.trim() !== '') firstText = t.text;
+        }
+        if (firstText === null && o.skipEmptyRows) continue;
+        if (stopCol) {
+          const v = values[stopCol.name];
+          if (v === null || v === undefined || v.trim() === '' || (stopWhen && stopWhen.test(v))) break;
+        } else if (stopWhen && firstText !== null && stopWhen.test(firstText)) {
+          break;
+        }
+        yield { values, where: { file: displayName, sheet, row: row.number, cells } };
+      }
+      if (!columns) {
+        throw new AgentError('READ_XLSX_NO_HEADER', `sheet "${sheet}" has no row ${o.headerRow} (the header row)`, {
+          where: { file: displayName, sheet, row: o.headerRow },
+          rule: 'headerRow points at the row with the column names',
+        });
+      }
+      break;
+    }
+  } catch (e) {
+    if (isAgentError(e)) throw e;
+    throw new AgentError('READ_XLSX_INVALID', `the file cannot be read as an XLSX workbook (${(e as Error)?.message ?? String(e)})`, {
+      where: { file: displayName },
+      cause: e,
+    });
+  } finally {
+    stream.destroy();
+  }
+  if (!found) {
+    const names = wb.model?.sheets?.map((s) => s.name) ?? [];
+    throw new AgentError('READ_XLSX_SHEET', `the workbook has no sheet ${typeof o.sheet === 'number' ? `number ${o.sheet}` : `"${o.sheet}"`}`, {
+      where: { file: displayName, value: String(o.sheet) },
+      rule: `available sheets: ${names.map((n, i) => `${i + 1}. "${n}"`).join(', ')}`,
+      details: names,
+    });
+  }
+}
+
+export const xlsxReader: Reader<XlsxInput> = {
+  read: (path, options, displayName) => readXlsx(path, options, displayName),
 };
