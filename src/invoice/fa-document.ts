@@ -6,7 +6,7 @@ import { writeLines, writeOrder } from './fa-lines.ts';
 import { bankAccountDigits, writeBuyer, writeSeller } from './fa-parties.ts';
 import { money, plain } from './money.ts';
 import { rateInfo } from './rates.ts';
-import { computeTotals, isAdvance, type FaTotals } from './totals.ts';
+import { computeTotals, isAdvance, isCorrection, type FaTotals } from './totals.ts';
 import { FaNode } from './xml-node.ts';
 
 export interface BuildOptions {
@@ -15,8 +15,6 @@ export interface BuildOptions {
   /** SystemInfo (default "ksef-hotfolder") */
   readonly systemInfo?: string;
 }
-
-export const isCorrection = (inv: Invoice): boolean => inv.kind === 'KOR' || inv.kind === 'KOR_ZAL' || inv.kind === 'KOR_ROZ';
 
 /** Builds one FA document for the given schema profile. Throws AgentError (FA_…) on unusable data. */
 export function writeFa(inv: Invoice, profile: FaProfile, company: CompanyProfile, opts: BuildOptions = {}): InvoiceXml {

@@ -68,7 +68,7 @@ export function writeSeller(root: FaNode, inv: Invoice, company: CompanyProfile)
   return s.nip;
 }
 
-function identification(parent: FaNode, party: Party): void {
+function identification(parent: FaNode, party: Party, profile: FaProfile): void {
   const d = parent.el('DaneIdentyfikacyjne');
   const id = party.id;
   switch (id.type) {
@@ -79,7 +79,7 @@ function identification(parent: FaNode, party: Party): void {
       d.text('KodUE', euCode(id.country)).text('NrVatUE', euVatNumber(id.country, id.number));
       break;
     case 'foreign':
-      d.opt('KodKraju', id.country?.trim().toUpperCase()).text('NrID', id.id);
+      d.opt('KodKraju', id.country?.trim().toUpperCase()).text('NrID', profile.nrIdAlnumOnly ? id.id.replace(/[^a-zA-Z0-9]/g, '') : id.id);
       break;
     case 'none':
       d.text('BrakID', '1');
@@ -91,7 +91,7 @@ function identification(parent: FaNode, party: Party): void {
 export function writeBuyer(root: FaNode, inv: Invoice, profile: FaProfile): void {
   const b = inv.buyer;
   const p2 = root.el('Podmiot2');
-  identification(p2, b);
+  identification(p2, b, profile);
   if (b.address) address(p2, 'Adres', b.address);
   contact(p2, b);
   p2.opt('NrKlienta', b.customerNumber);

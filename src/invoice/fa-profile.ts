@@ -9,6 +9,8 @@ export interface FaProfile {
   readonly variant: string;
   /** FA(3) requires Podmiot2/JST and Podmiot2/GV */
   readonly buyerJstGv: boolean;
+  /** FA(2) accepts only letters and digits in a foreign NrID; FA(3) any text up to 50 characters */
+  readonly nrIdAlnumOnly: boolean;
 }
 
 export const FA3_PROFILE: FaProfile = {
@@ -17,6 +19,7 @@ export const FA3_PROFILE: FaProfile = {
   systemCode: 'FA (3)',
   variant: '3',
   buyerJstGv: true,
+  nrIdAlnumOnly: false,
 };
 
 export const FA2_PROFILE: FaProfile = {
@@ -25,4 +28,5 @@ export const FA2_PROFILE: FaProfile = {
   systemCode: 'FA (2)',
   variant: '2',
   buyerJstGv: false,
+  nrIdAlnumOnly: true,
 };

@@ -97,6 +97,10 @@ export function vatFromNet(net: Big, percent: string): Big {
   return round2(net.times(big(percent)).div(100));
 }
 
+export function isCorrection(inv: Invoice): boolean {
+  return inv.kind === 'KOR' || inv.kind === 'KOR_ZAL' || inv.kind === 'KOR_ROZ';
+}
+
 export function isAdvance(inv: Invoice): boolean {
   return inv.kind === 'ZAL' || inv.kind === 'KOR_ZAL';
 }
