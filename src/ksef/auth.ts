@@ -1,0 +1,200 @@
+import { rsaOaepEncrypt } from './crypto.ts';
+import { KsefError, isKsefError } from './errors.ts';
+import type { AccessTokenSource, KsefHttp, KsefLogger } from './http.ts';
+import type { KeyRing } from './public-keys.ts';
+
+interface TokenInfo {
+  readonly token: string;
+  readonly validUntil: string;
+}
+
+export interface AuthOptions {
+  /** the context NIP the token belongs to */
+  nip: string;
+  /** supplies the KSeF token; called for every full authentication, never logged */
+  token: () => Promise<string>;
+  /** refresh the access token this long before it expires (default 60 s) */
+  refreshSkewMs?: number | undefined;
+  /** delay between polls of the auth operation (default 500 ms) */
+  pollIntervalMs?: number | undefined;
+  /** give up polling after (default 2 min) */
+  pollTimeoutMs?: number | undefined;
+  logger?: KsefLogger | undefined;
+}
+
+/** Counts of what the auth layer did, for tests and health. */
+export interface AuthStats {
+  authentications: number;
+  refreshes: number;
+  keyRotations: number;
+}
+
+/**
+ * Token authentication (PROTOCOL §4): challenge, RSA-OAEP of `token|timestampMs`, poll, redeem;
+ * refresh shortly before the access token expires; full re-authentication when refresh fails;
+ * on 21470 the key list is fetched again and the login repeated once.
+ */
+export class KsefAuth implements AccessTokenSource {
+  private access: TokenInfo | undefined;
+  private refreshToken: TokenInfo | undefined;
+  private inflight: Promise<string> | undefined;
+  readonly stats: AuthStats = { authentications: 0, refreshes: 0, keyRotations: 0 };
+  private readonly skew: number;
+
+  constructor(
+    private readonly http: KsefHttp,
+    private readonly keys: KeyRing,
+    private readonly opts: AuthOptions,
+  ) {
+    this.skew = opts.refreshSkewMs ?? 60_000;
+  }
+
+  accessToken(): Promise<string> {
+    const now = this.http.clock.now();
+    if (this.access && Date.parse(this.access.validUntil) - this.skew > now) return Promise.resolve(this.access.token);
+    // one login or refresh at a time, shared by every caller waiting for it
+    this.inflight ??= this.obtain().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  rejected(token: string): void {
+    if (this.access?.token === token) this.access = undefined;
+  }
+
+  /** Forget all tokens: the next call authenticates from scratch. */
+  reset(): void {
+    this.access = undefined;
+    this.refreshToken = undefined;
+  }
+
+  private async obtain(): Promise<string> {
+    const now = this.http.clock.now();
+    if (this.refreshToken && Date.parse(this.refreshToken.validUntil) - this.skew > now) {
+      try {
+        const r = await this.http.call<{ accessToken: TokenInfo }>({
+          method: 'POST',
+          path: '/auth/token/refresh',
+          auth: { bearer: this.refreshToken.token },
+          group: 'other',
+          idempotent: true,
+          expect: 'json',
+          operation: 'POST /auth/token/refresh',
+        });
+        this.access = r.body.accessToken;
+        this.stats.refreshes++;
+        this.opts.logger?.info?.('ksef.auth.refreshed', { nip: this.opts.nip, validUntil: this.access.validUntil });
+        return this.access.token;
+      } catch (e) {
+        // a revoked or expired refresh token answers 400 21301 or 401: log in again
+        if (!isKsefError(e) || !['KSEF_AUTH_FAILED', 'KSEF_UNAUTHORIZED', 'KSEF_BAD_REQUEST', 'KSEF_HTTP_5XX'].includes(e.code)) throw e;
+        this.opts.logger?.warn?.('ksef.auth.refresh-failed', { nip: this.opts.nip, code: e.code });
+        this.refreshToken = undefined;
+      }
+    }
+    return this.authenticate();
+  }
+
+  private async authenticate(): Promise<string> {
+    let rotated = false;
+    let relogged = false;
+    for (;;) {
+      try {
+        const t = await this.login();
+        this.stats.authentications++;
+        return t;
+      } catch (e) {
+        if (isKsefError(e) && e.code === 'KSEF_OUTCOME_UNKNOWN' && !relogged) {
+          // the redeem answer was lost; a fresh login is the safe way to get tokens
+          relogged = true;
+          continue;
+        }
+        if (isKsefError(e) && e.code === 'KSEF_KEY_UNKNOWN' && !rotated) {
+          rotated = true;
+          this.stats.keyRotations++;
+          this.opts.logger?.warn?.('ksef.key-rotated', { usage: 'KsefTokenEncryption' });
+          this.keys.refresh();
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private async login(): Promise<string> {
+    const { publicKey, publicKeyId } = await this.keys.key('KsefTokenEncryption');
+    const ch = await this.http.call<{ challenge: string; timestampMs: number; timestamp?: string }>({
+      method: 'POST',
+      path: '/auth/challenge',
+      group: 'public',
+      // a challenge has no side effect worth reconciling: asking again is harmless
+      idempotent: true,
+      expect: 'json',
+    });
+    const ts = ch.body.timestampMs ?? Date.parse(ch.body.timestamp ?? '');
+    let secret: string;
+    try {
+      secret = await this.opts.token();
+    } catch (e) {
+      // the provider's own message names where it looked (variable, file), never the token
+      throw new KsefError('KSEF_AUTH_FAILED', `the KSeF token for NIP ${this.opts.nip} could not be read: ${e instanceof Error ? e.message : 'provider failed'}`, { kind: 'config' });
+    }
+    const encryptedToken = rsaOaepEncrypt(publicKey, Buffer.from(`${secret}|${ts}`, 'utf8')).toString('base64');
+    secret = '';
+    const init = await this.http.call<{ referenceNumber: string; authenticationToken: TokenInfo }>({
+      method: 'POST',
+      path: '/auth/ksef-token',
+      json: {
+        challenge: ch.body.challenge,
+        contextIdentifier: { type: 'Nip', value: this.opts.nip },
+        encryptedToken,
+        ...(publicKeyId ? { publicKeyId } : {}),
+      },
+      group: 'public',
+      // a repeated login with the same challenge is refused by KSeF (21111), never doubled
+      idempotent: true,
+      expect: 'json',
+    });
+    const opToken = init.body.authenticationToken.token;
+    const ref = init.body.referenceNumber;
+    const deadline = this.http.clock.now() + (this.opts.pollTimeoutMs ?? 120_000);
+    for (;;) {
+      const st = await this.http.call<{ status: { code: number; description: string; details?: string[] } }>({
+        method: 'GET',
+        path: `/auth/${encodeURIComponent(ref)}`,
+        auth: { bearer: opToken },
+        group: 'other',
+        idempotent: true,
+        expect: 'json',
+        operation: 'GET /auth/{referenceNumber}',
+      });
+      const code = st.body.status.code;
+      if (code === 200) break;
+      if (code !== 100) {
+        throw new KsefError(
+          'KSEF_AUTH_FAILED',
+          `KSeF refused the login for NIP ${this.opts.nip}: status ${code} ${st.body.status.description}${st.body.status.details?.length ? ` (${st.body.status.details.join('; ')})` : ''}`,
+          { statusCode: code, ...(st.body.status.details ? { details: st.body.status.details } : {}), kind: code === 550 || code === 500 ? 'transient' : 'config' },
+        );
+      }
+      if (this.http.clock.now() > deadline) {
+        throw new KsefError('KSEF_POLL_TIMEOUT', `the KSeF login for NIP ${this.opts.nip} is still in progress after polling`);
+      }
+      await this.http.clock.sleep(this.opts.pollIntervalMs ?? 500);
+    }
+    const red = await this.http.call<{ accessToken: TokenInfo; refreshToken: TokenInfo }>({
+      method: 'POST',
+      path: '/auth/token/redeem',
+      auth: { bearer: opToken },
+      group: 'other',
+      // redeem works only once (21301 after): a lost answer means logging in again, not repeating
+      idempotent: false,
+      expect: 'json',
+    });
+    this.access = red.body.accessToken;
+    this.refreshToken = red.body.refreshToken;
+    this.opts.logger?.info?.('ksef.auth.authenticated', { nip: this.opts.nip, validUntil: this.access.validUntil });
+    return this.access.token;
+  }
+}

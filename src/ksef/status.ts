@@ -1,0 +1,108 @@
+import { KsefError } from './errors.ts';
+import type { KsefHttp } from './http.ts';
+import type { SessionInvoice, SessionStatus } from './types.ts';
+
+const enc = encodeURIComponent;
+
+export function getSessionStatus(http: KsefHttp, sessionRef: string): Promise<SessionStatus> {
+  return http
+    .call<SessionStatus>({ method: 'GET', path: `/sessions/${enc(sessionRef)}`, auth: 'access', group: 'sessionMisc', idempotent: true, expect: 'json', operation: 'GET /sessions/{ref}' })
+    .then((r) => r.body);
+}
+
+export function getInvoiceStatus(http: KsefHttp, sessionRef: string, invoiceRef: string): Promise<SessionInvoice> {
+  return http
+    .call<SessionInvoice>({
+      method: 'GET',
+      path: `/sessions/${enc(sessionRef)}/invoices/${enc(invoiceRef)}`,
+      auth: 'access',
+      group: 'invoiceStatus',
+      idempotent: true,
+      expect: 'json',
+      operation: 'GET /sessions/{ref}/invoices/{invoiceRef}',
+    })
+    .then((r) => r.body);
+}
+
+export interface InvoicePage {
+  readonly invoices: readonly SessionInvoice[];
+  readonly continuationToken?: string;
+}
+
+/** One page of `GET /sessions/{ref}/invoices` (or `/failed`). */
+export function listSessionInvoicesPage(
+  http: KsefHttp,
+  sessionRef: string,
+  opts: { continuationToken?: string | undefined; pageSize?: number | undefined; failedOnly?: boolean | undefined } = {},
+): Promise<InvoicePage> {
+  return http
+    .call<{ invoices?: SessionInvoice[]; continuationToken?: string | null }>({
+      method: 'GET',
+      path: `/sessions/${enc(sessionRef)}/invoices${opts.failedOnly ? '/failed' : ''}`,
+      query: { pageSize: opts.pageSize ?? 1000 },
+      ...(opts.continuationToken ? { headers: { 'x-continuation-token': opts.continuationToken } } : {}),
+      auth: 'access',
+      group: 'sessionInvoiceList',
+      idempotent: true,
+      expect: 'json',
+      operation: 'GET /sessions/{ref}/invoices',
+    })
+    .then((r) => ({ invoices: r.body?.invoices ?? [], ...(r.body?.continuationToken ? { continuationToken: r.body.continuationToken } : {}) }));
+}
+
+/** Every invoice of a session, following continuation tokens to the last page. */
+export async function listSessionInvoices(
+  http: KsefHttp,
+  sessionRef: string,
+  opts: { pageSize?: number; failedOnly?: boolean } = {},
+): Promise<SessionInvoice[]> {
+  const all: SessionInvoice[] = [];
+  let token: string | undefined;
+  for (let page = 0; ; page++) {
+    const p = await listSessionInvoicesPage(http, sessionRef, { ...opts, continuationToken: token });
+    all.push(...p.invoices);
+    if (!p.continuationToken) return all;
+    if (p.continuationToken === token || page > 10_000) {
+      throw new KsefError('KSEF_PROTOCOL', `session ${sessionRef}: the invoice listing repeats its continuation token`);
+    }
+    token = p.continuationToken;
+  }
+}
+
+export interface PollOptions {
+  /** delay between polls, default 1 s */
+  readonly intervalMs?: number;
+  /** give up after, default 10 min */
+  readonly timeoutMs?: number;
+}
+
+/** Poll an invoice until it leaves 100/150. */
+export async function waitForInvoice(http: KsefHttp, sessionRef: string, invoiceRef: string, poll: PollOptions = {}): Promise<SessionInvoice> {
+  const deadline = http.clock.now() + (poll.timeoutMs ?? 600_000);
+  for (;;) {
+    const inv = await getInvoiceStatus(http, sessionRef, invoiceRef);
+    if (inv.status.code !== 100 && inv.status.code !== 150) return inv;
+    if (http.clock.now() >= deadline) {
+      throw new KsefError('KSEF_POLL_TIMEOUT', `invoice ${invoiceRef} in session ${sessionRef} is still processing (status ${inv.status.code})`);
+    }
+    await http.clock.sleep(poll.intervalMs ?? 1_000);
+  }
+}
+
+/** Poll a session until its status is final (not 100/150/170), or until `until` says stop. */
+export async function waitForSession(
+  http: KsefHttp,
+  sessionRef: string,
+  poll: PollOptions & { until?: (s: SessionStatus) => boolean } = {},
+): Promise<SessionStatus> {
+  const deadline = http.clock.now() + (poll.timeoutMs ?? 600_000);
+  const done = poll.until ?? ((s: SessionStatus) => ![100, 150, 170].includes(s.status.code));
+  for (;;) {
+    const s = await getSessionStatus(http, sessionRef);
+    if (done(s)) return s;
+    if (http.clock.now() >= deadline) {
+      throw new KsefError('KSEF_POLL_TIMEOUT', `session ${sessionRef} is still in status ${s.status.code}`, { statusCode: s.status.code });
+    }
+    await http.clock.sleep(poll.intervalMs ?? 1_000);
+  }
+}
