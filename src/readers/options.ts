@@ -50,6 +50,8 @@ export interface FixedLayout {
   /** record type, matched against the discriminator's value */
   readonly type: string;
   readonly fields: readonly FixedField[];
+  /** optional record length in characters: fields must end within it (checked at load) */
+  readonly recordLength?: number;
 }
 
 export interface FixedOptions {
