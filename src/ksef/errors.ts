@@ -56,6 +56,7 @@ export interface KsefErrorInit {
   statusCode?: number;
   extensions?: Readonly<Record<string, unknown>>;
   details?: readonly string[];
+  rule?: string;
   cause?: unknown;
   /** method and path of the call, without query string or host secrets */
   operation?: string;
@@ -73,6 +74,7 @@ export class KsefError extends AgentError {
     super(code, message, {
       kind: init.kind ?? defaultKind(code),
       ...(init.details ? { details: init.details } : {}),
+      ...(init.rule ? { rule: init.rule } : {}),
       ...(init.cause !== undefined ? { cause: init.cause } : {}),
     });
     this.name = 'KsefError';
