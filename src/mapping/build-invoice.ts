@@ -1,0 +1,215 @@
+/**
+ * One group of records → one canonical invoice, or every problem found in it (all fields of all
+ * lines are evaluated, so an admin sees every mistake at once).
+ */
+import { AgentError, type Where } from '../core/errors.ts';
+import type { CompanyProfile, Invoice, InvoiceLine } from '../core/invoice.ts';
+import type { Provenance } from '../core/records.ts';
+import type { CompiledField, CompiledMapping } from './compiled-mapping.ts';
+import type { FieldValue } from './compile-rule.ts';
+import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec } from './field-catalog.ts';
+import type { Group } from './group-records.ts';
+import { buildParty } from './build-party.ts';
+import type { Rec, Scope } from './scope.ts';
+import { recordWhere } from './source-read.ts';
+
+export type MappedInvoice =
+  | { readonly ok: true; readonly invoice: Invoice }
+  | { readonly ok: false; readonly number?: string; readonly errors: readonly AgentError[]; readonly where: Provenance };
+
+export interface MapContext {
+  readonly company?: CompanyProfile;
+  /** local date yyyy-mm-dd, bound as $today in expressions */
+  readonly today: string;
+}
+
+/** Evaluated values of one section: canonical path → value, and where each came from. */
+export class Values {
+  readonly v = new Map<string, FieldValue>();
+  readonly where = new Map<string, Where>();
+  str(p: string): string | undefined {
+    const x = this.v.get(p);
+    return x === undefined ? undefined : String(x);
+  }
+  bool(p: string): boolean | undefined {
+    const x = this.v.get(p);
+    return typeof x === 'boolean' ? x : undefined;
+  }
+  has(prefix: string): boolean {
+    for (const k of this.v.keys()) if (k === prefix || k.startsWith(prefix + '.')) return true;
+    return false;
+  }
+}
+
+async function evaluate(fields: readonly CompiledField[], scope: Scope, rec: Rec, fieldPrefix: string, invoice: string | undefined, mappingFile: string, errors: AgentError[]): Promise<Values> {
+  const vals = new Values();
+  for (const f of fields) {
+    const out = await f.rule(scope);
+    const field = fieldPrefix + f.path;
+    if (out.kind === 'error') {
+      errors.push(out.error.at({ field, ...(invoice ? { invoice } : {}) }));
+      continue;
+    }
+    vals.where.set(f.path, out.where);
+    if (out.kind === 'value') vals.v.set(f.path, out.value);
+    else if (f.required) errors.push(missing(rec, field, `${mappingFile}#${f.pointer}`, invoice));
+  }
+  return vals;
+}
+
+export function missing(rec: Rec, field: string, mapping: string, invoice: string | undefined): AgentError {
+  return new AgentError('MAP_REQUIRED', `required field ${field} is empty`, {
+    where: { ...recordWhere(rec.where), field, mapping, ...(invoice ? { invoice } : {}) },
+    rule: 'required field',
+  });
+}
+
+/** Catalog-required fields of a section; a group's required fields count only when the group has values (buyer always). */
+function checkRequired(spec: GroupSpec, vals: Values, prefix: string, fields: readonly CompiledField[], rec: Rec, fieldPrefix: string, mappingFile: string, sectionPtr: string, invoice: string | undefined, errors: AgentError[]): void {
+  const alreadyReported = new Set(errors.map((e) => e.where.field));
+  for (const [name, s] of Object.entries(spec.fields)) {
+    const path = prefix + name;
+    if (s.kind === 'group') {
+      if (path === 'buyer' || vals.has(path)) checkRequired(s, vals, path + '.', fields, rec, fieldPrefix, mappingFile, sectionPtr, invoice, errors);
+      continue;
+    }
+    if (s.kind !== 'field' || !s.required || vals.v.has(path) || alreadyReported.has(fieldPrefix + path)) continue;
+    const f = fields.find((x) => x.path === path);
+    errors.push(missing(rec, fieldPrefix + path, `${mappingFile}#${f ? f.pointer : sectionPtr}`, invoice));
+  }
+}
+
+export async function buildInvoice(m: CompiledMapping, group: Group, file: string, ctx: MapContext): Promise<MappedInvoice> {
+  const errors: AgentError[] = [...group.errors];
+  const base: Scope = { invoice: group.invoice, byType: group.byType, records: group.records, lines: group.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
+
+  const numberField = m.invoiceFields.find((f) => f.path === 'number');
+  const numOut = numberField ? await numberField.rule(base) : undefined;
+  const number = numOut?.kind === 'value' ? String(numOut.value) : undefined;
+  const stamped = errors.map((e) => (number ? e.at({ invoice: number }) : e));
+  errors.length = 0;
+  errors.push(...stamped);
+
+  const inv = await evaluate(m.invoiceFields, base, group.invoice, '', number, m.file, errors);
+  checkRequired(INVOICE_FIELDS, inv, '', m.invoiceFields, group.invoice, '', m.file, '/invoice', number, errors);
+  const needs: [string, string][] = [['correction.originalNumber', 'correction.originalIssueDate'], ['advance', 'advance.amountReceived']];
+  for (const [given, needed] of needs) {
+    if (inv.has(given) && !inv.v.has(needed)) {
+      const f = m.invoiceFields.find((x) => x.path === needed);
+      errors.push(missing(group.invoice, needed, `${m.file}#${f ? f.pointer : '/invoice'}`, number));
+    }
+  }
+
+  const lines: InvoiceLine[] = [];
+  if (group.lines.length === 0 && group.errors.length === 0) {
+    errors.push(new AgentError('MAP_NO_LINES', 'the invoice has no lines', { where: { ...recordWhere(group.invoice.where), ...(number ? { invoice: number } : {}), mapping: `${m.file}#/invoices` }, rule: 'an invoice needs at least one line' }));
+  }
+  for (let i = 0; i < group.lines.length; i++) {
+    const rec = group.lines[i]!;
+    const scope: Scope = { ...base, line: rec };
+    const prefix = `lines[${i}].`;
+    const lv = await evaluate(m.lineFields, scope, rec, prefix, number, m.file, errors);
+    checkRequired(LINE_FIELDS, lv, '', m.lineFields, rec, prefix, m.file, '/line', number, errors);
+    lines.push(lineFrom(lv));
+  }
+
+  const notes: { key: string; value: string }[] = [];
+  for (const n of m.notes) {
+    const out = await n.rule(base);
+    if (out.kind === 'error') errors.push(out.error.at({ field: `notes.${n.key}`, ...(number ? { invoice: number } : {}) }));
+    else if (out.kind === 'value') notes.push({ key: n.key, value: String(out.value) });
+  }
+
+  const buyer = buildParty(inv, 'buyer', group.invoice, number, errors);
+  const seller = inv.has('seller') ? buildParty(inv, 'seller', group.invoice, number, errors) : undefined;
+
+  if (errors.length > 0 || !buyer || number === undefined) {
+    return { ok: false, ...(number !== undefined ? { number } : {}), errors, where: group.invoice.where };
+  }
+  return { ok: true, invoice: assemble(inv, number, buyer, seller, lines, notes, group.invoice.where) };
+}
+
+function lineFrom(lv: Values): InvoiceLine {
+  const s = (p: string) => lv.str(p);
+  return compact({
+    description: s('description') ?? '',
+    unit: s('unit'),
+    quantity: s('quantity'),
+    unitNetPrice: s('unitNetPrice'),
+    unitGrossPrice: s('unitGrossPrice'),
+    netAmount: s('netAmount'),
+    grossAmount: s('grossAmount'),
+    discount: s('discount'),
+    vatRate: (s('vatRate') ?? '23') as InvoiceLine['vatRate'],
+    sku: s('sku'),
+    gtu: s('gtu'),
+    pkwiu: s('pkwiu'),
+    cn: s('cn'),
+    saleDate: s('saleDate'),
+    beforeCorrection: lv.bool('beforeCorrection'),
+  }) as InvoiceLine;
+}
+
+function assemble(v: Values, number: string, buyer: Invoice['buyer'], seller: Invoice['seller'], lines: InvoiceLine[], notes: { key: string; value: string }[], provenance: Provenance): Invoice {
+  const s = (p: string) => v.str(p);
+  const pricing = (s('pricing') as 'net' | 'gross' | undefined) ?? inferPricing(lines);
+  const originalNumber = s('correction.originalNumber');
+  const kind = (s('kind') as Invoice['kind'] | undefined) ?? (originalNumber ? 'KOR' : 'VAT');
+  const group = <T extends Record<string, unknown>>(prefix: string, build: () => T): T | undefined => (v.has(prefix) ? compact(build()) : undefined);
+  const exemptionText = s('annotations.exemptionText');
+  return compact({
+    kind,
+    number,
+    issueDate: s('issueDate') ?? '',
+    issuePlace: s('issuePlace'),
+    saleDate: s('saleDate'),
+    salePeriod: v.has('salePeriod') ? { from: s('salePeriod.from') ?? '', to: s('salePeriod.to') ?? '' } : undefined,
+    seller,
+    buyer,
+    currency: s('currency') ?? 'PLN',
+    exchangeRate: s('exchangeRate'),
+    pricing,
+    lines,
+    statedTotals: group('statedTotals', () => ({ net: s('statedTotals.net'), vat: s('statedTotals.vat'), gross: s('statedTotals.gross') })),
+    payment: group('payment', () => ({
+      dueDate: s('payment.dueDate'),
+      method: s('payment.method'),
+      bankAccount: s('payment.bankAccount'),
+      bankName: s('payment.bankName'),
+      paid: v.bool('payment.paid'),
+      paidDate: s('payment.paidDate'),
+    })),
+    annotations: group('annotations', () => ({
+      cashAccounting: v.bool('annotations.cashAccounting'),
+      selfBilling: v.bool('annotations.selfBilling'),
+      reverseCharge: v.bool('annotations.reverseCharge'),
+      splitPayment: v.bool('annotations.splitPayment'),
+      exemption: exemptionText ? { basis: (s('annotations.exemptionBasis') ?? 'law') as 'law', text: exemptionText } : undefined,
+    })),
+    correction: group('correction', () => ({
+      reason: s('correction.reason'),
+      effect: s('correction.effect'),
+      corrected: originalNumber
+        ? [compact({ number: originalNumber, issueDate: s('correction.originalIssueDate') ?? '', ksefNumber: s('correction.originalKsefNumber') })]
+        : [],
+    })),
+    advance: group('advance', () => ({ amountReceived: s('advance.amountReceived') ?? '', orderTotal: s('advance.orderTotal') })),
+    notes: notes.length > 0 ? notes : undefined,
+    orderNumber: s('orderNumber'),
+    footer: s('footer'),
+    provenance,
+  }) as unknown as Invoice;
+}
+
+function inferPricing(lines: readonly InvoiceLine[]): 'net' | 'gross' {
+  const anyNet = lines.some((l) => l.unitNetPrice !== undefined || l.netAmount !== undefined);
+  const anyGross = lines.some((l) => l.unitGrossPrice !== undefined || l.grossAmount !== undefined);
+  return anyGross && !anyNet ? 'gross' : 'net';
+}
+
+/** Drops undefined properties so the invoice has only what the source gave. */
+function compact<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(o)) if (val !== undefined) out[k] = val;
+  return out as T;
+}

@@ -1,0 +1,81 @@
+/** Conditions (`when`, `skip`): compiled once into async predicates over the scope. */
+import { AgentError } from '../core/errors.ts';
+import { compileExpr, configError, type CompileCtx } from './compile-ctx.ts';
+import type { ConditionJson } from './mapping-file.ts';
+import { expressionBindings } from './expr-bindings.ts';
+import { makeReader, readSource, recordWhere } from './source-read.ts';
+import type { Scope } from './scope.ts';
+import { checkFrom } from './check-from.ts';
+
+export type Condition = (scope: Scope) => Promise<boolean | AgentError>;
+
+export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string, defaultFrom: string): Condition {
+  const never: Condition = async () => false;
+  const combos = ['all', 'any', 'not', 'expr'].filter((k) => k in c);
+  const tests = ['present', 'equals', 'notEquals', 'in', 'matches'].filter((k) => k in c);
+  const hasSource = c.column !== undefined || c.path !== undefined;
+  if (combos.length + (hasSource ? 1 : 0) !== 1 || (hasSource && tests.length !== 1) || (!hasSource && tests.length > 0)) {
+    ctx.errors.push(configError(ctx, 'MAP_CONDITION', ptr, 'a condition needs either a column or path with exactly one test (present, equals, notEquals, in, matches), or one of expr, all, any, not', { rule: 'condition shape' }));
+    return never;
+  }
+  if (c.all || c.any) {
+    const list = (c.all ?? c.any)!.map((x, k) => compileCondition(ctx, x, `${ptr}/${c.all ? 'all' : 'any'}/${k}`, defaultFrom));
+    const every = c.all !== undefined;
+    return async (scope) => {
+      for (const cond of list) {
+        const r = await cond(scope);
+        if (r instanceof AgentError) return r;
+        if (every && !r) return false;
+        if (!every && r) return true;
+      }
+      return every;
+    };
+  }
+  if (c.not) {
+    const inner = compileCondition(ctx, c.not, `${ptr}/not`, defaultFrom);
+    return async (scope) => {
+      const r = await inner(scope);
+      return r instanceof AgentError ? r : !r;
+    };
+  }
+  if (c.expr !== undefined) {
+    const e = compileExpr(ctx, c.expr, `${ptr}/expr`);
+    if (!e) return never;
+    const mapping = `${ctx.file}#${ptr}/expr`;
+    return async (scope) => {
+      try {
+        const r = await e.evaluate(scope.line?.values ?? scope.invoice.values, expressionBindings(scope));
+        return Boolean(r) && !(Array.isArray(r) && r.length === 0);
+      } catch (err) {
+        return new AgentError('MAP_EXPR_ERROR', `JSONata condition failed: ${(err as Error).message}`, { where: { ...recordWhere((scope.line ?? scope.invoice).where), mapping }, rule: c.expr });
+      }
+    };
+  }
+  const from = c.from ?? defaultFrom;
+  checkFrom(ctx, from, `${ptr}/from`);
+  const reader = makeReader(c.column, c.path);
+  if (reader === 'bad-path' || reader === undefined) {
+    ctx.errors.push(configError(ctx, 'MAP_PATH', `${ptr}/path`, `"${c.path}" is not a valid path`, { rule: 'names separated by / or ., optional [n]' }));
+    return never;
+  }
+  let regex: RegExp | undefined;
+  if (c.matches !== undefined) {
+    try {
+      regex = new RegExp(c.matches);
+    } catch (err) {
+      ctx.errors.push(configError(ctx, 'MAP_REGEX', `${ptr}/matches`, `not a valid regular expression: ${(err as Error).message}`, { value: c.matches }));
+      return never;
+    }
+  }
+  const mapping = `${ctx.file}#${ptr}`;
+  return async (scope) => {
+    const r = readSource(scope, from, reader, mapping);
+    if (r.error) return r.error;
+    const v = (r.text ?? '').trim();
+    if (c.present !== undefined) return c.present === (v !== '');
+    if (c.equals !== undefined) return v === c.equals;
+    if (c.notEquals !== undefined) return v !== c.notEquals;
+    if (c.in !== undefined) return c.in.includes(v);
+    return regex!.test(v);
+  };
+}

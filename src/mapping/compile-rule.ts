@@ -1,0 +1,245 @@
+/**
+ * A field rule compiled once at load into an async function: source → text transforms → lookup →
+ * typed conversion. Problems with the rule itself are load errors (MAP_…, kind config); problems
+ * with the data are returned as AgentErrors naming record, value and rule.
+ */
+import { AgentError, type Where } from '../core/errors.ts';
+import { compileExpr, configError, type CompileCtx, type CompiledLookup } from './compile-ctx.ts';
+import { compileCondition, type Condition } from './compile-condition.ts';
+import { compileDatePattern } from './date-pattern.ts';
+import { convertTyped, type Converter } from './convert-typed.ts';
+import { isValidTimeZone, numberToDecimal, type DateStyle } from './convert.ts';
+import type { FieldSpec } from './field-catalog.ts';
+import type { RuleJson } from './mapping-file.ts';
+import { expressionBindings } from './expr-bindings.ts';
+import { makeReader, readSource, recordWhere, type Reader } from './source-read.ts';
+import { parsePath, toScalar, walkPath } from './record-path.ts';
+import { pickRecord, type Scope } from './scope.ts';
+import { checkFrom } from './check-from.ts';
+import { normaliseNip } from '../invoice/nip.ts';
+
+export type FieldValue = string | boolean;
+
+export type RuleOutcome =
+  | { readonly kind: 'value'; readonly value: FieldValue; readonly where: Where }
+  | { readonly kind: 'empty'; readonly where: Where }
+  | { readonly kind: 'error'; readonly error: AgentError };
+
+export type CompiledRule = (scope: Scope) => Promise<RuleOutcome>;
+
+const SOURCES = ['column', 'path', 'value', 'template', 'expr', 'first'] as const;
+const CONVERSIONS = ['trim', 'case', 'removeChars', 'nip', 'lookup', 'decimal', 'impliedDecimals', 'negate', 'date', 'timeZone'] as const;
+
+export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: FieldSpec): CompiledRule {
+  const mapping = `${ctx.file}#${ptr}`;
+  const sources = SOURCES.filter((s) => rule[s] !== undefined);
+  const failed: CompiledRule = async () => ({ kind: 'empty', where: {} });
+  if (sources.length !== 1) {
+    ctx.errors.push(
+      configError(ctx, 'MAP_RULE_SOURCE', ptr, sources.length === 0 ? 'the rule has no source: give one of column, path, value, template, expr, first' : `the rule has ${sources.length} sources (${sources.join(', ')}); give exactly one`, { rule: 'exactly one source per rule' }),
+    );
+    return failed;
+  }
+  const from = rule.from ?? ctx.section;
+  if (rule.from !== undefined) checkFrom(ctx, rule.from, `${ptr}/from`);
+  const when: Condition | undefined = rule.when ? compileCondition(ctx, rule.when, `${ptr}/when`, from) : undefined;
+  const conv = compileConverter(ctx, rule, ptr, spec);
+
+  let defaultValue: FieldValue | undefined;
+  if (rule.default !== undefined) {
+    const d = convertTyped(rule.default, spec, CANONICAL);
+    if (!d.ok) ctx.errors.push(configError(ctx, 'MAP_DEFAULT_INVALID', `${ptr}/default`, `the default "${rule.default}" is not a valid ${spec.type}: ${d.reason}`, { value: rule.default, rule: 'defaults are written in canonical form' }));
+    else defaultValue = d.value;
+  }
+
+  const withWhen = (inner: CompiledRule): CompiledRule =>
+    when === undefined
+      ? inner
+      : async (scope) => {
+          const ok = await when(scope);
+          if (ok instanceof AgentError) return { kind: 'error', error: ok };
+          return ok ? inner(scope) : { kind: 'empty', where: {} };
+        };
+
+  const finish = (text: string | undefined, where: Where, scope: Scope): RuleOutcome => {
+    void scope;
+    let t = text;
+    if (t !== undefined && rule.trim !== false) t = t.trim();
+    if (t === undefined || t === '') return defaultValue !== undefined ? { kind: 'value', value: defaultValue, where } : { kind: 'empty', where };
+    const r = conv.run(t);
+    if (r.ok) return r.value === undefined ? { kind: 'empty', where } : { kind: 'value', value: r.value, where };
+    return { kind: 'error', error: new AgentError(r.code, r.message, { where: { ...where, value: text ?? '', mapping }, rule: r.rule }) };
+  };
+
+  const source = sources[0]!;
+  if (source === 'first') {
+    const bad = CONVERSIONS.filter((k) => rule[k] !== undefined);
+    if (bad.length > 0 || rule.from !== undefined) {
+      ctx.errors.push(configError(ctx, 'MAP_RULE_CONFLICT', ptr, `first cannot be combined with ${[...bad, ...(rule.from ? ['from'] : [])].join(', ')}; put those on each alternative`, { rule: 'first with when, default and required only' }));
+    }
+    const alts = rule.first!.map((a, k) => compileRule(ctx, a, `${ptr}/first/${k}`, spec));
+    return withWhen(async (scope) => {
+      let last: Where = {};
+      for (const alt of alts) {
+        const r = await alt(scope);
+        if (r.kind !== 'empty') return r;
+        last = r.where;
+      }
+      return defaultValue !== undefined ? { kind: 'value', value: defaultValue, where: last } : { kind: 'empty', where: last };
+    });
+  }
+  if (source === 'value') {
+    const c = convertTyped(rule.value!, spec, CANONICAL);
+    if (!c.ok) {
+      ctx.errors.push(configError(ctx, 'MAP_VALUE_INVALID', `${ptr}/value`, `the constant "${rule.value}" is not a valid ${spec.type}: ${c.reason}`, { value: rule.value!, rule: 'constants are written in canonical form' }));
+      return failed;
+    }
+    const value = c.value;
+    return withWhen(async (scope) => {
+      const where = recordWhere(pickRecord(scope, from)?.where ?? scope.invoice.where);
+      return value === undefined ? { kind: 'empty', where } : { kind: 'value', value, where };
+    });
+  }
+  if (source === 'column' || source === 'path') {
+    const reader = makeReader(rule.column, rule.path);
+    if (reader === 'bad-path' || reader === undefined) {
+      ctx.errors.push(configError(ctx, 'MAP_PATH', `${ptr}/path`, `"${rule.path}" is not a valid path`, { value: rule.path ?? '', rule: 'names separated by / or ., @attr, optional [n]' }));
+      return failed;
+    }
+    return withWhen(async (scope) => {
+      const r = readSource(scope, from, reader, mapping);
+      if (r.error) return { kind: 'error', error: r.error };
+      return finish(r.text, r.rec ? recordWhere(r.rec.where, reader as Reader) : {}, scope);
+    });
+  }
+  if (source === 'template') {
+    const parts = parseTemplate(rule.template!);
+    if (typeof parts === 'string') {
+      ctx.errors.push(configError(ctx, 'MAP_TEMPLATE', `${ptr}/template`, parts, { value: rule.template!, rule: 'template placeholders {Name}' }));
+      return failed;
+    }
+    return withWhen(async (scope) => {
+      const rec = pickRecord(scope, from);
+      if (!rec) return finish(undefined, {}, scope);
+      let out = '';
+      let any = false;
+      for (const p of parts) {
+        if (typeof p === 'string') { out += p; continue; }
+        const raw = p.name in rec.values ? rec.values[p.name] : p.steps ? walkPath(rec.values, p.steps) : undefined;
+        const s = toScalar(raw);
+        if (!s.ok) return { kind: 'error', error: new AgentError('MAP_NOT_A_VALUE', `{${p.name}}: ${s.reason}`, { where: { ...recordWhere(rec.where), mapping }, rule: `template ${rule.template}` }) };
+        const t = (s.text ?? '').trim();
+        if (t !== '') any = true;
+        out += t;
+      }
+      return finish(any ? out.replace(/[ \t]{2,}/g, ' ') : undefined, recordWhere(rec.where), scope);
+    });
+  }
+  // expr
+  const e = compileExpr(ctx, rule.expr!, `${ptr}/expr`);
+  if (!e) return failed;
+  return withWhen(async (scope) => {
+    const rec = pickRecord(scope, from) ?? scope.invoice;
+    const where = recordWhere(rec.where);
+    let r: unknown;
+    try {
+      r = await e.evaluate(rec.values, expressionBindings(scope));
+    } catch (err) {
+      return { kind: 'error', error: new AgentError('MAP_EXPR_ERROR', `JSONata expression failed: ${(err as Error).message}`, { where: { ...where, mapping: `${mapping}/expr` }, rule: rule.expr! }) };
+    }
+    if (Array.isArray(r) && r.length === 1) r = r[0];
+    if (r === undefined || r === null) return finish(undefined, where, scope);
+    if (typeof r === 'boolean') return spec.type === 'boolean' ? { kind: 'value', value: r, where } : finish(String(r), where, scope);
+    if (typeof r === 'number') {
+      const d = numberToDecimal(r);
+      if (d === undefined) return { kind: 'error', error: new AgentError('MAP_EXPR_RESULT', `the expression gave ${r}, not a usable number`, { where: { ...where, value: String(r), mapping: `${mapping}/expr` }, rule: rule.expr! }) };
+      return finish(d, where, scope);
+    }
+    if (typeof r === 'string') return finish(r, where, scope);
+    return { kind: 'error', error: new AgentError('MAP_EXPR_RESULT', 'the expression gave a list or object where one value is expected', { where: { ...where, value: JSON.stringify(r).slice(0, 80), mapping: `${mapping}/expr` }, rule: rule.expr! }) };
+  });
+}
+
+const CANONICAL = { canonical: true } as const;
+
+/** Text transforms, lookup and typed conversion of one rule, checked at load. */
+function compileConverter(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: FieldSpec): Converter {
+  let lookup: CompiledLookup | undefined;
+  if (rule.lookup !== undefined) {
+    lookup = ctx.lookups.get(rule.lookup);
+    if (!lookup) {
+      ctx.errors.push(configError(ctx, 'MAP_UNKNOWN_LOOKUP', `${ptr}/lookup`, `there is no lookup table "${rule.lookup}"${ctx.lookups.size ? `; defined: ${[...ctx.lookups.keys()].join(', ')}` : '; define it under lookups'}`, { value: rule.lookup, rule: 'lookup names a table in lookups' }));
+    }
+  }
+  const numeric = ['decimal', 'impliedDecimals', 'negate'].filter((k) => rule[k as keyof RuleJson] !== undefined);
+  if (numeric.length > 0 && spec.type !== 'decimal') {
+    ctx.errors.push(configError(ctx, 'MAP_RULE_OPTION', `${ptr}/${numeric[0]}`, `${numeric.join(', ')} only apply to number fields; this field is ${spec.type}`, { rule: 'options must fit the field type' }));
+  }
+  let date: DateStyle | undefined;
+  if ((rule.date !== undefined || rule.timeZone !== undefined) && spec.type !== 'date') {
+    ctx.errors.push(configError(ctx, 'MAP_RULE_OPTION', `${ptr}/${rule.date !== undefined ? 'date' : 'timeZone'}`, `date and timeZone only apply to date fields; this field is ${spec.type}`, { rule: 'options must fit the field type' }));
+  }
+  const tz = rule.timeZone ?? 'Europe/Warsaw';
+  if (!isValidTimeZone(tz)) ctx.errors.push(configError(ctx, 'MAP_TIME_ZONE', `${ptr}/timeZone`, `unknown time zone "${tz}"`, { value: tz, rule: 'IANA time zone such as Europe/Warsaw' }));
+  if (rule.date === undefined || rule.date === 'iso') date = { kind: 'iso', timeZone: tz };
+  else if (rule.date === 'excel') date = { kind: 'excel' };
+  else {
+    const p = compileDatePattern(rule.date);
+    if (typeof p === 'string') {
+      ctx.errors.push(configError(ctx, 'MAP_DATE_PATTERN', `${ptr}/date`, `invalid date pattern "${rule.date}": ${p}`, { value: rule.date, rule: 'date pattern' }));
+      date = { kind: 'iso', timeZone: tz };
+    } else date = { kind: 'pattern', parser: p };
+  }
+  const opts = { decimal: rule.decimal ?? 'auto', impliedDecimals: rule.impliedDecimals ?? 0, negate: rule.negate ?? false, date, nip: rule.nip ?? false } as const;
+  const remove = rule.removeChars;
+  return {
+    run(text) {
+      let t = text;
+      if (remove) t = [...t].filter((ch) => !remove.includes(ch)).join('');
+      if (rule.nip) t = normaliseNip(t);
+      if (rule.case === 'upper') t = t.toUpperCase();
+      else if (rule.case === 'lower') t = t.toLowerCase();
+      if (lookup) {
+        const hit = lookup.get(t);
+        if (hit !== undefined) t = hit;
+        else if (lookup.unmatched === 'default') t = lookup.default ?? '';
+        else if (lookup.unmatched === 'error') {
+          return { ok: false, code: 'MAP_LOOKUP_UNMATCHED', message: `"${t}" is not in lookup table "${lookup.name}"`, rule: `lookup ${lookup.name} (unmatched: error)` };
+        }
+        if (t === '') return { ok: true, value: undefined };
+      }
+      return toRun(convertTyped(t, spec, opts));
+    },
+  };
+}
+
+function toRun(r: ReturnType<typeof convertTyped>): ReturnType<Converter['run']> {
+  return r.ok ? { ok: true, value: r.value } : { ok: false, code: r.code, message: r.reason, rule: r.rule };
+}
+
+type TemplatePart = string | { name: string; steps: ReturnType<typeof parsePath> };
+
+function parseTemplate(t: string): TemplatePart[] | string {
+  const parts: TemplatePart[] = [];
+  let i = 0, lit = '';
+  while (i < t.length) {
+    if (t.startsWith('{{', i)) { lit += '{'; i += 2; continue; }
+    if (t.startsWith('}}', i)) { lit += '}'; i += 2; continue; }
+    if (t[i] === '}') return `unmatched "}" at character ${i + 1} (write }} for a literal brace)`;
+    if (t[i] === '{') {
+      const end = t.indexOf('}', i);
+      if (end < 0) return `"{" at character ${i + 1} is not closed`;
+      const name = t.slice(i + 1, end).trim();
+      if (name === '') return `empty placeholder at character ${i + 1}`;
+      if (lit) { parts.push(lit); lit = ''; }
+      parts.push({ name, steps: parsePath(name) });
+      i = end + 1;
+      continue;
+    }
+    lit += t[i];
+    i++;
+  }
+  if (lit) parts.push(lit);
+  if (!parts.some((p) => typeof p !== 'string')) return 'the template has no {placeholder}; use value for a constant';
+  return parts;
+}

@@ -1,0 +1,49 @@
+/** What the rest of the agent sees of a mapping: checked, compiled, ready to apply. */
+import type { InputOptions } from '../readers/options.ts';
+import type { Condition } from './compile-condition.ts';
+import type { CompiledRule } from './compile-rule.ts';
+import type { FieldSpec } from './field-catalog.ts';
+import type { Grouping } from './group-records.ts';
+
+export interface CompiledField {
+  /** canonical path inside its section, e.g. "buyer.taxId" or "quantity" */
+  readonly path: string;
+  readonly spec: FieldSpec;
+  readonly rule: CompiledRule;
+  /** JSON pointer of the rule in the mapping file */
+  readonly pointer: string;
+  /** the rule says required: true */
+  readonly required: boolean;
+}
+
+export interface MappingApplies {
+  readonly inbox?: string;
+  readonly company?: string;
+  /** file name patterns (glob: * and ?), matched case-insensitively; empty = any file */
+  readonly files: readonly string[];
+}
+
+export interface CompiledMapping {
+  readonly name: string;
+  /** the mapping file as given to loadMapping (for error reports) */
+  readonly file: string;
+  readonly applies: MappingApplies;
+  /** what the reader needs */
+  readonly input: InputOptions;
+  readonly grouping: Grouping;
+  readonly skip?: Condition;
+  readonly invoiceFields: readonly CompiledField[];
+  readonly lineFields: readonly CompiledField[];
+  readonly notes: readonly { readonly key: string; readonly rule: CompiledRule; readonly pointer: string }[];
+}
+
+/** True when the file name matches the mapping's `applies.files` (or it lists none). */
+export function mappingAppliesTo(m: CompiledMapping, fileName: string): boolean {
+  if (m.applies.files.length === 0) return true;
+  return m.applies.files.some((p) => globToRegExp(p).test(fileName));
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const src = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${src}$`, 'i');
+}

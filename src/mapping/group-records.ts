@@ -1,0 +1,148 @@
+/**
+ * Grouping records into invoices, streaming: at most one invoice's records are held at a time.
+ * per file | per record (optionally with nested lines) | per key (adjacent records) | per header
+ * (master-detail by record type).
+ */
+import { AgentError } from '../core/errors.ts';
+import type { SourceRecord, SourceValue } from '../core/records.ts';
+import type { Condition } from './compile-condition.ts';
+import type { CompiledRule } from './compile-rule.ts';
+import { walkPath, type PathStep, type Values } from './record-path.ts';
+import type { Rec, Scope } from './scope.ts';
+import { recordWhere } from './source-read.ts';
+
+export type Grouping =
+  | { readonly per: 'file' }
+  | { readonly per: 'record'; readonly lines?: { readonly steps: readonly PathStep[]; readonly text: string } }
+  | { readonly per: 'key'; readonly key: CompiledRule; readonly keyPointer: string }
+  | { readonly per: 'header'; readonly header: string; readonly line: ReadonlySet<string>; readonly other: ReadonlySet<string> };
+
+export interface Group {
+  readonly invoice: Rec;
+  readonly lines: readonly Rec[];
+  readonly byType: ReadonlyMap<string, Rec>;
+  readonly records: readonly Rec[];
+  /** problems found while grouping (the invoice cannot be trusted) */
+  readonly errors: readonly AgentError[];
+}
+
+interface Env {
+  readonly today: string;
+  readonly mappingFile: string;
+}
+
+function soloScope(rec: Rec, env: Env): Scope {
+  return { invoice: rec, byType: new Map(), records: [rec], lines: [], file: rec.where.file, today: env.today };
+}
+
+class Building {
+  readonly lines: Rec[] = [];
+  readonly records: Rec[] = [];
+  readonly byType = new Map<string, Rec>();
+  readonly errors: AgentError[] = [];
+  constructor(readonly invoice: Rec) {}
+  done(): Group {
+    return { invoice: this.invoice, lines: this.lines, byType: this.byType, records: this.records, errors: this.errors };
+  }
+}
+
+export async function* groupRecords(records: AsyncIterable<SourceRecord>, grouping: Grouping, skip: Condition | undefined, env: Env): AsyncGenerator<Group> {
+  let cur: Building | undefined;
+  let curKey: string | undefined;
+  const seenKeys = new Set<string>();
+
+  for await (const r of records) {
+    const rec: Rec = { values: r.values, where: r.where };
+    if (skip) {
+      const s = await skip(soloScope(rec, env));
+      if (s instanceof AgentError) {
+        yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [s] };
+        continue;
+      }
+      if (s) continue;
+    }
+    switch (grouping.per) {
+      case 'file':
+        cur ??= new Building(rec);
+        cur.records.push(rec);
+        cur.lines.push(rec);
+        break;
+      case 'record': {
+        const b = new Building(rec);
+        b.records.push(rec);
+        if (!grouping.lines) b.lines.push(rec);
+        else nestedLines(rec, grouping.lines, b, env);
+        yield b.done();
+        break;
+      }
+      case 'key': {
+        const k = await grouping.key(soloScope(rec, env));
+        let key: string | undefined;
+        let err: AgentError | undefined;
+        if (k.kind === 'error') err = k.error;
+        else if (k.kind === 'empty') err = new AgentError('MAP_GROUP_KEY_EMPTY', 'the grouping key is empty, so this record belongs to no invoice', { where: { ...recordWhere(rec.where), field: 'invoices.key', mapping: `${env.mappingFile}#${grouping.keyPointer}` }, rule: 'invoices per key' });
+        else key = String(k.value);
+        if (cur && key !== undefined && key === curKey) {
+          cur.records.push(rec);
+          cur.lines.push(rec);
+          break;
+        }
+        if (cur) yield cur.done();
+        cur = new Building(rec);
+        curKey = key;
+        cur.records.push(rec);
+        cur.lines.push(rec);
+        if (err) cur.errors.push(err);
+        else if (seenKeys.has(key!)) {
+          cur.errors.push(
+            new AgentError('MAP_GROUP_KEY_REPEATED', `records of invoice key "${key}" are not adjacent: the key appeared earlier in the file, then other records came between`, {
+              where: { ...recordWhere(rec.where), field: 'invoices.key', value: key!, invoice: key!, mapping: `${env.mappingFile}#${grouping.keyPointer}` },
+              rule: 'rows of one invoice must follow each other (sort the export by invoice number)',
+            }),
+          );
+        }
+        if (key !== undefined) seenKeys.add(key);
+        break;
+      }
+      case 'header': {
+        const type = r.recordType ?? '';
+        if (type === grouping.header) {
+          if (cur) yield cur.done();
+          cur = new Building(rec);
+          cur.records.push(rec);
+        } else if (grouping.line.has(type) || grouping.other.has(type)) {
+          if (!cur) {
+            yield {
+              invoice: rec, lines: [], byType: new Map(), records: [rec],
+              errors: [new AgentError('MAP_ORPHAN_RECORD', `a "${type}" record came before any "${grouping.header}" header record`, { where: { ...recordWhere(rec.where), value: type, mapping: `${env.mappingFile}#/invoices` }, rule: `master-detail: ${grouping.header} header first` })],
+            };
+            break;
+          }
+          cur.records.push(rec);
+          if (grouping.line.has(type)) cur.lines.push(rec);
+          else if (!cur.byType.has(type)) cur.byType.set(type, rec);
+        } else {
+          const err = new AgentError('MAP_UNEXPECTED_RECORD', `record type "${type}" is not named in invoices.header, line or other`, { where: { ...recordWhere(rec.where), value: type, mapping: `${env.mappingFile}#/invoices` }, rule: 'master-detail record types' });
+          if (cur) cur.errors.push(err);
+          else yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [err] };
+        }
+        break;
+      }
+    }
+  }
+  if (cur) yield cur.done();
+}
+
+function nestedLines(rec: Rec, lines: { readonly steps: readonly PathStep[]; readonly text: string }, b: Building, env: Env): void {
+  const found = walkPath(rec.values, lines.steps);
+  const items: readonly SourceValue[] = found === undefined || found === null ? [] : Array.isArray(found) ? found : [found];
+  const base = rec.where.path ?? '';
+  items.forEach((item, i) => {
+    const where = { ...rec.where, path: `${base}/${lines.text.replace(/^\/+/, '')}[${i + 1}]` };
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      b.errors.push(new AgentError('MAP_LINES_SHAPE', 'a line must be a structure with fields, not a single value', { where: { ...recordWhere(where), mapping: `${env.mappingFile}#/invoices/lines` }, rule: `lines path ${lines.text}` }));
+      return;
+    }
+    b.lines.push({ values: item as Values, where });
+  });
+}

@@ -1,0 +1,7 @@
+/** The mapping language: everything other folders may use. */
+export { loadMapping, compileMappingText, checkMappingText, MappingInvalidError } from './load-mapping.ts';
+export { mapRecords } from './apply-mapping.ts';
+export type { MappedInvoice, MapContext } from './apply-mapping.ts';
+export { mappingAppliesTo } from './compiled-mapping.ts';
+export type { CompiledMapping, MappingApplies } from './compiled-mapping.ts';
+export { MAPPING_SCHEMA } from './mapping-schema.ts';

@@ -1,0 +1,218 @@
+/**
+ * loadMapping(path): read → parse (line/column) → JSON Schema (every problem) → compile with
+ * semantic checks (lookups, fixed-width layouts, JSONata syntax, date patterns, record types).
+ * Any problem → MappingInvalidError (MAP_INVALID) listing all of them; nothing half-loaded.
+ */
+import { readFile } from 'node:fs/promises';
+import { AgentError, describeError } from '../core/errors.ts';
+import { checkFixedLayouts } from '../readers/index.ts';
+import type { InputOptions } from '../readers/options.ts';
+import { configError, type CompileCtx, type CompiledLookup } from './compile-ctx.ts';
+import { compileCondition } from './compile-condition.ts';
+import { compileRule, type CompiledRule } from './compile-rule.ts';
+import type { CompiledField, CompiledMapping } from './compiled-mapping.ts';
+import { INVOICE_FIELDS, LINE_FIELDS, type FieldSpec, type GroupSpec } from './field-catalog.ts';
+import type { Grouping } from './group-records.ts';
+import { toInputOptions } from './input-options.ts';
+import type { GroupJson, MappingFileJson, RuleJson } from './mapping-file.ts';
+import { JsonSyntaxError, parseJsonLocated, type Position } from './parse-json-located.ts';
+import { parsePath } from './record-path.ts';
+import { schemaErrors } from './schema-errors.ts';
+
+export class MappingInvalidError extends AgentError {
+  readonly problems: readonly AgentError[];
+  constructor(file: string, problems: readonly AgentError[]) {
+    const first = problems[0];
+    super('MAP_INVALID', `mapping ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}${first ? `; first: ${first.message}` : ''}`, {
+      kind: 'config',
+      where: { file, ...(first?.where.mapping ? { mapping: first.where.mapping } : {}) },
+      details: problems.map(describeError),
+    });
+    this.problems = problems;
+  }
+}
+
+/** Reads and compiles a mapping file; throws MappingInvalidError with every problem found. */
+export async function loadMapping(path: string, displayName = path): Promise<CompiledMapping> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const e = new AgentError('MAP_FILE_READ', `cannot read mapping file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { kind: 'config', where: { file: displayName }, cause: err });
+    throw new MappingInvalidError(displayName, [e]);
+  }
+  return compileMappingText(text, displayName);
+}
+
+/** The pure part of loadMapping, for tests and for mappings held in memory. */
+export function compileMappingText(text: string, file: string): CompiledMapping {
+  const r = checkMappingText(text, file);
+  if (!r.mapping) throw new MappingInvalidError(file, r.errors);
+  return r.mapping;
+}
+
+/** Like compileMappingText, but returns the problems instead of throwing. */
+export function checkMappingText(text: string, file: string): { mapping?: CompiledMapping; errors: AgentError[] } {
+  let value: unknown;
+  let positions: ReadonlyMap<string, Position>;
+  try {
+    ({ value, positions } = parseJsonLocated(text));
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    const { line, column } = err.position;
+    return {
+      errors: [new AgentError('MAP_JSON_SYNTAX', `not valid JSON: ${err.message}`, { kind: 'config', where: { file, line, column, mapping: `${file}:${line}:${column}` }, rule: 'JSON syntax' })],
+    };
+  }
+  const schemaProblems = schemaErrors(value, file, positions);
+  if (schemaProblems.length > 0) return { errors: schemaProblems };
+  const errors: AgentError[] = [];
+  const mapping = compileChecked(value as MappingFileJson, file, positions, errors);
+  return errors.length > 0 ? { errors } : { mapping, errors };
+}
+
+function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap<string, Position>, errors: AgentError[]): CompiledMapping {
+  const where = { file, positions };
+  const input = toInputOptions(m.input);
+  if (input.format === 'fixed') {
+    for (const e of checkFixedLayouts(input.fixed, `${file}#/input/fixed`)) {
+      const ptr = (e.where.mapping ?? '').replace(/^.*#/, '');
+      errors.push(configError(where, 'MAP_FIXED_LAYOUT', ptr, e.message, { ...(e.rule ? { rule: e.rule } : {}), ...(e.where.value !== undefined ? { value: e.where.value } : {}), details: [`reader check ${e.code}`] }));
+    }
+  }
+
+  const lookups = new Map<string, CompiledLookup>();
+  for (const [name, l] of Object.entries(m.lookups ?? {})) {
+    const table = new Map<string, string>();
+    for (const [k, v] of Object.entries(l.values)) table.set(l.caseSensitive ? k.trim() : k.trim().toLowerCase(), v);
+    lookups.set(name, {
+      name,
+      unmatched: l.unmatched,
+      ...(l.default !== undefined ? { default: l.default } : {}),
+      get: (t) => table.get(l.caseSensitive ? t : t.toLowerCase()),
+    });
+  }
+
+  const types = recordTypes(m, input, where, errors);
+  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordTypes: types, section, errors });
+
+  const invoiceCtx = ctxFor('invoice');
+  const invoiceFields: CompiledField[] = [];
+  const notes: { key: string; rule: CompiledRule; pointer: string }[] = [];
+  compileGroup(invoiceCtx, INVOICE_FIELDS, m.invoice, '/invoice', '', invoiceFields, notes);
+  const lineFields: CompiledField[] = [];
+  compileGroup(ctxFor('line'), LINE_FIELDS, m.line, '/line', '', lineFields, notes);
+
+  for (const [section, spec, fields] of [['invoice', INVOICE_FIELDS, invoiceFields], ['line', LINE_FIELDS, lineFields]] as const) {
+    for (const path of requiredPaths(spec, '')) {
+      if (!fields.some((f) => f.path === path)) {
+        errors.push(configError(where, 'MAP_REQUIRED_RULE', `/${section}`, `${section}.${path} is required but has no rule`, { rule: 'required canonical fields need a rule' }));
+      }
+    }
+  }
+
+  const grouping = compileGrouping(m, invoiceCtx);
+  const skip = m.invoices.skip ? compileCondition(invoiceCtx, m.invoices.skip, '/invoices/skip', 'invoice') : undefined;
+  const files = m.applies?.files === undefined ? [] : typeof m.applies.files === 'string' ? [m.applies.files] : [...m.applies.files];
+  return {
+    name: m.name,
+    file,
+    applies: { ...(m.applies?.inbox ? { inbox: m.applies.inbox } : {}), ...(m.applies?.company ? { company: m.applies.company } : {}), files },
+    input,
+    grouping,
+    ...(skip ? { skip } : {}),
+    invoiceFields,
+    lineFields,
+    notes,
+  };
+}
+
+function requiredPaths(spec: GroupSpec, prefix: string): string[] {
+  const out: string[] = [];
+  for (const [name, s] of Object.entries(spec.fields)) {
+    if (s.kind === 'field' && s.required) out.push(prefix + name);
+    // buyer is always needed; other groups (seller) only when mapped
+    if (s.kind === 'group' && prefix === '' && name === 'buyer') out.push(...requiredPaths(s, 'buyer.'));
+  }
+  return out;
+}
+
+function compileGroup(ctx: CompileCtx, spec: GroupSpec, json: GroupJson, ptr: string, prefix: string, out: CompiledField[], notes: { key: string; rule: CompiledRule; pointer: string }[]): void {
+  for (const [name, v] of Object.entries(json)) {
+    const s = spec.fields[name];
+    const p = `${ptr}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (!s || v === undefined) continue; // the schema already rejected unknown names
+    if (s.kind === 'group') {
+      if (s.fields['name'] && ['seller'].includes(name)) {
+        const g = v as GroupJson;
+        if (!g['name']) ctx.errors.push(configError(ctx, 'MAP_REQUIRED_RULE', p, `${prefix}${name}.name is required when ${name} is mapped`, { rule: 'required canonical fields need a rule' }));
+      }
+      compileGroup(ctx, s, v as GroupJson, p, `${prefix}${name}.`, out, notes);
+    } else if (s.kind === 'map') {
+      const text: FieldSpec = { kind: 'field', type: 'text', description: '' };
+      for (const [key, rule] of Object.entries(v as Record<string, RuleJson>)) {
+        const np = `${p}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        notes.push({ key, rule: compileRule(ctx, rule, np, text), pointer: np });
+      }
+    } else {
+      const rule = v as RuleJson;
+      out.push({ path: prefix + name, spec: s, rule: compileRule(ctx, rule, p, s), pointer: p, required: rule.required === true });
+    }
+  }
+}
+
+function recordTypes(m: MappingFileJson, input: InputOptions, where: { file: string; positions: ReadonlyMap<string, Position> }, errors: AgentError[]): ReadonlySet<string> {
+  const inv = m.invoices;
+  if (inv.per !== 'header') {
+    for (const k of ['header', 'line', 'other'] as const) {
+      if (inv[k] !== undefined) errors.push(configError(where, 'MAP_GROUPING', `/invoices/${k}`, `${k} only applies to per "header" (master-detail); this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+    }
+    return new Set();
+  }
+  const named = new Set<string>([inv.header!, ...(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? [])), ...(inv.other ?? [])]);
+  if (input.format !== 'fixed') {
+    errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "header" needs record types, which only fixed-width input has; for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
+    return named;
+  }
+  const known = new Set(input.fixed.layouts.map((l) => l.type));
+  const check = (t: string, ptr: string) => {
+    if (!known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" has no layout in input.fixed.layouts (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must have layouts' }));
+  };
+  check(inv.header!, '/invoices/header');
+  if (typeof inv.line === 'string') check(inv.line, '/invoices/line');
+  else (inv.line ?? []).forEach((t, i) => check(t, `/invoices/line/${i}`));
+  (inv.other ?? []).forEach((t, i) => check(t, `/invoices/other/${i}`));
+  return named;
+}
+
+function compileGrouping(m: MappingFileJson, ctx: CompileCtx): Grouping {
+  const inv = m.invoices;
+  if (inv.lines !== undefined && inv.per !== 'record') {
+    ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/lines', `lines (nested lines) only applies to per "record"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+  }
+  if (inv.key !== undefined && inv.per !== 'key') {
+    ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/key', `key only applies to per "key"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+  }
+  switch (inv.per) {
+    case 'file':
+      return { per: 'file' };
+    case 'record': {
+      if (inv.lines === undefined) return { per: 'record' };
+      const steps = parsePath(inv.lines);
+      if (!steps) {
+        ctx.errors.push(configError(ctx, 'MAP_PATH', '/invoices/lines', `"${inv.lines}" is not a valid path`, { value: inv.lines }));
+        return { per: 'record' };
+      }
+      return { per: 'record', lines: { steps, text: inv.lines } };
+    }
+    case 'key': {
+      const rule: RuleJson = typeof inv.key === 'string' ? { column: inv.key } : inv.key!;
+      const text: FieldSpec = { kind: 'field', type: 'text', description: '' };
+      return { per: 'key', key: compileRule(ctx, rule, '/invoices/key', text), keyPointer: '/invoices/key' };
+    }
+    case 'header': {
+      const line = new Set(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? []));
+      return { per: 'header', header: inv.header!, line, other: new Set(inv.other ?? []) };
+    }
+  }
+}

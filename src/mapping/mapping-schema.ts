@@ -1,0 +1,194 @@
+/**
+ * The mapping file's JSON Schema (draft-07, the dialect editors support best). The invoice and
+ * line sections are generated from the field catalog, so a new canonical field appears in the
+ * schema, the loader and the docs at once. `schema/mapping.schema.json` is this object, written
+ * by scripts/write-schemas.ts and snapshot-tested.
+ */
+import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec, type Spec } from './field-catalog.ts';
+
+type Schema = Record<string, unknown>;
+
+const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+const bool = (description: string): Schema => ({ type: 'boolean', description });
+const int = (description: string, minimum = 0): Schema => ({ type: 'integer', minimum, description });
+const obj = (description: string, properties: Record<string, Schema>, extra: Schema = {}): Schema => ({
+  type: 'object',
+  description,
+  properties,
+  additionalProperties: false,
+  ...extra,
+});
+
+const ENCODINGS = ['auto', 'utf-8', 'windows-1250', 'cp852', 'iso-8859-2'];
+
+const condition: Schema = obj(
+  'A condition on the record: name a column or path with one test (present, equals, notEquals, in, matches), or use expr, all, any or not.',
+  {
+    column: str('Column (field) of the record to test.'),
+    path: str('Path into an XML/JSON record to test, e.g. Buyer/@type or buyer.nip.'),
+    from: str('Which record to test: "invoice", "line", or a record type of master-detail (default: the record the rule reads).'),
+    present: bool('true: the value is non-empty; false: it is empty or missing.'),
+    equals: str('The value (trimmed) equals this text.'),
+    notEquals: str('The value (trimmed) differs from this text.'),
+    in: { type: 'array', items: { type: 'string' }, description: 'The value (trimmed) is one of these texts.' },
+    matches: str('The value matches this regular expression (JavaScript syntax).'),
+    expr: str('A JSONata expression over the record; true when the result is truthy.'),
+    all: { type: 'array', items: { $ref: '#/definitions/condition' }, description: 'True when every listed condition is true.' },
+    any: { type: 'array', items: { $ref: '#/definitions/condition' }, description: 'True when at least one listed condition is true.' },
+    not: { $ref: '#/definitions/condition', description: 'True when the given condition is false.' },
+  },
+);
+
+const rule: Schema = obj(
+  'How one canonical field gets its value: exactly one source (column, path, value, template, expr or first), then optional conversions.',
+  {
+    column: str('Read this column (CSV/XLSX header, fixed-width field name, or column number "1", "2"… without a header).'),
+    path: str('Read this path inside an XML/JSON record: names separated by / or ., @name for an XML attribute, [n] for the n-th repeat, e.g. Buyer/Address/@city.'),
+    value: str('A constant value, written in canonical form (dates yyyy-mm-dd, decimals with a dot).'),
+    template: str('Text built from several fields: {Name} is replaced by that column or path, {{ and }} are literal braces, e.g. "{Street} {No}".'),
+    expr: str('A JSONata expression (escape hatch) evaluated over the record; $invoice, $lines, $records, $file, $today are bound.'),
+    first: { type: 'array', minItems: 1, items: { $ref: '#/definitions/rule' }, description: 'Alternatives tried in order: the first whose condition holds and that yields a value wins.' },
+    from: str('Which record to read: "invoice" (header/first record), "line", or a record type of master-detail such as "S"; default: invoice fields read the invoice record, line fields the line record.'),
+    when: { $ref: '#/definitions/condition', description: 'Apply this rule only when the condition holds; otherwise the field stays empty.' },
+    default: str('Value used when the source is empty, written in canonical form (dates yyyy-mm-dd, decimals with a dot); no conversions are applied to it.'),
+    required: bool('Report an error when this field ends up empty (some fields, like number, are always required).'),
+    trim: bool('Remove spaces at both ends of the value (default true).'),
+    case: str('Change letters to upper or lower case.', { enum: ['upper', 'lower'] }),
+    removeChars: str('Remove every one of these characters from the value, e.g. " -".'),
+    nip: bool('Normalise a NIP: remove dashes, spaces, dots and a PL prefix.'),
+    lookup: str('Translate the value through this table from the lookups section.'),
+    decimal: str('Decimal mark of the source number: comma (1 234,50), dot (1,234.50) or auto (default).', { enum: ['comma', 'dot', 'auto'] }),
+    impliedDecimals: int('The number is written without a decimal mark and has this many implied decimals (2 for amounts in grosze).'),
+    negate: bool('Change the sign of the number (e.g. credit amounts written as positive).'),
+    date: str('Date format of the source: a pattern such as dd.MM.yyyy, yyyyMMdd or d/M/yy; "excel" for Excel serial day numbers; "iso" (default) for yyyy-mm-dd and ISO timestamps.'),
+    timeZone: str('Time zone used to turn ISO timestamps with an offset into a local date (default Europe/Warsaw).'),
+  },
+);
+
+function groupSchema(spec: GroupSpec): Schema {
+  const props: Record<string, Schema> = {};
+  for (const [name, s] of Object.entries(spec.fields)) props[name] = specSchema(s);
+  return obj(spec.description, props);
+}
+
+function specSchema(s: Spec): Schema {
+  if (s.kind === 'group') return groupSchema(s);
+  if (s.kind === 'map') return { type: 'object', description: s.description, additionalProperties: { $ref: '#/definitions/rule' } };
+  const values = s.values ? ` Allowed: ${s.values.join(', ')}.` : '';
+  return { allOf: [{ $ref: '#/definitions/rule' }], description: `${s.description}${s.required ? ' Required.' : ''}${values}` };
+}
+
+const csv = obj('CSV options.', {
+  delimiter: str('Field separator: one character, or "auto" to detect ; , tab or | (default auto).', { minLength: 1 }),
+  quote: str('Quote character (default ").', { minLength: 1, maxLength: 1 }),
+  header: bool('true (default): the first line after skipLines names the columns; false: columns are "1", "2", ….'),
+  skipLines: int('Lines to skip at the top before the header or first record (default 0).'),
+  skipTrailingLines: int('Lines to ignore at the end, e.g. a summary row (default 0).'),
+  skipEmptyRows: bool('Ignore rows whose cells are all empty (default true).'),
+});
+const xlsx = obj('Excel (XLSX) options.', {
+  sheet: { type: ['string', 'integer'], description: 'Sheet name, or its 1-based number (default 1).' },
+  headerRow: int('1-based row that holds the column names; rows above it are titles (default 1).', 1),
+  stopColumn: str('Column (by header name) that ends the data at its first empty cell, or that stopWhen is tested on.'),
+  stopWhen: str('Regular expression: the first row whose stopColumn (or first cell) matches ends the data, e.g. "^(Razem|Suma)".'),
+  skipEmptyRows: bool('Ignore rows whose cells are all empty (default true).'),
+});
+const fixedField = obj('One field of a fixed-width record.', {
+  name: str('Field name that rules refer to with column.'),
+  start: int('1-based position of the first character.', 1),
+  length: int('Number of characters.', 1),
+  trim: bool('Remove surrounding spaces (default true).'),
+}, { required: ['name', 'start', 'length'] });
+const fixed = obj('Fixed-width text options.', {
+  discriminator: obj('Where the record type is written in each line (leave out when there is only one layout).', {
+    start: int('1-based position of the record type.', 1),
+    length: int('Number of characters of the record type.', 1),
+  }, { required: ['start', 'length'] }),
+  layouts: {
+    type: 'array',
+    minItems: 1,
+    description: 'One layout per record type.',
+    items: obj('The fields of one record type.', {
+      type: str('Record type value, e.g. H, L or S.'),
+      recordLength: int('Length of this record in characters; fields must end within it (checked at load).', 1),
+      fields: { type: 'array', minItems: 1, items: fixedField, description: 'Fields of this record type.' },
+    }, { required: ['type', 'fields'] }),
+  },
+  unknownRecords: str('What to do with a line whose record type has no layout: error (default) or ignore.', { enum: ['error', 'ignore'] }),
+  skipEmptyLines: bool('Ignore empty lines (default true).'),
+}, { required: ['layouts'] });
+const xml = obj('XML options.', {
+  recordPath: str('Slash path from the root to each record element, without namespace prefixes, e.g. /Export/Invoices/Invoice.'),
+  arrays: { type: 'array', items: { type: 'string' }, description: 'Element names that always form lists (e.g. Line), so one line and many lines look the same.' },
+}, { required: ['recordPath'] });
+const json = obj('JSON options.', {
+  recordPath: str('Dot path to the array of records, e.g. orders or data.invoices; "" for a top-level array.'),
+}, { required: ['recordPath'] });
+
+const FORMATS = ['csv', 'xlsx', 'fixed', 'xml', 'json'];
+
+const input = obj('How to read the file: its format, encoding and format options.', {
+  format: str('File format.', { enum: FORMATS }),
+  encoding: str('Character encoding; auto tries strict UTF-8 first, then fallback (default auto; ignored for xlsx).', { enum: ENCODINGS }),
+  fallback: str('Code page tried by auto when the file is not UTF-8 (default windows-1250).', { enum: ['windows-1250', 'cp852', 'iso-8859-2'] }),
+  csv, xlsx, fixed, xml, json,
+}, {
+  required: ['format'],
+  allOf: [
+    { if: { properties: { format: { const: 'fixed' } } }, then: { required: ['fixed'] } },
+    { if: { properties: { format: { const: 'xml' } } }, then: { required: ['xml'] } },
+    { if: { properties: { format: { const: 'json' } } }, then: { required: ['json'] } },
+  ],
+});
+
+const invoices = obj('How records become invoices.', {
+  per: str('file: the whole file is one invoice; record: each record is one invoice; key: adjacent records with the same key form one invoice; header: a header record followed by its line records (master-detail).', { enum: ['file', 'record', 'key', 'header'] }),
+  key: { anyOf: [{ type: 'string' }, { $ref: '#/definitions/rule' }], description: 'per key: the column name (or a rule) whose value groups records; rows of one invoice must be adjacent.' },
+  lines: str('per record: path to the nested lines inside the record (e.g. Lines/Line or items); without it the record is its own single line.'),
+  header: str('per header: the record type that starts an invoice, e.g. H.'),
+  line: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'per header: the record type(s) of invoice lines, e.g. L.' },
+  other: { type: 'array', items: { type: 'string' }, description: 'per header: further record types belonging to the invoice (e.g. S summary), readable with from.' },
+  skip: { $ref: '#/definitions/condition', description: 'Records for which this condition holds are ignored (e.g. subtotal rows).' },
+}, {
+  required: ['per'],
+  allOf: [
+    { if: { properties: { per: { const: 'key' } } }, then: { required: ['key'] } },
+    { if: { properties: { per: { const: 'header' } } }, then: { required: ['header', 'line'] } },
+  ],
+});
+
+const lookup = obj('A translation table.', {
+  values: { type: 'object', additionalProperties: { type: 'string' }, description: 'Source value → value to use.' },
+  unmatched: str('What happens to a value missing from the table: error (report it), default (use default), pass (keep the value as it is).', { enum: ['error', 'default', 'pass'] }),
+  default: str('Value used for unmatched values when unmatched is default.'),
+  caseSensitive: bool('Match letter case exactly (default false).'),
+}, {
+  required: ['values', 'unmatched'],
+  allOf: [{ if: { properties: { unmatched: { const: 'default' } } }, then: { required: ['default'] } }],
+});
+
+export const MAPPING_SCHEMA: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://ksef-hotfolder.local/schema/mapping.schema.json',
+  title: 'ksef-hotfolder mapping',
+  description: 'Says how records of one kind of export file become canonical invoices.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'input', 'invoices', 'invoice', 'line'],
+  properties: {
+    $schema: str('Path or URL of this JSON Schema, for editor completion.'),
+    name: str('Human name of the mapping, shown in logs and reports.', { minLength: 1 }),
+    description: str('Free notes about the export this mapping reads.'),
+    applies: obj('Which inbox files this mapping is used for.', {
+      inbox: str('Inbox id from the configuration.'),
+      company: str('Company id from the configuration.'),
+      files: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'File name pattern(s) such as *.csv or FAKT*.TXT (case-insensitive).' },
+    }),
+    input,
+    invoices,
+    invoice: groupSchema(INVOICE_FIELDS),
+    line: groupSchema(LINE_FIELDS),
+    lookups: { type: 'object', description: 'Named translation tables used by rules through lookup.', additionalProperties: lookup },
+  },
+  definitions: { rule, condition },
+};
