@@ -1,0 +1,90 @@
+/**
+ * The KSeF 2.0 simulator, in-process. It imports nothing from the agent (only node built-ins,
+ * npm packages and the leaf XSD library), and the agent imports nothing from it but this file.
+ */
+import type { AddressInfo } from 'node:net';
+import { expireSessions, setFaults } from './admin.ts';
+import { registerToken, revokeToken } from './auth.ts';
+import { counters, type SimCounters } from './counters.ts';
+import { generateIncoming, seedInvoiceXml, type GenerateOptions, type SeedOptions } from './incoming.ts';
+import type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
+import { resolveOptions, type FaultOptions, type RateLimitMode, type SimulatorOptions } from './options.ts';
+import { createSimServer } from './server.ts';
+import { Sim } from './sim-context.ts';
+
+export type { FaultOptions, RateLimitMode, SimMode, SimulatorOptions } from './options.ts';
+export type { SimCounters, SendCounterRow } from './counters.ts';
+export type { GenerateOptions, SeedOptions } from './incoming.ts';
+export type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
+export { crc8, isValidKsefNumber, isValidNip, isValidReferenceNumber, ksefNumber, referenceNumber, randomNip } from './ids.ts';
+
+export interface RunningSimulator {
+  /** e.g. `http://127.0.0.1:PORT/v2`: the only thing a client needs. */
+  readonly baseUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+  /** Register a KSeF token for a NIP; returns it (generated in the real token shape if omitted). */
+  registerToken(nip: string, token?: string): string;
+  revokeToken(token: string): boolean;
+  /** Seed one invoice XML as received by its buyer; returns its KSeF number. */
+  seedIncoming(xml: string, opts?: SeedOptions): string;
+  /** Generate N valid FA(3) purchase invoices for a buyer; returns their KSeF numbers. */
+  generateIncoming(opts: GenerateOptions): string[];
+  counters(): SimCounters;
+  setFaults(f: Partial<FaultOptions> & { outageMs?: number }): void;
+  /** Retire the active key(s) (one usage or both); old-key encryptions then get 21470. */
+  rotateKeys(usage?: KeyUsage): void;
+  publicKeys(): PublicKeyCertificate[];
+  /** End the lifetime of open online sessions now (all, or one). Returns the references hit. */
+  expireSessions(referenceNumber?: string): string[];
+  setRateLimits(mode: RateLimitMode): void;
+  /** Wait until background work (batch processing) is done. */
+  idle(): Promise<void>;
+  /** Forget sessions, invoices, tokens and counters (keys stay); start tokens are registered again. */
+  reset(): void;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const sim = new Sim(resolveOptions(opts), opts.faults);
+  const startTokens = opts.tokens ?? [];
+  const registerStartTokens = (): void => {
+    for (const t of startTokens) registerToken(sim, t.nip, t.token);
+    sim.state.flush();
+  };
+  registerStartTokens();
+  const server = createSimServer(sim, registerStartTokens);
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  sim.origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const flushAfter = <T>(fn: () => T): T => {
+    const out = fn();
+    sim.state.flush();
+    return out;
+  };
+  return {
+    baseUrl: sim.baseUrl,
+    port,
+    async close() {
+      await sim.idle();
+      sim.state.flush();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    registerToken: (nip, token) => flushAfter(() => registerToken(sim, nip, token)),
+    revokeToken: (token) => flushAfter(() => revokeToken(sim, token)),
+    seedIncoming: (xml, o) => flushAfter(() => seedInvoiceXml(sim, xml, o).ksefNumber),
+    generateIncoming: (o) => flushAfter(() => generateIncoming(sim, o).map((i) => i.ksefNumber)),
+    counters: () => counters(sim),
+    setFaults: (f) => void setFaults(sim, f),
+    rotateKeys: (usage) => flushAfter(() => { sim.keys.rotate(usage, sim.now()); sim.state.touch(); }),
+    publicKeys: () => sim.keys.listing(),
+    expireSessions: (ref) => flushAfter(() => expireSessions(sim, ref)),
+    setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
+    idle: () => sim.idle(),
+    reset: () => { sim.reset(); registerStartTokens(); },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Sliding-window rate limits per (endpoint group, context, client IP), PROTOCOL §11: the last
+ * second, minute and hour all apply. A refused request is not counted.
+ */
+import type { RateLimitMode } from './options.ts';
+
+export interface LimitValues {
+  perSecond: number;
+  perMinute: number;
+  perHour: number;
+}
+
+export type RateLimitGroup =
+  | 'onlineSession' | 'batchSession' | 'invoiceSend' | 'invoiceStatus' | 'sessionList' | 'sessionInvoiceList'
+  | 'sessionMisc' | 'invoiceMetadata' | 'invoiceExport' | 'invoiceExportStatus' | 'invoiceDownload' | 'other';
+
+export type LimitGroup = RateLimitGroup | 'public';
+
+export const PROD_LIMITS: Readonly<Record<RateLimitGroup, LimitValues>> = {
+  onlineSession: { perSecond: 10, perMinute: 30, perHour: 120 },
+  batchSession: { perSecond: 10, perMinute: 20, perHour: 60 },
+  invoiceSend: { perSecond: 10, perMinute: 30, perHour: 180 },
+  invoiceStatus: { perSecond: 30, perMinute: 120, perHour: 1200 },
+  sessionList: { perSecond: 5, perMinute: 10, perHour: 60 },
+  sessionInvoiceList: { perSecond: 10, perMinute: 20, perHour: 200 },
+  sessionMisc: { perSecond: 10, perMinute: 120, perHour: 1200 },
+  invoiceMetadata: { perSecond: 8, perMinute: 16, perHour: 20 },
+  invoiceExport: { perSecond: 8, perMinute: 16, perHour: 20 },
+  invoiceExportStatus: { perSecond: 10, perMinute: 60, perHour: 600 },
+  invoiceDownload: { perSecond: 8, perMinute: 16, perHour: 64 },
+  other: { perSecond: 10, perMinute: 30, perHour: 120 },
+};
+
+/** Unauthenticated endpoints: 60 per second per IP, nothing per minute or hour. */
+const PUBLIC_LIMIT: LimitValues = { perSecond: 60, perMinute: Number.POSITIVE_INFINITY, perHour: Number.POSITIVE_INFINITY };
+
+const RELAXED_FACTOR = 100;
+
+export function effectiveLimits(mode: RateLimitMode): Record<RateLimitGroup, LimitValues> {
+  const out = {} as Record<RateLimitGroup, LimitValues>;
+  for (const [group, v] of Object.entries(PROD_LIMITS) as [RateLimitGroup, LimitValues][]) {
+    out[group] = mode === 'relaxed' ? { perSecond: v.perSecond * RELAXED_FACTOR, perMinute: v.perMinute * RELAXED_FACTOR, perHour: v.perHour * RELAXED_FACTOR } : { ...v };
+  }
+  return out;
+}
+
+const WINDOWS: { span: number; key: keyof LimitValues; word: string }[] = [
+  { span: 1_000, key: 'perSecond', word: 'na sekundę' },
+  { span: 60_000, key: 'perMinute', word: 'na minutę' },
+  { span: 3_600_000, key: 'perHour', word: 'na godzinę' },
+];
+
+export interface LimitVerdict {
+  readonly ok: boolean;
+  readonly retryAfterSec?: number;
+  readonly message?: string;
+}
+
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(public mode: RateLimitMode) {}
+
+  /** Counts the request if allowed; otherwise says for how long to wait. */
+  check(group: LimitGroup, context: string, ip: string, nowMs: number, endpoint: string): LimitVerdict {
+    if (this.mode === 'off') return { ok: true };
+    const limits = group === 'public'
+      ? (this.mode === 'relaxed' ? { ...PUBLIC_LIMIT, perSecond: PUBLIC_LIMIT.perSecond * RELAXED_FACTOR } : PUBLIC_LIMIT)
+      : effectiveLimits(this.mode)[group];
+    // "other" endpoints each have their own counter, as KSeF documents.
+    const key = `${group === 'other' ? endpoint : group}|${context}|${ip}`;
+    const list = (this.hits.get(key) ?? []).filter((t) => t > nowMs - 3_600_000);
+    this.hits.set(key, list);
+    for (const w of WINDOWS) {
+      const limit = limits[w.key];
+      const inWindow = list.filter((t) => t > nowMs - w.span);
+      if (inWindow.length >= limit) {
+        const oldestThatMatters = inWindow[inWindow.length - limit]!;
+        const retryAfterSec = Math.max(1, Math.ceil((oldestThatMatters + w.span - nowMs) / 1000));
+        return { ok: false, retryAfterSec, message: `Przekroczono limit ${limit} żądań ${w.word}. Spróbuj ponownie po ${retryAfterSec} sekundach.` };
+      }
+    }
+    list.push(nowMs);
+    return { ok: true };
+  }
+
+  reset(): void {
+    this.hits.clear();
+  }
+}
