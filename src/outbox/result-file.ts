@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type { Where } from '../core/errors.ts';
+import { safeFileName } from './safe-file-name.ts';
+import { writeFileAtomic } from './write-file-atomic.ts';
+
+export type InvoiceResultStatus = 'accepted' | 'rejected' | 'failed' | 'pending';
+
+export interface ResultError {
+  readonly code: string;
+  readonly message: string;
+  readonly where?: Where;
+}
+
+/** One invoice's line in a result file. Absent facts are null, so readers see every key. */
+export interface InvoiceResult {
+  readonly invoiceNumber: string;
+  readonly status: InvoiceResultStatus;
+  readonly ksefNumber: string | null;
+  readonly acquisitionDate: string | null;
+  readonly sessionReferenceNumber: string | null;
+  readonly invoiceReferenceNumber: string | null;
+  /** file name under outbox/upo/ */
+  readonly upoFile: string | null;
+  readonly errors: readonly ResultError[];
+}
+
+/** `results/<source>.result.json`: the outcome of one input file, rewritten as it progresses. */
+export interface ResultFile {
+  readonly source: string;
+  readonly companyId: string;
+  readonly inboxId: string;
+  readonly sha256: string;
+  readonly claimedAt: string;
+  readonly updatedAt: string;
+  /** pending while any invoice is; complete when every invoice is final; duplicate when the same content was processed before */
+  readonly status: 'pending' | 'complete' | 'duplicate';
+  /** for duplicate: the source name the content was first seen as */
+  readonly duplicateOf?: string;
+  readonly summary: { readonly accepted: number; readonly rejected: number; readonly failed: number; readonly pending: number };
+  readonly invoices: readonly InvoiceResult[];
+}
+
+export interface ResultFileInput extends Omit<ResultFile, 'status' | 'summary' | 'invoices'> {
+  readonly duplicate?: boolean;
+  readonly invoices: readonly (Partial<InvoiceResult> & Pick<InvoiceResult, 'invoiceNumber' | 'status'>)[];
+}
+
+/** Fills the summary and status and gives every key a value. */
+export function buildResultFile(input: ResultFileInput): ResultFile {
+  const invoices: InvoiceResult[] = input.invoices.map((i) => ({
+    invoiceNumber: i.invoiceNumber,
+    status: i.status,
+    ksefNumber: i.ksefNumber ?? null,
+    acquisitionDate: i.acquisitionDate ?? null,
+    sessionReferenceNumber: i.sessionReferenceNumber ?? null,
+    invoiceReferenceNumber: i.invoiceReferenceNumber ?? null,
+    upoFile: i.upoFile ?? null,
+    errors: i.errors ?? [],
+  }));
+  const summary = { accepted: 0, rejected: 0, failed: 0, pending: 0 };
+  for (const i of invoices) summary[i.status]++;
+  const { duplicate, invoices: _ignored, ...rest } = input;
+  void _ignored;
+  return { ...rest, status: duplicate ? 'duplicate' : summary.pending > 0 ? 'pending' : 'complete', summary, invoices };
+}
+
+/** Path of the result JSON of a source name. */
+export const resultJsonPath = (outboxDir: string, sourceName: string): string =>
+  join(outboxDir, 'results', `${safeFileName(sourceName)}.result.json`);
+
+/** Writes `results/<source>.result.json` atomically; returns its path. */
+export async function writeResultFile(outboxDir: string, result: ResultFile): Promise<string> {
+  const path = resultJsonPath(outboxDir, result.source);
+  await writeFileAtomic(path, JSON.stringify(result, null, 2) + '\n');
+  return path;
+}
