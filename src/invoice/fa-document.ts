@@ -1,4 +1,3 @@
-import { create } from 'xmlbuilder2';
 import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, Invoice, InvoiceXml } from '../core/invoice.ts';
 import type { FaProfile } from './fa-profile.ts';
@@ -19,12 +18,11 @@ export interface BuildOptions {
 /** Builds one FA document for the given schema profile. Throws AgentError (FA_…) on unusable data. */
 export function writeFa(inv: Invoice, profile: FaProfile, company: CompanyProfile, opts: BuildOptions = {}): InvoiceXml {
   const totals = computeTotals(inv);
-  const doc = create({ version: '1.0', encoding: 'UTF-8' });
-  const root = new FaNode(doc.ele(profile.namespace, 'Faktura'), profile.namespace);
+  const root = FaNode.root('Faktura', profile.namespace);
 
   const now = (opts.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const head = root.el('Naglowek');
-  head.el('KodFormularza', { kodSystemowy: profile.systemCode, wersjaSchemy: '1-0E' }).node.txt('FA');
+  head.el('KodFormularza', { kodSystemowy: profile.systemCode, wersjaSchemy: '1-0E' }).value('FA');
   head.text('WariantFormularza', profile.variant).text('DataWytworzeniaFa', now).text('SystemInfo', opts.systemInfo ?? 'ksef-hotfolder');
 
   const sellerNip = writeSeller(root, inv, company);
@@ -32,7 +30,7 @@ export function writeFa(inv: Invoice, profile: FaProfile, company: CompanyProfil
   writeFaSection(root.el('Fa'), inv, totals, profile, company);
   if (inv.footer?.trim()) root.el('Stopka').el('Informacje').text('StopkaFaktury', inv.footer);
 
-  const xml = doc.end({ prettyPrint: true });
+  const xml = root.serialise();
   return {
     invoiceNumber: inv.number,
     kind: inv.kind,
