@@ -90,14 +90,19 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string): A
   try {
     for await (const ws of wb) {
       const wanted = typeof o.sheet === 'number' ? sheetPosition(wb, ws) === o.sheet : ws.name === o.sheet;
-      if (!wanted) continue;
+      // every sheet is read to its end: exceljs removes its temporary copy of a sheet only then
+      if (!wanted || found) {
+        for await (const _row of ws) void _row;
+        continue;
+      }
       found = true;
       const sheet = ws.name ?? String(o.sheet);
       const date1904 = wb.properties?.model?.date1904 === true;
       let columns: Column[] | undefined;
       let stopCol: Column | undefined;
+      let stopped = false;
       for await (const row of ws) {
-        if (row.number < o.headerRow) continue;
+        if (stopped || row.number < o.headerRow) continue;
         if (row.number === o.headerRow) {
           columns = headerColumns(row, sheet, date1904, displayName);
           if (o.stopColumn !== undefined) {
@@ -112,7 +117,10 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string): A
           }
           continue;
         }
-        if (!columns) break;
+        if (!columns) {
+          stopped = true;
+          continue;
+        }
         const values: Record<string, string | null> = {};
         const cells: Record<string, string> = {};
         let firstText: string | null = null;
@@ -132,10 +140,11 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string): A
         if (firstText === null && o.skipEmptyRows) continue;
         if (stopCol) {
           const v = values[stopCol.name];
-          if (v === null || v === undefined || v.trim() === '' || (stopWhen && stopWhen.test(v))) break;
-        } else if (stopWhen && firstText !== null && stopWhen.test(firstText)) {
-          break;
+          stopped = v === null || v === undefined || v.trim() === '' || (stopWhen !== undefined && stopWhen.test(v));
+        } else {
+          stopped = stopWhen !== undefined && firstText !== null && stopWhen.test(firstText);
         }
+        if (stopped) continue;
         yield { values, where: { file: displayName, sheet, row: row.number, cells } };
       }
       if (!columns) {
@@ -144,7 +153,6 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string): A
           rule: 'headerRow points at the row with the column names',
         });
       }
-      break;
     }
   } catch (e) {
     if (isAgentError(e)) throw e;
