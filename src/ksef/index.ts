@@ -16,6 +16,7 @@ export { OnlineSession } from './online-session.ts';
 export type { SendOptions, SendOutcome } from './online-session.ts';
 export { MAX_PARTS, MAX_PART_BYTES, MAX_INVOICES_PER_SESSION } from './batch-session.ts';
 export type { BatchFile, BatchOptions, BatchResult, BatchSubmission, BatchInvoiceResult, SubmittedFile } from './batch-session.ts';
+export { invoiceError } from './status.ts';
 export type { PollOptions } from './status.ts';
 export type { InvoiceUpoRef } from './upo.ts';
 export { threeMonthWindows } from './purchases.ts';

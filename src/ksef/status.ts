@@ -106,3 +106,25 @@ export async function waitForSession(
     await http.clock.sleep(poll.intervalMs ?? 1_000);
   }
 }
+
+/**
+ * The error an invoice status stands for, or undefined while processing or when accepted.
+ * 440 → KSEF_DUPLICATE (extensions name the original), 430 → KSEF_INVOICE_INVALID (details carry
+ * the validator's messages), any other final code → KSEF_INVOICE_REJECTED.
+ */
+export function invoiceError(inv: SessionInvoice): KsefError | undefined {
+  const st = inv.status;
+  if (st.code === 100 || st.code === 150 || st.code === 200) return undefined;
+  const text = `invoice ${inv.invoiceNumber ?? inv.invoiceFileName ?? inv.referenceNumber}: status ${st.code} ${st.description}${st.details?.length ? `: ${st.details.join('; ')}` : ''}`;
+  const init = {
+    statusCode: st.code,
+    ...(st.details ? { details: st.details } : {}),
+    ...(st.extensions ? { extensions: st.extensions } : {}),
+  };
+  if (st.code === 440) {
+    const original = st.extensions?.originalKsefNumber;
+    return new KsefError('KSEF_DUPLICATE', `${text}${typeof original === 'string' ? ` (original KSeF number ${original})` : ''}`, init);
+  }
+  if (st.code === 430) return new KsefError('KSEF_INVOICE_INVALID', text, init);
+  return new KsefError('KSEF_INVOICE_REJECTED', text, { ...init, kind: st.code === 550 || st.code === 500 ? 'transient' : 'data' });
+}
