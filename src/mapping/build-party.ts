@@ -22,21 +22,23 @@ export function buildParty(v: Values, who: 'buyer' | 'seller', rec: Rec, invoice
     );
     return undefined;
   };
-  let id: PartyId | undefined;
-  if (type === 'none' || (type === undefined && taxId === undefined)) id = { type: 'none' };
-  else if (taxId === undefined) return fail(`${who}.idType is ${type} but ${who}.taxId is empty`, 'a tax id is needed for this id type');
-  else if (type === 'nip' || (type === undefined && /^(PL)?\d+$/.test(taxId) && (country === undefined || country === 'PL') && (idCountry === undefined || idCountry === 'PL'))) {
+  const prefix = taxId !== undefined && /^[A-Z]{2}[0-9A-Z+*]{2,12}$/.test(taxId) && EU.has(taxId.slice(0, 2)) ? taxId.slice(0, 2) : undefined;
+  const c = idCountry ?? country ?? 'PL';
+  const kind: PartyId['type'] = type ?? (taxId === undefined ? 'none' : prefix === 'PL' || (prefix === undefined && c === 'PL') ? 'nip' : prefix !== undefined || EU.has(c) ? 'eu-vat' : 'foreign');
+  let id: PartyId;
+  if (kind === 'none') id = { type: 'none' };
+  else if (taxId === undefined) return fail(`${who}.idType is ${kind} but ${who}.taxId is empty`, 'a tax id is needed for this id type');
+  else if (kind === 'nip') {
     const nip = taxId.replace(/^PL/, '');
-    if (!/^\d{10}$/.test(nip)) return fail(`"${taxId}" is not a NIP: a NIP has 10 digits`, 'NIP: 10 digits, optionally with PL, dashes or spaces');
+    if (!/^\d{10}$/.test(nip)) return fail(`"${taxId}" is not a NIP: a NIP has 10 digits`, 'NIP: 10 digits, optionally with PL, dashes or spaces; set idType or idCountry for foreign ids');
     id = { type: 'nip', nip };
-  } else if (type === 'eu-vat' || (type === undefined && /^[A-Z]{2}[0-9A-Z+*]{2,12}$/.test(taxId) && EU.has(taxId.slice(0, 2)))) {
-    const prefixed = /^[A-Z]{2}/.test(taxId) && EU.has(taxId.slice(0, 2));
-    const c = prefixed ? taxId.slice(0, 2) : (idCountry ?? country);
-    if (!c || !EU.has(c)) return fail(`"${taxId}" has no EU country prefix and no idCountry`, 'EU VAT number with its country prefix, e.g. DE123456789');
-    id = { type: 'eu-vat', country: c, number: prefixed ? taxId.slice(2) : taxId };
+  } else if (kind === 'eu-vat') {
+    const ec = prefix ?? c;
+    if (!EU.has(ec)) return fail(`"${taxId}" has no EU country prefix and the country ${ec} is not in the EU`, 'EU VAT number with its country prefix, e.g. DE123456789');
+    id = { type: 'eu-vat', country: ec, number: prefix ? taxId.slice(2) : taxId };
   } else {
-    const c = idCountry ?? (country !== 'PL' ? country : undefined);
-    id = c ? { type: 'foreign', country: c, id: taxId } : { type: 'foreign', id: taxId };
+    const fc = idCountry ?? (country !== undefined && country !== 'PL' ? country : undefined);
+    id = fc ? { type: 'foreign', country: fc, id: taxId } : { type: 'foreign', id: taxId };
   }
   const line1 = s('address.line1');
   const line2 = s('address.line2');

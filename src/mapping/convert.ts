@@ -35,7 +35,7 @@ export function parseDecimal(text: string, style: DecimalStyle = 'auto', implied
     const c = s.lastIndexOf(','), d = s.lastIndexOf('.');
     if (c >= 0 && d >= 0) mark = c > d ? ',' : '.';
     else if (c >= 0) mark = s.indexOf(',') === c ? ',' : '.';
-    else mark = '.';
+    else mark = d >= 0 && s.indexOf('.') !== d ? ',' : '.';
   }
   const group = mark === ',' ? '.' : ',';
   const [intPart = '', frac, extra] = s.split(mark);
