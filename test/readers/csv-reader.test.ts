@@ -107,3 +107,9 @@ test('csv: streams a generated 100,000-row file', async (t) => {
     where: { file: 'big.csv', row: 100_000, line: 100_001 },
   });
 });
+
+test('csv: quoting off keeps quote characters as data', async (t) => {
+  const path = await fixtureFile(t, 'n.csv', 'Nazwa\tKwota\nFirma "ABC\t5\n');
+  const records = await collect(path, csvInput({ delimiter: '\t', quote: '' }), 'n.csv');
+  assert.deepEqual(records.map((r) => r.values), [{ Nazwa: 'Firma "ABC', Kwota: '5' }]);
+});

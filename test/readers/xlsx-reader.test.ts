@@ -78,3 +78,16 @@ test('xlsx: an empty file is READ_EMPTY, a non-workbook READ_XLSX_INVALID', asyn
   assert.equal(e.code, 'READ_XLSX_INVALID');
   assert.deepEqual(e.where, { file: 't.xlsx' });
 });
+
+test('xlsx: a date cell with a time of day, a formula date result and a hyperlink cell', async (t) => {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Arkusz1');
+  ws.addRow(['Kiedy', 'Termin', 'Link']);
+  ws.addRow([new Date(Date.UTC(2026, 10, 3, 14, 30, 5)), { formula: 'A2+14', result: 46343 }, { text: 'FV/9', hyperlink: 'https://erp.example/fv/9' }]);
+  ws.getCell('A2').numFmt = 'dd.mm.yyyy hh:mm:ss';
+  ws.getCell('B2').numFmt = 'dd.mm.yyyy';
+  const path = join(await tempDir(t), 't.xlsx');
+  await wb.xlsx.writeFile(path);
+  const records = await collect(path, xlsxInput({ sheet: 'Arkusz1', headerRow: 1, stopWhen: undefined }), 't.xlsx');
+  assert.deepEqual(records.map((r) => r.values), [{ Kiedy: '2026-11-03T14:30:05', Termin: '2026-11-17', Link: 'FV/9' }]);
+});
