@@ -38,9 +38,8 @@ export function revokeToken(sim: Sim, token: string): boolean {
 
 const bad450 = (detail: string): StatusInfo => ({ code: 450, description: 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu', details: [detail] });
 
-function visibleStatus(sim: Sim, op: AuthOperation): StatusInfo {
+function visibleStatus(_sim: Sim, op: AuthOperation): StatusInfo {
   if (op.revoked) return { code: 425, description: 'Uwierzytelnienie unieważnione', details: ['Uwierzytelnienie i powiązane refresh tokeny zostały unieważnione przez użytkownika'] };
-  if (op.status.code === 200 && sim.now() < op.startDate + sim.opts.processingDelayMs) return { code: 100, description: 'Uwierzytelnianie w toku' };
   return op.status;
 }
 

@@ -126,3 +126,20 @@ export class SimTestClient {
     return this.call('POST', `/sessions/online/${session.ref}/invoices`, { json: sendInvoiceBody(xml, session.key, session.iv) });
   }
 }
+
+/** An encrypted batch package: ZIP of the files, cut into `parts` pieces, each AES-encrypted. */
+export async function buildBatch(files: { name: string; data: Buffer | string }[], key: Buffer, iv: Buffer, parts: number) {
+  const { zipEntries } = await import('../../src/simulator/zip.ts');
+  const zip = await zipEntries(files.map((f) => ({ name: f.name, data: Buffer.isBuffer(f.data) ? f.data : Buffer.from(f.data, 'utf8') })));
+  const size = Math.ceil(zip.length / parts);
+  const encrypted: Buffer[] = [];
+  for (let i = 0; i < zip.length; i += size) encrypted.push(aesEncrypt(key, iv, zip.subarray(i, i + size)));
+  return {
+    encrypted,
+    batchFile: {
+      fileSize: zip.length,
+      fileHash: sha256b64(zip),
+      fileParts: encrypted.map((p, i) => ({ ordinalNumber: i + 1, fileSize: p.length, fileHash: sha256b64(p) })),
+    },
+  };
+}
