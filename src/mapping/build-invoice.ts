@@ -80,6 +80,7 @@ function checkRequired(spec: GroupSpec, vals: Values, prefix: string, fields: re
 }
 
 export async function buildInvoice(m: CompiledMapping, group: Group, file: string, ctx: MapContext): Promise<MappedInvoice> {
+  if (group.stray) return { ok: false, errors: group.errors, where: group.invoice.where };
   const errors: AgentError[] = [...group.errors];
   const base: Scope = { invoice: group.invoice, byType: group.byType, records: group.records, lines: group.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
 

@@ -24,6 +24,8 @@ export interface Group {
   readonly records: readonly Rec[];
   /** problems found while grouping (the invoice cannot be trusted) */
   readonly errors: readonly AgentError[];
+  /** not an invoice at all: a record that belongs to none, reported with its errors only */
+  readonly stray?: boolean;
 }
 
 interface Env {
@@ -56,7 +58,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
     if (skip) {
       const s = await skip(soloScope(rec, env));
       if (s instanceof AgentError) {
-        yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [s] };
+        yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [s], stray: true };
         continue;
       }
       if (s) continue;
@@ -113,7 +115,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         } else if (grouping.line.has(type) || grouping.other.has(type)) {
           if (!cur) {
             yield {
-              invoice: rec, lines: [], byType: new Map(), records: [rec],
+              invoice: rec, lines: [], byType: new Map(), records: [rec], stray: true,
               errors: [new AgentError('MAP_ORPHAN_RECORD', `a "${type}" record came before any "${grouping.header}" header record`, { where: { ...recordWhere(rec.where), value: type, mapping: `${env.mappingFile}#/invoices` }, rule: `master-detail: ${grouping.header} header first` })],
             };
             break;
@@ -124,7 +126,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         } else {
           const err = new AgentError('MAP_UNEXPECTED_RECORD', `record type "${type}" is not named in invoices.header, line or other`, { where: { ...recordWhere(rec.where), value: type, mapping: `${env.mappingFile}#/invoices` }, rule: 'master-detail record types' });
           if (cur) cur.errors.push(err);
-          else yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [err] };
+          else yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [err], stray: true };
         }
         break;
       }
