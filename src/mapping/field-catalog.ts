@@ -33,7 +33,7 @@ const address = g('Postal address.', {
 });
 
 const party = (who: string): GroupSpec =>
-  g(`The ${who}.`, {
+  g(`The ${who}: tax id, name, address and contact data.`, {
     taxId: f('taxId', `Tax id of the ${who}: a Polish NIP (dashes, spaces and a PL prefix are removed), an EU VAT number with its country prefix (DE123456789), another country's id, or empty for a consumer without one.`),
     idType: f('enum', 'Forces how taxId is read (nip, eu-vat, foreign, none) instead of recognising it from its shape.', { values: ['nip', 'eu-vat', 'foreign', 'none'] }),
     idCountry: f('country', 'Country of a foreign or EU tax id when taxId has no country prefix (default: the address country).'),
@@ -111,7 +111,7 @@ export const LINE_FIELDS: GroupSpec = g('Line fields, read from each line record
   sku: f('text', 'Product index or SKU (FA Indeks).'),
   gtu: f('text', 'GTU code, e.g. GTU_06.'),
   pkwiu: f('text', 'PKWiU classification.'),
-  cn: f('text', 'CN code.'),
+  cn: f('text', 'CN (Combined Nomenclature) code of the goods.'),
   saleDate: f('date', 'Sale date of this line when it differs from the invoice (FA P_6A).'),
   beforeCorrection: f('boolean', 'This line shows the state before a correction (FA StanPrzed).'),
 });
