@@ -1,0 +1,30 @@
+import type winston from 'winston';
+import type { AgentEventName, AgentEvents, EventBus } from '../core/events.ts';
+
+type Level = 'error' | 'warn' | 'info' | 'debug';
+
+const line: { [K in AgentEventName]: (p: AgentEvents[K]) => [Level, string] } = {
+  'inbox.ready': (p) => ['debug', `${p.name} is complete (${p.size} bytes)`],
+  'inbox.claimed': (p) => ['info', `claimed ${p.file.sourceName} (${p.file.size} bytes, sha256 ${p.file.sha256.slice(0, 12)})`],
+  'inbox.busy': (p) => ['debug', `${p.name} is still held by its writer (${p.code}); trying later`],
+  'inbox.error': (p) => ['warn', `cannot scan ${p.folder}: ${p.message}`],
+  'file.failed': (p) => ['warn', `${p.sourceName} moved to errors/ (${p.codes.join(', ')})`],
+  'file.done': (p) => ['info', `${p.sourceName} done: ${p.accepted} accepted, ${p.rejected} rejected, ${p.failed} failed`],
+  'file.duplicate': (p) => ['warn', `${p.sourceName} has the same content as ${p.firstSeenAs}; not sent again`],
+  'ksef.sent': (p) => ['info', `sent ${p.invoice} in session ${p.sessionReferenceNumber}`],
+  'ksef.accepted': (p) => ['info', `${p.invoice} accepted as ${p.ksefNumber}`],
+  'ksef.rejected': (p) => ['warn', `${p.invoice} rejected: ${p.message} [${p.code}]`],
+  'agent.warning': (p) => ['warn', p.message],
+  'agent.error': (p) => ['error', p.message],
+};
+
+/** Logs every event on the bus as one line (`event` names it); returns the unsubscribe function. */
+export function logEvents(bus: EventBus, logger: winston.Logger): () => void {
+  return bus.onAny((name, payload) => {
+    const [level, message] = (line[name] as (p: unknown) => [Level, string])(payload);
+    const meta: Record<string, unknown> = { event: name };
+    // `message` is already in the line (winston would append a meta message to it)
+    for (const [k, v] of Object.entries(payload as object)) if (k !== 'message') meta[k] = k === 'file' ? { ...(v as object) } : v;
+    logger.log(level, `${name}: ${message}`, meta);
+  });
+}
