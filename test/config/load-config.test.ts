@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { readToken } from '../../src/config/read-token.ts';
 import { isValidNip } from '../../src/config/is-valid-nip.ts';
 import { renderConfigSchema } from '../../src/config/render-config-schema.ts';
+import { CONFIG_REFERENCE_BEGIN, CONFIG_REFERENCE_END, renderConfigReference } from '../../src/config/render-config-reference.ts';
 import { AgentError } from '../../src/core/errors.ts';
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -217,4 +218,13 @@ test('config.example.json at the repo root is valid', async () => {
 
 test('schema/config.schema.json is up to date (run: npx tsx scripts/write-config-schema.ts)', async () => {
   assert.equal(await readFile('schema/config.schema.json', 'utf8'), renderConfigSchema());
+});
+
+test('docs/configuration.md lists every option as the schema declares it (run: npx tsx scripts/write-config-schema.ts)', async () => {
+  const doc = await readFile('docs/configuration.md', 'utf8');
+  const start = doc.indexOf(CONFIG_REFERENCE_BEGIN) + CONFIG_REFERENCE_BEGIN.length + 1;
+  assert.equal(doc.slice(start, doc.indexOf(CONFIG_REFERENCE_END)), renderConfigReference());
+  for (const option of ['`watcher.doneMarker`', '`companies[].inboxes[].files`', '`resultsCsv.columns`', '`purchases.backfillFrom`', '`health.port`']) {
+    assert.ok(doc.includes(`| ${option} |`), option);
+  }
 });
