@@ -1,0 +1,153 @@
+/**
+ * `ksef-hotfolder preview FILE --mapping MAPPING [--schema FA(3)|FA(2)] [--config CONFIG --company ID] [--out DIR]`
+ *
+ * The admin's tool: prints the FA XML of every invoice in FILE (or writes `<number>.xml` files to
+ * DIR), or every problem on its own line (file, row/line/cell, field, value, rule). Exit code 0
+ * when every invoice is valid (warnings allowed), 1 on any problem. Sends nothing.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { AgentError, describeError } from '../core/errors.ts';
+import type { CompanyProfile, FaSchema } from '../core/invoice.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { PLACEHOLDER_COMPANY, asAgentError, previewFile } from '../pipeline/preview-file.ts';
+import type { PreviewResult } from '../pipeline/preview-file.ts';
+
+export interface PreviewCliOptions {
+  readonly mapping: string;
+  readonly schema?: string;
+  readonly config?: string;
+  readonly company?: string;
+  readonly out?: string;
+  /** yyyy-mm-dd the dates are checked against (default: today, local time) */
+  readonly today?: string;
+}
+
+export interface PreviewIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** the clock (tests inject one) */
+  readonly now?: () => Date;
+}
+
+const SCHEMAS: readonly FaSchema[] = ['FA(3)', 'FA(2)'];
+
+/** `FA/231/2026` → `FA_231_2026.xml`: safe on Windows shares and Unix alike. */
+export function xmlFileName(invoiceNumber: string): string {
+  const safe = invoiceNumber.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^[._]+|[._]+$/g, '');
+  return `${safe || 'invoice'}.xml`;
+}
+
+function localDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+function parseSchema(s: string | undefined): FaSchema | undefined {
+  if (s === undefined) return undefined;
+  const norm = s.toUpperCase().replace(/\s+/g, '');
+  const hit = SCHEMAS.find((x) => x === norm || x.replace(/[()]/g, '') === norm);
+  if (!hit) {
+    throw new AgentError('CLI_SCHEMA', `unknown schema "${s}"`, { kind: 'config', where: { value: s }, rule: 'FA(3) or FA(2)' });
+  }
+  return hit;
+}
+
+/** The seller and default schema of one configured company. */
+async function companyFromConfig(configPath: string, companyId: string | undefined): Promise<{ profile: CompanyProfile; schema: FaSchema }> {
+  const config = await loadConfig(configPath);
+  const ids = config.companies.map((c) => c.id);
+  const company = companyId === undefined && config.companies.length === 1 ? config.companies[0] : config.companies.find((c) => c.id === companyId);
+  if (!company) {
+    const msg = companyId === undefined ? 'the configuration has several companies: choose one with --company' : `no company "${companyId}" in the configuration`;
+    throw new AgentError('CLI_COMPANY', msg, { kind: 'config', where: { file: config.configFile, ...(companyId ? { value: companyId } : {}) }, rule: `one of: ${ids.join(', ')}` });
+  }
+  const profile: CompanyProfile = {
+    nip: company.nip,
+    name: company.name,
+    address: company.address,
+    ...(company.email !== undefined ? { email: company.email } : {}),
+    ...(company.bankAccount !== undefined ? { bankAccount: company.bankAccount } : {}),
+  };
+  return { profile, schema: company.schema };
+}
+
+function report(result: PreviewResult, io: PreviewIo): void {
+  for (const e of result.errors) io.stderr(`error: ${describeError(e)}\n`);
+  for (const inv of result.invoices) {
+    for (const e of inv.errors) io.stderr(`error: ${describeError(e)}\n`);
+    for (const w of inv.warnings) io.stderr(`warning: ${describeError(w)}\n`);
+  }
+}
+
+/** Runs the preview and returns the exit code; everything it says goes through `io`. */
+export async function runPreview(file: string, opts: PreviewCliOptions, io: PreviewIo): Promise<number> {
+  const now = io.now?.() ?? new Date();
+  let result: PreviewResult;
+  try {
+    let schema = parseSchema(opts.schema);
+    let company: CompanyProfile | undefined;
+    if (opts.config !== undefined) {
+      const chosen = await companyFromConfig(opts.config, opts.company);
+      company = chosen.profile;
+      schema ??= chosen.schema;
+    } else if (opts.company !== undefined) {
+      throw new AgentError('CLI_COMPANY', '--company needs --config', { kind: 'config', rule: '--config CONFIG --company ID' });
+    }
+    result = await previewFile(file, {
+      mapping: opts.mapping,
+      schema: schema ?? 'FA(3)',
+      today: opts.today ?? localDate(now),
+      now,
+      ...(company ? { company } : {}),
+    });
+  } catch (err) {
+    io.stderr(`error: ${describeError(asAgentError(err))}\n`);
+    return 1;
+  }
+
+  report(result, io);
+  const valid = result.invoices.filter((i) => i.xml);
+  if (opts.out !== undefined && valid.length > 0) {
+    await mkdir(opts.out, { recursive: true });
+    const used = new Set<string>();
+    for (const inv of valid) {
+      let name = xmlFileName(inv.xml!.invoiceNumber);
+      for (let n = 2; used.has(name); n++) name = xmlFileName(`${inv.xml!.invoiceNumber}_${n}`);
+      used.add(name);
+      await writeFile(join(opts.out, name), inv.xml!.xml);
+      io.stderr(`wrote ${join(opts.out, name)}\n`);
+    }
+  } else {
+    for (const inv of valid) io.stdout(inv.xml!.xml.toString('utf8').trimEnd() + '\n');
+  }
+
+  const failed = result.invoices.length - valid.length;
+  if (result.invoices.some((i) => i.seller === 'placeholder')) {
+    io.stderr(`note: seller is the placeholder demo company (NIP ${PLACEHOLDER_COMPANY.nip}); use --config CONFIG --company ID for your own\n`);
+  }
+  io.stderr(`preview ${result.file}: ${result.invoices.length} invoice(s), ${valid.length} valid, ${failed} with errors (${result.schema}); nothing was sent\n`);
+  return result.ok ? 0 : 1;
+}
+
+export function registerPreviewCommand(program: Command): void {
+  program
+    .command('preview')
+    .description('Show the FA XML a file would produce through a mapping, or every problem in it. Sends nothing.')
+    .argument('<file>', 'an export file, e.g. inbox-example/optima/faktury-2026-11.csv')
+    .requiredOption('-m, --mapping <mapping>', 'the mapping file (JSON)')
+    .option('-s, --schema <schema>', 'FA(3) or FA(2) (default: the company\'s schema, else FA(3))')
+    .option('-c, --config <config>', 'agent configuration: the seller comes from its company')
+    .option('--company <id>', 'company id in the configuration (needed when it has several)')
+    .option('-o, --out <dir>', 'write <number>.xml files to this folder instead of printing them')
+    .option('--today <yyyy-mm-dd>', 'check dates as if today were this day (default: today)')
+    .action(async (file: string, opts: PreviewCliOptions) => {
+      const code = await runPreview(file, opts, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+      });
+      // Only main.ts ends the process; a command just sets the code.
+      process.exitCode = code;
+    });
+}

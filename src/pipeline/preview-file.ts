@@ -1,0 +1,118 @@
+/**
+ * Preview: read → map → FA XML → business rules → official XSD for one file, as data. Pure
+ * composition of the stages; it prints nothing, writes nothing and sends nothing (the CLI and the
+ * tests decide what to do with the result).
+ */
+import { basename } from 'node:path';
+import { AgentError, isAgentError } from '../core/errors.ts';
+import type { CompanyProfile, FaSchema, Invoice, InvoiceXml, IsoDate } from '../core/invoice.ts';
+import { readRecords } from '../readers/index.ts';
+import { MappingInvalidError, loadMapping, mapRecords } from '../mapping/index.ts';
+import { buildFaXml } from '../invoice/build-fa-xml.ts';
+import { validateInvoice } from '../invoice/validate.ts';
+import { checkXsd } from '../invoice/check-xsd.ts';
+
+/**
+ * The seller used when neither a configuration nor the mapping names one. Clearly a placeholder:
+ * its name says so, and the CLI tells the admin it is in use.
+ */
+export const PLACEHOLDER_COMPANY: CompanyProfile = {
+  nip: '5260250274',
+  name: 'Przykładowa Spółka Demo sp. z o.o. (DEMO – placeholder seller for preview)',
+  address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' },
+};
+
+export type SellerSource = 'config' | 'mapping' | 'placeholder';
+
+export interface PreviewOptions {
+  readonly mapping: string;
+  readonly schema: FaSchema;
+  /** the seller from the company configuration; without it the placeholder is used unless the mapping names a seller */
+  readonly company?: CompanyProfile;
+  /** the day business rules compare dates with (P_1 not in the future, offline warning) */
+  readonly today: IsoDate;
+  /** creation time written into the XML (DataWytworzeniaFa); default: now */
+  readonly now?: Date;
+  /** what errors call the file (default: its base name) */
+  readonly displayName?: string;
+}
+
+export interface PreviewedInvoice {
+  /** invoice number when the mapping got that far */
+  readonly number?: string;
+  readonly invoice?: Invoice;
+  /** present only when the invoice passed every check */
+  readonly xml?: InvoiceXml;
+  readonly seller?: SellerSource;
+  readonly errors: readonly AgentError[];
+  readonly warnings: readonly AgentError[];
+}
+
+export interface PreviewResult {
+  readonly file: string;
+  readonly mapping: string;
+  readonly schema: FaSchema;
+  readonly invoices: readonly PreviewedInvoice[];
+  /** problems not tied to one invoice: mapping file errors, unreadable input, an empty file */
+  readonly errors: readonly AgentError[];
+  /** true when there is at least one invoice and nothing failed (warnings allowed) */
+  readonly ok: boolean;
+}
+
+/** An unexpected exception becomes an internal AgentError so the caller can still report it. */
+export function asAgentError(err: unknown, where: { file?: string; invoice?: string } = {}): AgentError {
+  if (isAgentError(err)) return err.at(where);
+  const msg = err instanceof Error ? err.message : String(err);
+  return new AgentError('PREVIEW_INTERNAL', `internal error: ${msg}`, { kind: 'internal', where, cause: err });
+}
+
+/** Builds, checks and XSD-validates one mapped invoice. */
+export async function checkInvoice(
+  invoice: Invoice,
+  opts: Pick<PreviewOptions, 'schema' | 'company' | 'today' | 'now'>,
+): Promise<PreviewedInvoice> {
+  const company = opts.company ?? PLACEHOLDER_COMPANY;
+  const seller: SellerSource = invoice.seller ? 'mapping' : opts.company ? 'config' : 'placeholder';
+  const base = { number: invoice.number, invoice, seller };
+  const rules = validateInvoice(invoice, opts.schema, company, { today: opts.today });
+  if (rules.errors.length > 0) return { ...base, errors: rules.errors, warnings: rules.warnings };
+  let xml: InvoiceXml;
+  try {
+    xml = buildFaXml(invoice, opts.schema, company, opts.now ? { now: opts.now } : {});
+  } catch (err) {
+    return { ...base, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: rules.warnings };
+  }
+  const xsd = await checkXsd(xml);
+  if (xsd.length > 0) return { ...base, errors: xsd, warnings: rules.warnings };
+  return { ...base, xml, errors: [], warnings: rules.warnings };
+}
+
+/** Previews every invoice of `file` through the mapping at `opts.mapping`. */
+export async function previewFile(file: string, opts: PreviewOptions): Promise<PreviewResult> {
+  const displayName = opts.displayName ?? basename(file);
+  const head = { file: displayName, mapping: opts.mapping, schema: opts.schema };
+  let mapping: Awaited<ReturnType<typeof loadMapping>>;
+  try {
+    mapping = await loadMapping(opts.mapping);
+  } catch (err) {
+    // every problem of the mapping file on its own line, not just the first
+    const problems = err instanceof MappingInvalidError && err.problems.length > 0 ? [...err.problems] : [asAgentError(err)];
+    return { ...head, invoices: [], errors: problems, ok: false };
+  }
+  const invoices: PreviewedInvoice[] = [];
+  const errors: AgentError[] = [];
+  try {
+    const records = readRecords(file, mapping.input, displayName);
+    for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) })) {
+      if (mapped.ok) invoices.push(await checkInvoice(mapped.invoice, opts));
+      else invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
+    }
+  } catch (err) {
+    errors.push(asAgentError(err, { file: displayName }));
+  }
+  if (errors.length === 0 && invoices.length === 0) {
+    errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
+  }
+  const ok = errors.length === 0 && invoices.every((i) => i.errors.length === 0);
+  return { ...head, invoices, errors, ok };
+}
