@@ -10,7 +10,7 @@ import { resolveBaseUrl, schemaAllowed } from './environments.ts';
 import type { KsefEnvironment } from './environments.ts';
 import { KsefError } from './errors.ts';
 import { KsefHttp } from './http.ts';
-import type { KsefLogger } from './http.ts';
+import type { KsefLogger, ObservedResponse } from './http.ts';
 import { openOnlineSession } from './online-session.ts';
 import type { OnlineSession } from './online-session.ts';
 import { KeyRing } from './public-keys.ts';
@@ -48,6 +48,8 @@ export interface KsefClientOptions {
   readonly dispatcher?: Dispatcher;
   /** refresh the access token this long before it expires; default 60 s */
   readonly refreshSkewMs?: number;
+  /** sees every HTTP response (metrics, contract tests) */
+  readonly onResponse?: (r: ObservedResponse) => void;
 }
 
 export interface KsefClient {
@@ -99,6 +101,7 @@ export function createKsefClient(opts: KsefClientOptions): KsefClient {
     dispatcher: opts.dispatcher,
     timeoutMs: opts.timeoutMs,
     problemDetails: opts.problemDetails,
+    onResponse: opts.onResponse,
   });
   const keys = new KeyRing(http);
   const auth = new KsefAuth(http, keys, { nip: opts.nip, token: opts.token, logger: opts.logger, refreshSkewMs: opts.refreshSkewMs });

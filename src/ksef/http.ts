@@ -60,6 +60,16 @@ export interface HttpOptions {
   timeoutMs?: number | undefined;
   /** header `X-Error-Format: problem-details` on every call */
   problemDetails?: boolean | undefined;
+  /** sees every response (after its body is read): for metrics and contract checks; never gets request headers */
+  onResponse?: ((r: ObservedResponse) => void) | undefined;
+}
+
+export interface ObservedResponse {
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
 }
 
 /**
@@ -77,6 +87,7 @@ export class KsefHttp {
   private readonly dispatcher: Dispatcher;
   private readonly ownDispatcher: boolean;
   private readonly problemDetails: boolean;
+  private readonly onResponse: ((r: ObservedResponse) => void) | undefined;
   tokens: AccessTokenSource | undefined;
 
   constructor(opts: HttpOptions) {
@@ -90,6 +101,7 @@ export class KsefHttp {
     this.ownDispatcher = !opts.dispatcher;
     this.dispatcher = opts.dispatcher ?? new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connections: 16 });
     this.problemDetails = opts.problemDetails ?? false;
+    this.onResponse = opts.onResponse;
   }
 
   async close(): Promise<void> {
@@ -138,10 +150,12 @@ export class KsefHttp {
       const resHeaders = flatHeaders(res.headers);
       if (status >= 200 && status < 300) {
         const bytes = Buffer.from(await res.body.arrayBuffer());
+        this.onResponse?.({ method: req.method, url, status, headers: resHeaders, body: bytes });
         this.logger?.debug?.('ksef.http', { operation, status });
         return { status, headers: resHeaders, body: decode<T>(bytes, req.expect, resHeaders, operation, status) };
       }
       const bodyText = await res.body.text().catch(() => '');
+      this.onResponse?.({ method: req.method, url, status, headers: resHeaders, body: Buffer.from(token ? bodyText.split(token).join('***') : bodyText) });
       const retryAfterMs = parseRetryAfter(resHeaders['retry-after'], this.clock.now());
       const error = errorFromResponse({
         status,

@@ -11,7 +11,7 @@ export { DEFAULT_RETRY_POLICY } from './retry.ts';
 export type { RetryPolicy } from './retry.ts';
 export { systemClock } from './clock.ts';
 export type { Clock } from './clock.ts';
-export type { KsefLogger } from './http.ts';
+export type { KsefLogger, ObservedResponse } from './http.ts';
 export { OnlineSession } from './online-session.ts';
 export type { SendOptions, SendOutcome } from './online-session.ts';
 export { MAX_PARTS, MAX_PART_BYTES, MAX_INVOICES_PER_SESSION } from './batch-session.ts';

@@ -6,6 +6,10 @@ import type { RunningSimulator, SimulatorOptions } from '../../src/simulator/ind
 import { createFakeClock } from './client-clock.ts';
 import type { FakeClock } from './client-clock.ts';
 import { makeNip } from './fa-samples.ts';
+import { OpenApiContract } from './openapi-contract.ts';
+
+const contract = OpenApiContract.load();
+let warned = false;
 
 export interface ClientSim {
   readonly sim: RunningSimulator;
@@ -15,6 +19,8 @@ export interface ClientSim {
   readonly token: string;
   /** how many times the client asked for the KSeF token */
   readonly tokenReads: () => number;
+  /** responses the client saw that break openapi.json (checked again in close()) */
+  readonly contractProblems: () => string[];
   /** a second client on the same simulator and NIP (as after a restart) */
   newClient(extra?: Partial<KsefClientOptions>): KsefClient;
   close(): Promise<void>;
@@ -28,6 +34,18 @@ export async function startClientSim(opts: { sim?: SimulatorOptions; client?: Pa
   const nip = opts.nip ?? makeNip(seed++);
   const token = sim.registerToken(nip);
   let reads = 0;
+  const problems: string[] = [];
+  let checked = 0;
+  if (!contract && !warned) {
+    warned = true;
+    console.log('# openapi.json not found: client ↔ simulator responses are not contract-checked');
+  }
+  const onResponse: KsefClientOptions['onResponse'] = (r) => {
+    // storage URLs are not part of the API; injected 5xx and HTML firewall pages are faults by design
+    if (!contract || !r.url.includes('/v2/') || r.status >= 500 || /text\/html/.test(r.headers['content-type'] ?? '')) return;
+    checked++;
+    problems.push(...contract.check({ method: r.method, url: r.url, status: r.status, contentType: r.headers['content-type'] ?? '', headers: r.headers, body: r.body.toString('utf8') }));
+  };
   const clients: KsefClient[] = [];
   const newClient = (extra: Partial<KsefClientOptions> = {}): KsefClient => {
     const c = createKsefClient({
@@ -40,6 +58,7 @@ export async function startClientSim(opts: { sim?: SimulatorOptions; client?: Pa
       },
       clock,
       poll: { intervalMs: 200, timeoutMs: 120_000 },
+      onResponse,
       ...(opts.client ?? {}),
       ...extra,
     });
@@ -54,10 +73,12 @@ export async function startClientSim(opts: { sim?: SimulatorOptions; client?: Pa
     nip,
     token,
     tokenReads: () => reads,
+    contractProblems: () => [...problems],
     newClient,
     async close() {
       for (const c of clients) await c.close().catch(() => undefined);
       await sim.close();
+      if (problems.length) throw new Error(`simulator responses seen by the client break openapi.json (${problems.length} of ${checked} checked):\n${[...new Set(problems)].slice(0, 20).join('\n')}`);
     },
   };
 }
