@@ -37,7 +37,9 @@ export interface CompanyConfig {
 }
 
 export interface SimulatorOptions {
-  readonly mode: 'in-process' | 'external';
+  /** what the simulator behaves like: KSeF TEST or PRD */
+  readonly mode: 'test' | 'prod';
+  /** a simulator already running; none is started in-process when set */
   readonly url?: string;
   readonly rateLimits: 'prod' | 'relaxed' | 'off';
   readonly processingDelayMs: number;

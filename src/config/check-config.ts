@@ -92,6 +92,8 @@ function semanticProblems(raw: Raw, resolveFolders: (c: Raw) => { folders: Recor
       problems.push(
         `$.companies[${i}].schema: FA(2) is refused on environment "${env}": KSeF accepts FA(2) only on TEST; DEMO and PROD accept FA(3) only (use "FA(3)", or environment "test" or "sim")`,
       );
+    } else if (c['schema'] === 'FA(2)' && env === 'sim' && obj(raw['simulator'])?.['mode'] === 'prod') {
+      problems.push(`$.companies[${i}].schema: FA(2) is refused with simulator.mode "prod": it behaves like KSeF PROD, which accepts FA(3) only (use "FA(3)" or simulator.mode "test")`);
     }
     const inboxIds = new Map<string, number>();
     arr(c['inboxes']).forEach((b0, j) => {
@@ -119,8 +121,6 @@ function semanticProblems(raw: Raw, resolveFolders: (c: Raw) => { folders: Recor
       });
     }
   });
-  const sim = obj(raw['simulator']);
-  if (env === 'sim' && sim?.['mode'] === 'external' && sim['url'] === undefined) problems.push('$.simulator.url: required when simulator.mode is "external"');
   return problems;
 }
 

@@ -84,13 +84,13 @@ export const configSchema = {
     simulator: {
       type: 'object',
       default: {},
-      description: 'Simulator options, used when environment is sim.',
+      description: 'Simulator options, used when environment is sim: the agent starts it in-process with the company tokens registered, unless url is given.',
       properties: {
-        mode: { type: 'string', enum: ['in-process', 'external'], default: 'in-process', description: 'in-process starts the simulator inside the agent with the company tokens registered; external uses one already running at url.' },
-        url: { type: 'string', pattern: '^https?://', description: 'Base URL of an external simulator (mode external).' },
+        mode: { type: 'string', enum: ['test', 'prod'], default: 'test', description: 'What the simulator behaves like: test (KSeF TEST, FA(2) accepted) or prod (KSeF PRD: FA(3) only, NIP checksums enforced).' },
+        url: { type: 'string', pattern: '^https?://', description: 'Base URL of a simulator already running (the sim command); when set, none is started inside the agent.' },
         rateLimits: { type: 'string', enum: ['prod', 'relaxed', 'off'], default: 'relaxed', description: 'Rate limits the simulator enforces: the PROD values, relaxed ones, or none.' },
         processingDelayMs: { type: 'integer', minimum: 0, maximum: 600000, default: 200, description: 'How long the simulator takes to process each invoice before its status is final, in milliseconds.' },
-        port: { type: 'integer', minimum: 0, maximum: 65535, default: 0, description: 'Port of the in-process simulator on 127.0.0.1; 0 picks a free one.' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 0, description: 'Port of the simulator started inside the agent, on 127.0.0.1; 0 picks a free one.' },
       },
       additionalProperties: false,
     },

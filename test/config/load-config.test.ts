@@ -72,7 +72,8 @@ test('minimal config: defaults applied and folders resolved against the config f
     assert.deepEqual(cfg.purchases.roles, ['Subject2']);
     assert.equal(cfg.resultsCsv.delimiter, ';');
     assert.equal(cfg.logging.dir, join(dir, 'data', 'logs'));
-    assert.equal(cfg.simulator.mode, 'in-process');
+    assert.equal(cfg.simulator.mode, 'test');
+    assert.equal(cfg.simulator.url, undefined);
     assert.equal(cfg.health.enabled, false);
   });
 });
@@ -134,6 +135,10 @@ test('FA(2) is refused on prod and demo with the reason, accepted on test and si
         `$.companies[0].schema: FA(2) is refused on environment "${environment}": KSeF accepts FA(2) only on TEST; DEMO and PROD accept FA(3) only (use "FA(3)", or environment "test" or "sim")`,
       ]);
     }
+    const e = await failure(dir, { environment: 'sim', simulator: { mode: 'prod' }, companies: [company({ schema: 'FA(2)' })] });
+    assert.deepEqual(e.details, [
+      '$.companies[0].schema: FA(2) is refused with simulator.mode "prod": it behaves like KSeF PROD, which accepts FA(3) only (use "FA(3)" or simulator.mode "test")',
+    ]);
     for (const environment of ['test', 'sim']) {
       const cfg = await loadConfig(await write(dir, { environment, companies: [company({ schema: 'FA(2)' })] }));
       assert.equal(cfg.companies[0]!.schema, 'FA(2)');
