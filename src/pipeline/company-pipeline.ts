@@ -1,0 +1,119 @@
+import { isAgentError } from '../core/errors.ts';
+import type { InboxFile } from '../core/records.ts';
+import type { InboxConfig } from '../config/agent-config.ts';
+import { listClaimed, sha256File } from '../inbox/claim-file.ts';
+import { matchesGlob } from '../inbox/name-filter.ts';
+import { stat } from 'node:fs/promises';
+import { intakeFile } from './intake-file.ts';
+import { pollInFlight } from './poll-in-flight.ts';
+import { FileReporter } from './report-file.ts';
+import { sendPlanned } from './send-planned.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+
+/**
+ * The whole life of one company's files after the claim, as repeatable steps: take claimed files
+ * in, send what is planned, reconcile and poll what is in flight, bring the outbox up to date.
+ * Every step reads its work from the durable state, so the same step run after a crash is the
+ * recovery. One company's failure is reported, never thrown into the others.
+ */
+export class CompanyPipeline {
+  readonly ctx: PipelineContext;
+  readonly #reporter = new FileReporter();
+  readonly #queue: InboxFile[] = [];
+  #lastProblem = '';
+
+  constructor(ctx: PipelineContext) {
+    this.ctx = ctx;
+  }
+
+  get companyId(): string {
+    return this.ctx.company.id;
+  }
+
+  /** Queues a freshly claimed file (taken in on the next step). */
+  enqueue(file: InboxFile): void {
+    this.#queue.push(file);
+  }
+
+  #inboxFor(sourceName: string, inboxId?: string): InboxConfig {
+    const inboxes = this.ctx.company.inboxes;
+    return inboxes.find((b) => b.id === inboxId) ?? inboxes.find((b) => b.files === undefined || matchesGlob(sourceName, b.files)) ?? inboxes[0]!;
+  }
+
+  /**
+   * Start-up: claimed files the state never heard of (a crash right after the claim) are queued
+   * again; files recorded but not taken in are queued too. In-flight invoices are reconciled by
+   * the first step.
+   */
+  async recover(): Promise<void> {
+    const work = this.ctx.company.folders.work;
+    for (const c of await listClaimed(work)) {
+      const known = this.ctx.store.getFile(c.name);
+      if (known && known.state !== 'claimed') continue;
+      const s = await stat(c.path);
+      const inbox = this.#inboxFor(c.sourceName, known?.inboxId);
+      this.#queue.push(known
+        ? { companyId: known.companyId, inboxId: known.inboxId, sourceName: known.sourceName, path: known.path, size: known.size, sha256: known.sha256, claimedAt: known.claimedAt }
+        : { companyId: this.companyId, inboxId: inbox.id, sourceName: c.sourceName, path: c.path, size: s.size, sha256: await sha256File(c.path), claimedAt: s.mtime.toISOString() });
+    }
+  }
+
+  #problem(e: unknown, what: string): void {
+    const code = isAgentError(e) ? e.code : 'PIPELINE_INTERNAL';
+    const message = `${this.companyId}: ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    if (isAgentError(e) && e.kind === 'transient') {
+      // one line per kind of trouble, not one per retry
+      if (this.#lastProblem !== code) this.ctx.bus.emit('agent.warning', { message, code, companyId: this.companyId });
+      this.#lastProblem = code;
+      return;
+    }
+    this.ctx.bus.emit('agent.error', { message, code, companyId: this.companyId, error: e });
+  }
+
+  /** One pass of all the work there is. Never throws. */
+  async step(shouldStop: () => boolean = () => false): Promise<void> {
+    const { ctx } = this;
+    while (this.#queue.length && !shouldStop()) {
+      const file = this.#queue[0]!;
+      try {
+        await intakeFile(ctx, file, this.#inboxFor(file.sourceName, file.inboxId));
+        this.#queue.shift();
+      } catch (e) {
+        this.#problem(e, `taking in ${file.sourceName}`);
+        if (!isAgentError(e) || e.kind !== 'transient') this.#queue.shift();
+        break;
+      }
+    }
+    let problems = 0;
+    for (const [what, run] of [['sending', sendPlanned], ['asking KSeF for statuses', pollInFlight]] as const) {
+      if (shouldStop()) return;
+      try {
+        const found = await run(ctx, shouldStop);
+        for (const e of found) this.#problem(e, what);
+        problems += found.length;
+      } catch (e) {
+        this.#problem(e, what);
+        problems++;
+      }
+    }
+    if (problems === 0) this.#lastProblem = '';
+    for (const f of ctx.store.activeFiles().filter((x) => x.companyId === this.companyId && x.state !== 'claimed')) {
+      if (shouldStop()) return;
+      try {
+        await this.#reporter.report(ctx, f);
+      } catch (e) {
+        this.#problem(e, `writing the results of ${f.sourceName}`);
+      }
+    }
+  }
+
+  /** Nothing queued and nothing active in the state for this company. */
+  isIdle(): boolean {
+    return this.#queue.length === 0 && !this.ctx.store.activeFiles().some((f) => f.companyId === this.companyId);
+  }
+
+  /** Work that waits on KSeF (for pacing: poll again after the configured interval). */
+  waitingOnKsef(): boolean {
+    return this.ctx.store.inFlight().some((i) => i.companyId === this.companyId);
+  }
+}

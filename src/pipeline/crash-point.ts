@@ -1,0 +1,18 @@
+/**
+ * Test hook for the crash tests: when the environment variable KSEF_HOTFOLDER_CRASH_AT names this
+ * point (optionally `name@N` for the N-th time it is reached), the process kills itself with
+ * SIGKILL right there — no clean-up, no flush, exactly like kill -9 or a power cut. Points:
+ * `after-claim`, `after-intent`, `after-send`, `after-batch-submit`, `while-outbox`, `before-archive`.
+ * Never set it in production.
+ */
+const hits = new Map<string, number>();
+
+export function crashPoint(name: string, env: NodeJS.ProcessEnv = process.env): void {
+  const want = env['KSEF_HOTFOLDER_CRASH_AT'];
+  if (!want) return;
+  const [point, nth] = want.split('@');
+  if (point !== name) return;
+  const n = (hits.get(name) ?? 0) + 1;
+  hits.set(name, n);
+  if (n >= Number(nth ?? 1)) process.kill(process.pid, 'SIGKILL');
+}

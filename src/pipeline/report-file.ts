@@ -1,0 +1,108 @@
+import { stat } from 'node:fs/promises';
+import { AgentError } from '../core/errors.ts';
+import { writeErrorReport } from '../outbox/error-report.ts';
+import type { FileRecord, InvoiceRecord } from '../store/state-store.ts';
+import { FINAL_INVOICE_STATES } from '../store/state-store.ts';
+import { buildResultFile, writeResultFile } from '../outbox/result-file.ts';
+import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
+import { writeResultCsv } from '../outbox/result-csv.ts';
+import { archiveSource } from '../outbox/outbox-files.ts';
+import { crashPoint } from './crash-point.ts';
+import { removeInvoiceXml } from './invoice-xml-files.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+
+type Line = ResultFileInput['invoices'][number];
+
+/** Notes that travel in `errors` of an accepted invoice: why it was not (re)sent. */
+function notes(i: InvoiceRecord): ResultError[] {
+  if (!i.duplicateOfOriginal) return [];
+  return i.sessionReferenceNumber
+    ? [{ code: 'PIPELINE_DUPLICATE_OF_OURS', message: `KSeF reported a duplicate of our own earlier send; accepted as ${i.ksefNumber ?? '?'}` }]
+    : [{ code: 'PIPELINE_ALREADY_ACCEPTED', message: `invoice ${i.number} was already accepted earlier as ${i.ksefNumber ?? '?'}; not sent again` }];
+}
+
+export function invoiceLine(i: InvoiceRecord): Line {
+  const status = i.state === 'accepted' || i.state === 'rejected' || i.state === 'failed' ? i.state : 'pending';
+  return {
+    invoiceNumber: i.number,
+    status,
+    ...(i.ksefNumber ? { ksefNumber: i.ksefNumber } : {}),
+    ...(i.acquisitionDate ? { acquisitionDate: i.acquisitionDate } : {}),
+    ...(i.sessionReferenceNumber ? { sessionReferenceNumber: i.sessionReferenceNumber } : {}),
+    ...(i.invoiceReferenceNumber ? { invoiceReferenceNumber: i.invoiceReferenceNumber } : {}),
+    ...(i.upoFile ? { upoFile: i.upoFile } : {}),
+    errors: i.error ? [i.error] : notes(i),
+  };
+}
+
+/** Lines of a file that went to errors/: one per invoice named in the errors, file-level ones under "". */
+function failedLines(f: FileRecord): Line[] {
+  const by = new Map<string, ResultError[]>();
+  for (const e of f.errors ?? []) {
+    const key = e.where?.invoice ?? '';
+    by.set(key, [...(by.get(key) ?? []), e]);
+  }
+  return [...by].map(([invoiceNumber, errors]) => ({ invoiceNumber, status: 'rejected' as const, errors }));
+}
+
+/** The result file of a file record as the store knows it now. */
+export function resultOf(ctx: PipelineContext, f: FileRecord): ResultFile {
+  const head = { source: f.sourceName, companyId: f.companyId, inboxId: f.inboxId, sha256: f.sha256, claimedAt: f.claimedAt, updatedAt: ctx.now().toISOString() };
+  if (f.state === 'failed') return buildResultFile({ ...head, invoices: failedLines(f) });
+  if (f.state === 'duplicate') {
+    const orig = f.duplicateOf ? ctx.store.getFile(f.duplicateOf) : undefined;
+    const invoices = orig ? (ctx.store.invoicesOf(orig.id).length ? ctx.store.invoicesOf(orig.id) : []) : [];
+    return buildResultFile({ ...head, duplicate: true, ...(orig ? { duplicateOf: orig.sourceName } : {}), invoices: invoices.map(invoiceLine) });
+  }
+  return buildResultFile({ ...head, invoices: ctx.store.invoicesOf(f.id).map(invoiceLine) });
+}
+
+async function writeResults(ctx: PipelineContext, r: ResultFile): Promise<void> {
+  const outbox = ctx.company.folders.outbox;
+  await writeResultFile(outbox, r);
+  if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv);
+}
+
+const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+
+/**
+ * Brings the outbox up to date for one active file: the result file (rewritten only when its
+ * content changed), and once every invoice is final, the source archived and the file finished.
+ * Idempotent: after a crash anywhere in here, running it again completes the same work.
+ */
+export class FileReporter {
+  readonly #last = new Map<string, string>();
+
+  async report(ctx: PipelineContext, f: FileRecord): Promise<'pending' | 'finished'> {
+    const invoices = ctx.store.invoicesOf(f.id);
+    const final = f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
+    const r = resultOf(ctx, f);
+    const key = JSON.stringify({ ...r, updatedAt: '' });
+    if (this.#last.get(f.id) !== key) {
+      crashPoint('while-outbox');
+      await writeResults(ctx, r);
+      this.#last.set(f.id, key);
+    }
+    if (!final) return 'pending';
+    // failed files go to errors/ (again, if a crash interrupted the intake); the others are archived
+    if (f.state === 'failed' && (await exists(f.path))) {
+      const errors = (f.errors ?? []).map((e) => new AgentError(e.code, e.message, { where: e.where ?? {} }));
+      await writeErrorReport(ctx.company.folders.outbox, f.path, f.sourceName, errors, {
+        claimId: f.id, companyId: f.companyId, inboxId: f.inboxId, sha256: f.sha256, at: f.updatedAt,
+      });
+    } else if (f.state !== 'failed' && (await exists(f.path))) {
+      crashPoint('before-archive');
+      await archiveSource(ctx.company.folders.archive, f.path, f.sourceName, ctx.now());
+    }
+    await ctx.store.finishFile(f.id);
+    for (const i of invoices) await removeInvoiceXml(ctx.company.folders.work, i.id);
+    this.#last.delete(f.id);
+    if (f.state === 'mapped') {
+      const s = r.summary;
+      ctx.bus.emit('file.done', { companyId: f.companyId, sourceName: f.sourceName, accepted: s.accepted, rejected: s.rejected, failed: s.failed });
+    }
+    return 'finished';
+  }
+}
+
+export type { InvoiceResult };

@@ -1,0 +1,88 @@
+import { isKsefError } from '../ksef/index.ts';
+import type { InvoiceRecord } from '../store/state-store.ts';
+import { crashPoint } from './crash-point.ts';
+import { readInvoiceXml } from './invoice-xml-files.ts';
+import type { PipelineContext } from './pipeline-context.ts';
+
+/** Name of an invoice inside a batch ZIP; KSeF echoes it back, so results match by it. */
+export const batchFileName = (inv: InvoiceRecord): string => `${inv.id.replace(/[^A-Za-z0-9._-]/g, '_')}.xml`;
+
+/** How the planned invoices of a company go out now: online for a trickle, batch for a backlog. */
+export function chooseSendKind(ctx: PipelineContext, planned: number): 'online' | 'batch' {
+  if (ctx.send.mode !== 'auto') return ctx.send.mode;
+  return planned >= ctx.send.batchThreshold ? 'batch' : 'online';
+}
+
+/**
+ * Sends one planned invoice in the company's reused online session. The intent (with the session
+ * reference) is on disk before the request. An ambiguous send is reconciled by hash in the
+ * session listing, never repeated blindly; a refused one stays `intent-recorded` for the
+ * reconciler, which proves it absent before it goes back to `planned`.
+ */
+async function sendOnline(ctx: PipelineContext, inv: InvoiceRecord): Promise<void> {
+  const xml = await readInvoiceXml(ctx.company.folders.work, inv.id);
+  const session = await ctx.client.onlineSession(ctx.company.schema);
+  await ctx.sessions.add(session.referenceNumber);
+  await ctx.store.transition(inv.id, 'intent-recorded', { sessionKind: 'online', sessionReferenceNumber: session.referenceNumber });
+  crashPoint('after-intent');
+  const outcome = await session.send(xml);
+  crashPoint('after-send');
+  if (outcome.kind === 'submitted') {
+    await ctx.store.transition(inv.id, 'sent', { invoiceReferenceNumber: outcome.invoiceReferenceNumber });
+    ctx.bus.emit('ksef.sent', { companyId: inv.companyId, invoice: inv.number, sessionReferenceNumber: session.referenceNumber, invoiceReferenceNumber: outcome.invoiceReferenceNumber });
+  }
+  // unknown: the reconciler looks the hash up in the session listing on the next step
+}
+
+/**
+ * Sends planned invoices as one batch session: intent recorded for all of them at once, then
+ * ZIP → encrypt → open → upload → close; the session reference is recorded right after. Results
+ * are collected by the poller.
+ */
+async function sendBatch(ctx: PipelineContext, invoices: readonly InvoiceRecord[]): Promise<void> {
+  const files = [];
+  for (const inv of invoices) files.push({ fileName: batchFileName(inv), content: await readInvoiceXml(ctx.company.folders.work, inv.id) });
+  await ctx.store.batch((tx) => {
+    for (const inv of invoices) tx.transition(inv.id, 'intent-recorded', { sessionKind: 'batch' });
+  });
+  crashPoint('after-intent');
+  const sub = await ctx.client.submitBatch(files, ctx.company.schema);
+  await ctx.sessions.add(sub.sessionReferenceNumber);
+  await ctx.store.batch((tx) => {
+    for (const inv of invoices) tx.annotate(inv.id, { sessionReferenceNumber: sub.sessionReferenceNumber });
+  });
+  for (const inv of invoices) ctx.bus.emit('ksef.sent', { companyId: inv.companyId, invoice: inv.number, sessionReferenceNumber: sub.sessionReferenceNumber });
+  crashPoint('after-batch-submit');
+}
+
+/**
+ * Sends what is planned for this company. Transient KSeF failures end the step (the invoices stay
+ * planned, or intent-recorded for the reconciler) and are returned for logging.
+ */
+export async function sendPlanned(ctx: PipelineContext, shouldStop: () => boolean = () => false): Promise<unknown[]> {
+  const planned = ctx.store.planned(ctx.company.id);
+  if (planned.length === 0) return [];
+  const problems: unknown[] = [];
+  if (chooseSendKind(ctx, planned.length) === 'batch') {
+    for (let i = 0; i < planned.length && !shouldStop(); i += ctx.send.maxInvoicesPerBatch) {
+      try {
+        await sendBatch(ctx, planned.slice(i, i + ctx.send.maxInvoicesPerBatch));
+      } catch (e) {
+        problems.push(e);
+        break;
+      }
+    }
+    return problems;
+  }
+  for (const inv of planned) {
+    if (shouldStop()) break;
+    try {
+      await sendOnline(ctx, inv);
+    } catch (e) {
+      problems.push(e);
+      // an expired or closed session is replaced on the next send; other failures end the step
+      if (!(isKsefError(e) && (e.code === 'KSEF_SESSION_CLOSED' || e.code === 'KSEF_SESSION_NOT_FOUND'))) break;
+    }
+  }
+  return problems;
+}

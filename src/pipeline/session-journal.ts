@@ -1,0 +1,52 @@
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * The KSeF sessions this agent opened, one reference per line (appended and fsynced). A 440
+ * duplicate whose original was accepted in one of these sessions is ours: success, not an error.
+ */
+export class SessionJournal {
+  readonly #path: string;
+  readonly #refs = new Set<string>();
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async open(): Promise<void> {
+    await mkdir(dirname(this.#path), { recursive: true });
+    const text = await readFile(this.#path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return '';
+      throw e;
+    });
+    for (const line of text.split('\n')) if (line.trim()) this.#refs.add(line.trim());
+  }
+
+  has(ref: string | undefined): boolean {
+    return ref !== undefined && !ref.startsWith('lost-batch:') && this.#refs.has(ref);
+  }
+
+  /**
+   * An invoice whose batch send was interrupted before KSeF named the session: if a resend gets a
+   * 440, the original is presumed to be that lost batch of ours.
+   */
+  markLostBatch(invoiceId: string): Promise<void> {
+    return this.add(`lost-batch:${invoiceId}`);
+  }
+
+  hasLostBatch(invoiceId: string): boolean {
+    return this.#refs.has(`lost-batch:${invoiceId}`);
+  }
+
+  async add(ref: string): Promise<void> {
+    if (this.#refs.has(ref)) return;
+    this.#refs.add(ref);
+    await appendFile(this.#path, ref + '\n');
+    const h = await open(this.#path, 'r');
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  }
+}
