@@ -127,7 +127,8 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
   if (result.invoices.some((i) => i.seller === 'placeholder')) {
     io.stderr(`note: seller is the placeholder demo company (NIP ${PLACEHOLDER_COMPANY.nip}); use --config CONFIG --company ID for your own\n`);
   }
-  io.stderr(`preview ${result.file}: ${result.invoices.length} invoice(s), ${valid.length} valid, ${failed} with errors (${result.schema}); nothing was sent\n`);
+  const fileProblems = result.errors.length > 0 ? `, ${result.errors.length} problem(s) with the file or mapping` : '';
+  io.stderr(`preview ${result.file}: ${result.invoices.length} invoice(s), ${valid.length} valid, ${failed} with errors${fileProblems} (${result.schema}); nothing was sent\n`);
   return result.ok ? 0 : 1;
 }
 
