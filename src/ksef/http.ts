@@ -120,7 +120,10 @@ export class KsefHttp {
       const headers: Record<string, string> = { accept: acceptOf(req.expect), ...(req.headers ?? {}) };
       if (this.problemDetails && !req.url) headers['x-error-format'] = 'problem-details';
       let token: string | undefined;
-      if (req.auth === 'access') {
+      // pre-signed storage URLs must never see a token, whatever the caller asked for
+      if (req.url) {
+        // no Authorization header
+      } else if (req.auth === 'access') {
         if (!this.tokens) throw new KsefError('KSEF_PROTOCOL', `${operation}: no access token source`, { operation });
         token = await this.tokens.accessToken();
       } else if (req.auth) token = req.auth.bearer;

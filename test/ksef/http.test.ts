@@ -127,4 +127,20 @@ describe('KsefHttp retry semantics (against a scripted server)', () => {
     });
     await http.close();
   });
+
+  it('never sends a token to a pre-signed storage URL', async () => {
+    const { http } = make();
+    let seen: string | undefined = 'unset';
+    handler = (req, res) => {
+      seen = req.headers.authorization;
+      res.writeHead(201);
+      res.end();
+    };
+    http.tokens = { accessToken: async () => 'ACCESS', rejected: () => undefined };
+    await http.call({ method: 'PUT', url: `${base}/storage/part?sig=1`, auth: 'access', body: Buffer.from('x'), idempotent: true, expect: 'none' });
+    assert.equal(seen, undefined);
+    await http.call({ method: 'GET', path: '/x', auth: 'access', idempotent: true, expect: 'none' });
+    assert.equal(seen, 'Bearer ACCESS');
+    await http.close();
+  });
 });

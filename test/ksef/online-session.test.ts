@@ -56,4 +56,27 @@ describe('online session against the simulator', () => {
       await t.close();
     }
   });
+
+  it('a session KSeF has ended refuses sends (21180); the next onlineSession() opens a fresh one', async () => {
+    const t = await startClientSim();
+    try {
+      const a = await t.client.onlineSession('FA(3)');
+      t.sim.expireSessions(a.referenceNumber);
+      const xml = faSample({ sellerNip: t.nip, invoiceNumber: 'FV/EXP/1' });
+      await assert.rejects(a.send(xml), (e: unknown) => {
+        assert.ok(e instanceof Error && 'code' in e);
+        assert.equal((e as { code: string }).code, 'KSEF_SESSION_CLOSED');
+        return true;
+      });
+      assert.equal(a.isUsable(), false);
+      const b = await t.client.onlineSession('FA(3)');
+      assert.notEqual(b.referenceNumber, a.referenceNumber);
+      const out = await b.send(xml);
+      assert.equal(out.kind, 'submitted');
+      const row = t.sim.counters().sends.find((r) => r.invoiceNumber === 'FV/EXP/1');
+      assert.equal(row?.attempts, 1);
+    } finally {
+      await t.close();
+    }
+  });
 });
