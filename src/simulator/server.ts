@@ -125,8 +125,8 @@ async function handleApi(sim: Sim, method: string, path: string, query: URLSearc
       if (!verdict.ok) throw tooManyRequests(verdict.message!, verdict.retryAfterSec!);
     }
     const counterKey = `${route.method} ${route.template}`;
+    // Counted in the persisted state, but not a reason to rewrite it: saved with the next change.
     sim.state.data.requests[counterKey] = (sim.state.data.requests[counterKey] ?? 0) + 1;
-    sim.state.touch();
     const simReq: SimRequest = { method, path, query, headers: req.headers, ip: req.socket.remoteAddress ?? '', body, params: params!, ...(claims ? { auth: claims } : {}), ...(bearer ? { bearer } : {}) };
     const reply = await route.handle(sim, simReq);
     sendReply(res, reply);

@@ -40,7 +40,7 @@ test('batch: parts uploaded without Authorization, statuses 100 → 150 → 200,
     assert.equal(open.json.partUploadRequests.length, 3);
     for (const p of open.json.partUploadRequests) {
       assert.equal(p.method, 'PUT');
-      const up = await fetch(p.url, { method: p.method, headers: p.headers, body: pkg.encrypted[p.ordinalNumber - 1] });
+      const up = await fetch(p.url, { method: p.method, headers: p.headers, body: new Uint8Array(pkg.encrypted[p.ordinalNumber - 1]!) });
       assert.equal(up.status, 201);
     }
     assert.equal((await client.call('GET', `/sessions/${ref}`)).json.status.code, 100);
@@ -92,8 +92,8 @@ test('batch close with a declared part missing gives 21205', async () => {
     assert.equal(close.status, 400);
     assert.equal(close.json.exception.exceptionDetailList[0].exceptionCode, 21205);
     const p = open.json.partUploadRequests[0];
-    assert.equal((await fetch(p.url, { method: 'PUT', headers: p.headers, body: pkg.encrypted[0] })).status, 201);
-    assert.equal((await fetch(p.url.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', body: pkg.encrypted[0] })).status, 403);
+    assert.equal((await fetch(p.url, { method: 'PUT', headers: p.headers, body: new Uint8Array(pkg.encrypted[0]!) })).status, 201);
+    assert.equal((await fetch(p.url.replace(/sig=[^&]+/, 'sig=forged'), { method: 'PUT', body: new Uint8Array(pkg.encrypted[0]!) })).status, 403);
     assert.equal((await client.call('POST', `/sessions/batch/${open.json.referenceNumber}/close`)).status, 204);
     await sim.idle();
     assert.equal((await client.call('GET', `/sessions/${open.json.referenceNumber}`)).json.status.code, 200);
