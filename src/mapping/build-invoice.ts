@@ -2,11 +2,11 @@
  * One group of records → one canonical invoice, or every problem found in it (all fields of all
  * lines are evaluated, so an admin sees every mistake at once).
  */
-import { AgentError, type Where } from '../core/errors.ts';
+import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, Invoice, InvoiceLine } from '../core/invoice.ts';
 import type { Provenance } from '../core/records.ts';
 import type { CompiledField, CompiledMapping } from './compiled-mapping.ts';
-import type { FieldValue } from './compile-rule.ts';
+import type { FieldValue, Src } from './compile-rule.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec } from './field-catalog.ts';
 import type { Group } from './group-records.ts';
 import { buildParty } from './build-party.ts';
@@ -26,7 +26,7 @@ export interface MapContext {
 /** Evaluated values of one section: canonical path → value, and where each came from. */
 export class Values {
   readonly v = new Map<string, FieldValue>();
-  readonly where = new Map<string, Where>();
+  readonly src = new Map<string, Src>();
   str(p: string): string | undefined {
     const x = this.v.get(p);
     return x === undefined ? undefined : String(x);
@@ -44,13 +44,14 @@ export class Values {
 async function evaluate(fields: readonly CompiledField[], scope: Scope, rec: Rec, fieldPrefix: string, invoice: string | undefined, mappingFile: string, errors: AgentError[]): Promise<Values> {
   const vals = new Values();
   for (const f of fields) {
-    const out = await f.rule(scope);
+    const pending = f.rule(scope);
+    const out = pending instanceof Promise ? await pending : pending;
     const field = fieldPrefix + f.path;
     if (out.kind === 'error') {
       errors.push(out.error.at({ field, ...(invoice ? { invoice } : {}) }));
       continue;
     }
-    vals.where.set(f.path, out.where);
+    vals.src.set(f.path, out.src);
     if (out.kind === 'value') vals.v.set(f.path, out.value);
     else if (f.required) errors.push(missing(rec, field, `${mappingFile}#${f.pointer}`, invoice));
   }
@@ -64,35 +65,45 @@ export function missing(rec: Rec, field: string, mapping: string, invoice: strin
   });
 }
 
-/** Catalog-required fields of a section; a group's required fields count only when the group has values (buyer always). */
-function checkRequired(spec: GroupSpec, vals: Values, prefix: string, fields: readonly CompiledField[], rec: Rec, fieldPrefix: string, mappingFile: string, sectionPtr: string, invoice: string | undefined, errors: AgentError[]): void {
-  const alreadyReported = new Set(errors.map((e) => e.where.field));
+/** Catalog-required fields, computed once: path, and the group that must have values for it to count (buyer always). */
+interface RequiredField {
+  readonly path: string;
+  readonly group?: string;
+}
+function requiredFields(spec: GroupSpec, prefix = '', group?: string): RequiredField[] {
+  const out: RequiredField[] = [];
   for (const [name, s] of Object.entries(spec.fields)) {
     const path = prefix + name;
-    if (s.kind === 'group') {
-      if (path === 'buyer' || vals.has(path)) checkRequired(s, vals, path + '.', fields, rec, fieldPrefix, mappingFile, sectionPtr, invoice, errors);
-      continue;
-    }
-    if (s.kind !== 'field' || !s.required || vals.v.has(path) || alreadyReported.has(fieldPrefix + path)) continue;
-    const f = fields.find((x) => x.path === path);
-    errors.push(missing(rec, fieldPrefix + path, `${mappingFile}#${f ? f.pointer : sectionPtr}`, invoice));
+    if (s.kind === 'group') out.push(...requiredFields(s, path + '.', path === 'buyer' ? undefined : (group ?? path)));
+    else if (s.kind === 'field' && s.required) out.push(group ? { path, group } : { path });
+  }
+  return out;
+}
+const REQUIRED_INVOICE = requiredFields(INVOICE_FIELDS);
+const REQUIRED_LINE = requiredFields(LINE_FIELDS);
+
+function checkRequired(required: readonly RequiredField[], vals: Values, fields: readonly CompiledField[], rec: Rec, fieldPrefix: string, mappingFile: string, sectionPtr: string, invoice: string | undefined, errors: AgentError[]): void {
+  for (const r of required) {
+    if (vals.v.has(r.path) || (r.group !== undefined && !vals.has(r.group))) continue;
+    const field = fieldPrefix + r.path;
+    if (errors.some((e) => e.where.field === field)) continue;
+    const f = fields.find((x) => x.path === r.path);
+    errors.push(missing(rec, field, `${mappingFile}#${f ? f.pointer : sectionPtr}`, invoice));
   }
 }
 
 export async function buildInvoice(m: CompiledMapping, group: Group, file: string, ctx: MapContext): Promise<MappedInvoice> {
   if (group.stray) return { ok: false, errors: group.errors, where: group.invoice.where };
-  const errors: AgentError[] = [...group.errors];
+  const errors: AgentError[] = [];
   const base: Scope = { invoice: group.invoice, byType: group.byType, records: group.records, lines: group.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
 
   const numberField = m.invoiceFields.find((f) => f.path === 'number');
-  const numOut = numberField ? await numberField.rule(base) : undefined;
+  const numOut = numberField ? await numberField.rule(base) : undefined; // at most once per invoice
   const number = numOut?.kind === 'value' ? String(numOut.value) : undefined;
-  const stamped = errors.map((e) => (number ? e.at({ invoice: number }) : e));
-  errors.length = 0;
-  errors.push(...stamped);
+  for (const e of group.errors) errors.push(number ? e.at({ invoice: number }) : e);
 
   const inv = await evaluate(m.invoiceFields, base, group.invoice, '', number, m.file, errors);
-  checkRequired(INVOICE_FIELDS, inv, '', m.invoiceFields, group.invoice, '', m.file, '/invoice', number, errors);
+  checkRequired(REQUIRED_INVOICE, inv, m.invoiceFields, group.invoice, '', m.file, '/invoice', number, errors);
   const needs: [string, string][] = [['correction.originalNumber', 'correction.originalIssueDate'], ['advance', 'advance.amountReceived']];
   for (const [given, needed] of needs) {
     if (inv.has(given) && !inv.v.has(needed)) {
@@ -107,16 +118,16 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
   }
   for (let i = 0; i < group.lines.length; i++) {
     const rec = group.lines[i]!;
-    const scope: Scope = { ...base, line: rec };
+    const scope: Scope = { invoice: base.invoice, line: rec, byType: base.byType, records: base.records, lines: base.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
     const prefix = `lines[${i}].`;
     const lv = await evaluate(m.lineFields, scope, rec, prefix, number, m.file, errors);
-    checkRequired(LINE_FIELDS, lv, '', m.lineFields, rec, prefix, m.file, '/line', number, errors);
+    checkRequired(REQUIRED_LINE, lv, m.lineFields, rec, prefix, m.file, '/line', number, errors);
     lines.push(lineFrom(lv));
   }
 
   const notes: { key: string; value: string }[] = [];
   for (const n of m.notes) {
-    const out = await n.rule(base);
+    const out = await n.rule(base); // notes are few
     if (out.kind === 'error') errors.push(out.error.at({ field: `notes.${n.key}`, ...(number ? { invoice: number } : {}) }));
     else if (out.kind === 'value') notes.push({ key: n.key, value: String(out.value) });
   }

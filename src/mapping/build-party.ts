@@ -2,6 +2,7 @@
 import { AgentError } from '../core/errors.ts';
 import type { Party, PartyId } from '../core/invoice.ts';
 import type { Values } from './build-invoice.ts';
+import { srcWhere } from './compile-rule.ts';
 import type { Rec } from './scope.ts';
 import { recordWhere } from './source-read.ts';
 
@@ -16,7 +17,7 @@ export function buildParty(v: Values, who: 'buyer' | 'seller', rec: Rec, invoice
   const fail = (message: string, rule: string): undefined => {
     errors.push(
       new AgentError('MAP_TAX_ID', message, {
-        where: { ...(v.where.get(`${who}.taxId`) ?? recordWhere(rec.where)), field: `${who}.taxId`, value: taxId ?? '', ...(invoice ? { invoice } : {}) },
+        where: { ...(v.src.has(`${who}.taxId`) ? srcWhere(v.src.get(`${who}.taxId`)!) : recordWhere(rec.where)), field: `${who}.taxId`, value: taxId ?? '', ...(invoice ? { invoice } : {}) },
         rule,
       }),
     );

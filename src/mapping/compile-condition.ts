@@ -7,10 +7,11 @@ import { makeReader, readSource, recordWhere } from './source-read.ts';
 import type { Scope } from './scope.ts';
 import { checkFrom } from './check-from.ts';
 
-export type Condition = (scope: Scope) => Promise<boolean | AgentError>;
+/** Synchronous unless JSONata is involved. */
+export type Condition = (scope: Scope) => boolean | AgentError | Promise<boolean | AgentError>;
 
 export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string, defaultFrom: string): Condition {
-  const never: Condition = async () => false;
+  const never: Condition = () => false;
   const combos = ['all', 'any', 'not', 'expr'].filter((k) => k in c);
   const tests = ['present', 'equals', 'notEquals', 'in', 'matches'].filter((k) => k in c);
   const hasSource = c.column !== undefined || c.path !== undefined;
@@ -21,21 +22,30 @@ export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string,
   if (c.all || c.any) {
     const list = (c.all ?? c.any)!.map((x, k) => compileCondition(ctx, x, `${ptr}/${c.all ? 'all' : 'any'}/${k}`, defaultFrom));
     const every = c.all !== undefined;
-    return async (scope) => {
-      for (const cond of list) {
-        const r = await cond(scope);
+    const run = async (scope: Scope, k: number): Promise<boolean | AgentError> => {
+      for (let i = k; i < list.length; i++) {
+        const r = await list[i]!(scope);
         if (r instanceof AgentError) return r;
-        if (every && !r) return false;
-        if (!every && r) return true;
+        if (every !== r) return r;
+      }
+      return every;
+    };
+    return (scope) => {
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i]!(scope);
+        if (r instanceof Promise) return r.then((x) => (x instanceof AgentError || every !== x ? x : run(scope, i + 1)));
+        if (r instanceof AgentError) return r;
+        if (every !== r) return r;
       }
       return every;
     };
   }
   if (c.not) {
     const inner = compileCondition(ctx, c.not, `${ptr}/not`, defaultFrom);
-    return async (scope) => {
-      const r = await inner(scope);
-      return r instanceof AgentError ? r : !r;
+    const flip = (r: boolean | AgentError) => (r instanceof AgentError ? r : !r);
+    return (scope) => {
+      const r = inner(scope);
+      return r instanceof Promise ? r.then(flip) : flip(r);
     };
   }
   if (c.expr !== undefined) {
@@ -68,7 +78,7 @@ export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string,
     }
   }
   const mapping = `${ctx.file}#${ptr}`;
-  return async (scope) => {
+  return (scope) => {
     const r = readSource(scope, from, reader, mapping);
     if (r.error) return r.error;
     const v = (r.text ?? '').trim();

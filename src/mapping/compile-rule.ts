@@ -12,20 +12,34 @@ import { isValidTimeZone, numberToDecimal, type DateStyle } from './convert.ts';
 import type { FieldSpec } from './field-catalog.ts';
 import type { RuleJson } from './mapping-file.ts';
 import { expressionBindings } from './expr-bindings.ts';
-import { makeReader, readSource, recordWhere, type Reader } from './source-read.ts';
+import { makeReader, readSource, recordWhere } from './source-read.ts';
 import { parsePath, toScalar, walkPath } from './record-path.ts';
-import { pickRecord, type Scope } from './scope.ts';
+import { pickRecord, type Rec, type Scope } from './scope.ts';
 import { checkFrom } from './check-from.ts';
 import { normaliseNip } from '../invoice/nip.ts';
 
 export type FieldValue = string | boolean;
 
+/** Where a value came from; turned into a Where only when a problem must be reported. */
+export interface Src {
+  readonly rec?: Rec;
+  readonly column?: string;
+}
+
+export function srcWhere(src: Src): Where {
+  return src.rec ? recordWhere(src.rec.where, src.column !== undefined ? { column: src.column } : undefined) : {};
+}
+
 export type RuleOutcome =
-  | { readonly kind: 'value'; readonly value: FieldValue; readonly where: Where }
-  | { readonly kind: 'empty'; readonly where: Where }
+  | { readonly kind: 'value'; readonly value: FieldValue; readonly src: Src }
+  | { readonly kind: 'empty'; readonly src: Src }
   | { readonly kind: 'error'; readonly error: AgentError };
 
-export type CompiledRule = (scope: Scope) => Promise<RuleOutcome>;
+/** Synchronous unless the rule (or its condition) evaluates JSONata. */
+export type CompiledRule = (scope: Scope) => RuleOutcome | Promise<RuleOutcome>;
+
+const NOWHERE: Src = {};
+const EMPTY: RuleOutcome = { kind: 'empty', src: NOWHERE };
 
 const SOURCES = ['column', 'path', 'value', 'template', 'expr', 'first'] as const;
 const CONVERSIONS = ['trim', 'case', 'removeChars', 'nip', 'lookup', 'decimal', 'impliedDecimals', 'negate', 'date', 'timeZone'] as const;
@@ -33,7 +47,7 @@ const CONVERSIONS = ['trim', 'case', 'removeChars', 'nip', 'lookup', 'decimal', 
 export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: FieldSpec): CompiledRule {
   const mapping = `${ctx.file}#${ptr}`;
   const sources = SOURCES.filter((s) => rule[s] !== undefined);
-  const failed: CompiledRule = async () => ({ kind: 'empty', where: {} });
+  const failed: CompiledRule = () => EMPTY;
   if (sources.length !== 1) {
     ctx.errors.push(
       configError(ctx, 'MAP_RULE_SOURCE', ptr, sources.length === 0 ? 'the rule has no source: give one of column, path, value, template, expr, first' : `the rule has ${sources.length} sources (${sources.join(', ')}); give exactly one`, { rule: 'exactly one source per rule' }),
@@ -55,20 +69,19 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
   const withWhen = (inner: CompiledRule): CompiledRule =>
     when === undefined
       ? inner
-      : async (scope) => {
-          const ok = await when(scope);
-          if (ok instanceof AgentError) return { kind: 'error', error: ok };
-          return ok ? inner(scope) : { kind: 'empty', where: {} };
+      : (scope) => {
+          const ok = when(scope);
+          const decide = (r: boolean | AgentError): RuleOutcome | Promise<RuleOutcome> => (r instanceof AgentError ? { kind: 'error', error: r } : r ? inner(scope) : EMPTY);
+          return ok instanceof Promise ? ok.then(decide) : decide(ok);
         };
 
-  const finish = (text: string | undefined, where: Where, scope: Scope): RuleOutcome => {
-    void scope;
+  const finish = (text: string | undefined, src: Src): RuleOutcome => {
     let t = text;
     if (t !== undefined && rule.trim !== false) t = t.trim();
-    if (t === undefined || t === '') return defaultValue !== undefined ? { kind: 'value', value: defaultValue, where } : { kind: 'empty', where };
+    if (t === undefined || t === '') return defaultValue !== undefined ? { kind: 'value', value: defaultValue, src } : { kind: 'empty', src };
     const r = conv.run(t);
-    if (r.ok) return r.value === undefined ? { kind: 'empty', where } : { kind: 'value', value: r.value, where };
-    return { kind: 'error', error: new AgentError(r.code, r.message, { where: { ...where, value: text ?? '', mapping }, rule: r.rule }) };
+    if (r.ok) return r.value === undefined ? { kind: 'empty', src } : { kind: 'value', value: r.value, src };
+    return { kind: 'error', error: new AgentError(r.code, r.message, { where: { ...srcWhere(src), value: text ?? '', mapping }, rule: r.rule }) };
   };
 
   const source = sources[0]!;
@@ -78,15 +91,17 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       ctx.errors.push(configError(ctx, 'MAP_RULE_CONFLICT', ptr, `first cannot be combined with ${[...bad, ...(rule.from ? ['from'] : [])].join(', ')}; put those on each alternative`, { rule: 'first with when, default and required only' }));
     }
     const alts = rule.first!.map((a, k) => compileRule(ctx, a, `${ptr}/first/${k}`, spec));
-    return withWhen(async (scope) => {
-      let last: Where = {};
-      for (const alt of alts) {
-        const r = await alt(scope);
+    const fallback = (last: Src): RuleOutcome => (defaultValue !== undefined ? { kind: 'value', value: defaultValue, src: last } : { kind: 'empty', src: last });
+    const from = (scope: Scope, k: number, last: Src): RuleOutcome | Promise<RuleOutcome> => {
+      for (let i = k; i < alts.length; i++) {
+        const r = alts[i]!(scope);
+        if (r instanceof Promise) return r.then((x) => (x.kind !== 'empty' ? x : from(scope, i + 1, x.src)));
         if (r.kind !== 'empty') return r;
-        last = r.where;
+        last = r.src;
       }
-      return defaultValue !== undefined ? { kind: 'value', value: defaultValue, where: last } : { kind: 'empty', where: last };
-    });
+      return fallback(last);
+    };
+    return withWhen((scope) => from(scope, 0, NOWHERE));
   }
   if (source === 'value') {
     const c = convertTyped(rule.value!, spec, CANONICAL);
@@ -95,9 +110,9 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       return failed;
     }
     const value = c.value;
-    return withWhen(async (scope) => {
-      const where = recordWhere(pickRecord(scope, from)?.where ?? scope.invoice.where);
-      return value === undefined ? { kind: 'empty', where } : { kind: 'value', value, where };
+    return withWhen((scope) => {
+      const src: Src = { rec: pickRecord(scope, from) ?? scope.invoice };
+      return value === undefined ? { kind: 'empty', src } : { kind: 'value', value, src };
     });
   }
   if (source === 'column' || source === 'path') {
@@ -106,10 +121,11 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       ctx.errors.push(configError(ctx, 'MAP_PATH', `${ptr}/path`, `"${rule.path}" is not a valid path`, { value: rule.path ?? '', rule: 'names separated by / or ., @attr, optional [n]' }));
       return failed;
     }
-    return withWhen(async (scope) => {
+    const column = 'column' in reader ? reader.column : undefined;
+    return withWhen((scope) => {
       const r = readSource(scope, from, reader, mapping);
       if (r.error) return { kind: 'error', error: r.error };
-      return finish(r.text, r.rec ? recordWhere(r.rec.where, reader as Reader) : {}, scope);
+      return finish(r.text, r.rec ? { rec: r.rec, ...(column !== undefined ? { column } : {}) } : NOWHERE);
     });
   }
   if (source === 'template') {
@@ -118,9 +134,9 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       ctx.errors.push(configError(ctx, 'MAP_TEMPLATE', `${ptr}/template`, parts, { value: rule.template!, rule: 'template placeholders {Name}' }));
       return failed;
     }
-    return withWhen(async (scope) => {
+    return withWhen((scope) => {
       const rec = pickRecord(scope, from);
-      if (!rec) return finish(undefined, {}, scope);
+      if (!rec) return finish(undefined, NOWHERE);
       let out = '';
       let any = false;
       for (const p of parts) {
@@ -132,7 +148,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
         if (t !== '') any = true;
         out += t;
       }
-      return finish(any ? out.replace(/[ \t]{2,}/g, ' ') : undefined, recordWhere(rec.where), scope);
+      return finish(any ? out.replace(/[ \t]{2,}/g, ' ') : undefined, { rec });
     });
   }
   // expr
@@ -140,6 +156,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
   if (!e) return failed;
   return withWhen(async (scope) => {
     const rec = pickRecord(scope, from) ?? scope.invoice;
+    const src: Src = { rec };
     const where = recordWhere(rec.where);
     let r: unknown;
     try {
@@ -148,14 +165,14 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       return { kind: 'error', error: new AgentError('MAP_EXPR_ERROR', `JSONata expression failed: ${(err as Error).message}`, { where: { ...where, mapping: `${mapping}/expr` }, rule: rule.expr! }) };
     }
     if (Array.isArray(r) && r.length === 1) r = r[0];
-    if (r === undefined || r === null) return finish(undefined, where, scope);
-    if (typeof r === 'boolean') return spec.type === 'boolean' ? { kind: 'value', value: r, where } : finish(String(r), where, scope);
+    if (r === undefined || r === null) return finish(undefined, src);
+    if (typeof r === 'boolean') return spec.type === 'boolean' ? { kind: 'value', value: r, src } : finish(String(r), src);
     if (typeof r === 'number') {
       const d = numberToDecimal(r);
       if (d === undefined) return { kind: 'error', error: new AgentError('MAP_EXPR_RESULT', `the expression gave ${r}, not a usable number`, { where: { ...where, value: String(r), mapping: `${mapping}/expr` }, rule: rule.expr! }) };
-      return finish(d, where, scope);
+      return finish(d, src);
     }
-    if (typeof r === 'string') return finish(r, where, scope);
+    if (typeof r === 'string') return finish(r, src);
     return { kind: 'error', error: new AgentError('MAP_EXPR_RESULT', 'the expression gave a list or object where one value is expected', { where: { ...where, value: JSON.stringify(r).slice(0, 80), mapping: `${mapping}/expr` }, rule: rule.expr! }) };
   });
 }

@@ -10,6 +10,8 @@ export type DecimalStyle = 'comma' | 'dot' | 'auto';
 
 // spaces of every kind used as thousands separators: space, NBSP, narrow NBSP, thin space, apostrophe
 const GROUP_SPACES = /[\s\u00a0\u202f\u2009']/g;
+const DOT_GROUPS = /^\d{1,3}(\.\d{3})+$/;
+const COMMA_GROUPS = /^\d{1,3}(,\d{3})+$/;
 
 /**
  * "1 234,50" → "1234.5"; "(1.234,50)" is not accepted; a trailing minus ("12,50-") is.
@@ -42,16 +44,24 @@ export function parseDecimal(text: string, style: DecimalStyle = 'auto', implied
   if (extra !== undefined) return undefined;
   let digits = intPart;
   if (intPart.includes(group)) {
-    if (!new RegExp(`^\\d{1,3}(\\${group}\\d{3})+$`).test(intPart)) return undefined;
+    if (!(group === '.' ? DOT_GROUPS : COMMA_GROUPS).test(intPart)) return undefined;
     digits = intPart.split(group).join('');
   }
   if (!/^\d*$/.test(digits) || (frac !== undefined && !/^\d+$/.test(frac))) return undefined;
   if (digits === '' && frac === undefined) return undefined;
   if (impliedDecimals > 0 && frac !== undefined) return undefined;
-  let n = new Big(`${digits || '0'}${frac !== undefined ? '.' + frac : ''}`);
-  if (impliedDecimals > 0) n = n.div(new Big(10).pow(impliedDecimals));
-  if (sign === '-') n = n.times(-1);
-  return canonicalDecimal(n);
+  let whole = digits;
+  let part = frac ?? '';
+  if (impliedDecimals > 0) {
+    const padded = whole.padStart(impliedDecimals + 1, '0');
+    whole = padded.slice(0, padded.length - impliedDecimals);
+    part = padded.slice(padded.length - impliedDecimals);
+  }
+  // canonical text without a decimal library: no leading zeros, no trailing fraction zeros, no "-0"
+  whole = whole.replace(/^0+(?=\d)/, '') || '0';
+  part = part.replace(/0+$/, '');
+  const body = part ? `${whole}.${part}` : whole;
+  return sign === '-' && /[1-9]/.test(body) ? `-${body}` : body;
 }
 
 export function canonicalDecimal(n: Big): string {

@@ -56,7 +56,8 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
   for await (const r of records) {
     const rec: Rec = { values: r.values, where: r.where };
     if (skip) {
-      const s = await skip(soloScope(rec, env));
+      const s0 = skip(soloScope(rec, env));
+      const s = s0 instanceof Promise ? await s0 : s0;
       if (s instanceof AgentError) {
         yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [s], stray: true };
         continue;
@@ -78,7 +79,8 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         break;
       }
       case 'key': {
-        const k = await grouping.key(soloScope(rec, env));
+        const k0 = grouping.key(soloScope(rec, env));
+        const k = k0 instanceof Promise ? await k0 : k0;
         let key: string | undefined;
         let err: AgentError | undefined;
         if (k.kind === 'error') err = k.error;

@@ -37,7 +37,7 @@ export function readSource(scope: Scope, from: string, reader: Reader, mapping: 
 }
 
 /** The record's location without the per-column cell map, plus the cell of the column read. */
-export function recordWhere(p: Provenance, reader?: Reader): Where {
+export function recordWhere(p: Provenance, reader?: { readonly column: string } | Reader): Where {
   const { cells, ...rest } = p;
   const cell = reader && 'column' in reader ? cells?.[reader.column] : undefined;
   return cell ? { ...rest, cell } : rest;

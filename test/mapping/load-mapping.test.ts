@@ -159,10 +159,11 @@ test('loadMapping: reads the file, throws MappingInvalidError listing every prob
   }
 });
 
-test('every mapping in mappings/ loads, references the schema and has a name and applies', async () => {
-  const files = (await readdir('mappings')).filter((f) => f.endsWith('.json')).sort();
-  assert.deepEqual(files, ['dos-fixed.json', 'erp-xml.json', 'excel-sales.json', 'optima-csv.json', 'shop-json.json']);
-  for (const f of files) {
+test('every example mapping loads and has a name and applies', async () => {
+  const files = (await readdir('mappings')).filter((f) => f.endsWith('.json'));
+  const examples = ['dos-fixed.json', 'erp-xml.json', 'excel-sales.json', 'optima-csv.json', 'shop-json.json'];
+  for (const f of examples) {
+    assert.ok(files.includes(f), f);
     const m = await loadMapping(join('mappings', f), `mappings/${f}`);
     assert.ok(m.name.length > 0, f);
     assert.ok(m.applies.files.length > 0, f);

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentError } from '../../src/core/errors.ts';
+import type { SourceRecord } from '../../src/core/records.ts';
 import { describeError } from '../../src/core/errors.ts';
 import type { MappedInvoice } from '../../src/mapping/apply-mapping.ts';
 import { compile, mapAll, mappingJson, row, rows } from './mapping-helpers.ts';
@@ -123,7 +124,7 @@ test('master-detail: line records before any header, and unexpected record types
     invoice: { number: { column: 'nr' }, issueDate: { value: '2026-11-01' }, buyer: { name: { value: 'B' } } },
     line: { description: { column: 't' }, vatRate: { value: '23' } },
   });
-  const recs = [
+  const recs: SourceRecord[] = [
     { recordType: 'L', values: { t: 'a' }, where: { file: 'F.TXT', line: 1 } },
     { recordType: 'H', values: { nr: 'N1' }, where: { file: 'F.TXT', line: 2 } },
     { recordType: 'X', values: { x: '1' }, where: { file: 'F.TXT', line: 3 } },
