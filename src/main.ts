@@ -5,6 +5,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerSimCommand } from './cli/sim.ts';
 import { registerPreviewCommand } from './cli/preview.ts';
+import { registerRunCommand } from './cli/run.ts';
+import { registerOnceCommand } from './cli/once.ts';
+import { registerStatusCommand } from './cli/status.ts';
+import { registerDemoCommand } from './cli/demo.ts';
 import { isAgentError, describeError } from './core/errors.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +20,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerPreviewCommand(program);
   registerSimCommand(program);
+  registerRunCommand(program);
+  registerOnceCommand(program);
+  registerStatusCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
