@@ -27,7 +27,7 @@ export function schemaErrors(value: unknown, file: string, positions: ReadonlyMa
     const data = e.data;
     out.push(
       configError(ctx, 'MAP_SCHEMA', pointer, message, {
-        rule: `schema ${e.schemaPath}`,
+        rule: 'mapping schema (schema/mapping.schema.json)',
         ...(typeof data === 'string' || typeof data === 'number' || typeof data === 'boolean' ? { value: String(data) } : {}),
       }),
     );
