@@ -1,0 +1,153 @@
+import type { PurchaseRole } from '../../config/agent-config.ts';
+import { AgentError } from '../../core/errors.ts';
+import { isKsefError } from '../../ksef/index.ts';
+import type { ExportHandle, InvoiceQueryFilters } from '../../ksef/index.ts';
+import { isInOutbox, storePurchaseBatch } from './purchase-outbox.ts';
+import type { ReceivedInvoice } from './purchase-outbox.ts';
+import type { InFlightExport, RoleState, StreamName } from './purchase-state.ts';
+import { advanceCursor, iso, nextFrom, planWindow } from './purchase-window.ts';
+import type { PlannedWindow } from './purchase-window.ts';
+import type { RoleSyncReport, SyncContext } from './sync-context.ts';
+
+function filtersFor(role: PurchaseRole, w: PlannedWindow): InvoiceQueryFilters {
+  return {
+    subjectType: role,
+    dateRange: { dateType: 'PermanentStorage', from: w.from, ...(w.to ? { to: w.to } : {}), restrictToPermanentStorageHwmDate: true },
+  };
+}
+
+async function store(ctx: SyncContext, role: PurchaseRole, source: string, invoices: readonly ReceivedInvoice[], report: RoleSyncReport, rs: RoleState): Promise<void> {
+  const res = await storePurchaseBatch({
+    outboxDir: ctx.outboxDir,
+    role,
+    source,
+    invoices,
+    outputs: ctx.outputs,
+    ...(ctx.mapping ? { mapping: ctx.mapping } : {}),
+    nowIso: iso(ctx.clock.now()),
+    ...(ctx.afterInvoice ? { afterInvoice: ctx.afterInvoice } : {}),
+  });
+  report.downloaded += res.written.length;
+  report.duplicates += res.duplicates;
+  rs.downloaded += res.written.length;
+  rs.duplicates += res.duplicates;
+  if (res.csvFile) report.csvFiles.push(res.csvFile);
+  ctx.logger?.info?.('purchases.stored', { company: ctx.company.id, role, source, written: res.written.length, duplicates: res.duplicates });
+}
+
+type ExportEnd = 'stored' | 'hwm' | 'restart';
+
+/** Waits for an export we started (now or before a restart), stores it and moves the cursor. */
+async function finishExport(ctx: SyncContext, role: PurchaseRole, rs: RoleState, f: InFlightExport, report: RoleSyncReport): Promise<ExportEnd> {
+  let status;
+  try {
+    status = await ctx.client.waitForExport(f.referenceNumber);
+  } catch (e) {
+    if (isKsefError(e) && (e.code === 'KSEF_EXPORT_FAILED' || e.code === 'KSEF_GONE')) {
+      // 420: the window starts after the HWM (nothing to read yet); 210/410 expired, 415, 500, 550: ask again
+      delete rs.inFlight;
+      await ctx.save();
+      ctx.logger?.warn?.('purchases.export-dropped', { company: ctx.company.id, role, reference: f.referenceNumber, code: e.code, status: e.statusCode });
+      return e.statusCode === 420 ? 'hwm' : 'restart';
+    }
+    throw e;
+  }
+  ctx.calls.packages++;
+  const pkg = status.package;
+  if (!pkg) throw new AgentError('PURCHASE_PROTOCOL', `export ${f.referenceNumber} finished without a package description`, { kind: 'transient' });
+  const handle: Pick<ExportHandle, 'key' | 'iv'> = { key: f.key, iv: f.iv };
+  const contents = await ctx.client.downloadExportPackage(handle, pkg);
+  const meta = new Map(contents.metadata.map((m) => [m.ksefNumber, m]));
+  await store(ctx, role, f.referenceNumber, contents.invoices.map((i) => ({ ksefNumber: i.ksefNumber, xml: i.xml, ...(meta.has(i.ksefNumber) ? { metadata: meta.get(i.ksefNumber)! } : {}) })), report, rs);
+  const window: PlannedWindow = { from: f.from, ...(f.to ? { to: f.to } : {}) };
+  const next = nextFrom(window, pkg);
+  if (pkg.isTruncated && (next === undefined || Date.parse(next) <= Date.parse(f.from))) {
+    throw new AgentError('PURCHASE_NO_PROGRESS', `export ${f.referenceNumber} was truncated without moving past ${f.from}; more invoices share one permanent-storage moment than a package holds`, { kind: 'internal' });
+  }
+  const stream = rs[f.stream];
+  if (stream) stream.cursor = advanceCursor(stream.cursor, next);
+  delete rs.inFlight;
+  await ctx.save();
+  return 'stored';
+}
+
+async function exportWindow(ctx: SyncContext, role: PurchaseRole, rs: RoleState, stream: StreamName, w: PlannedWindow, report: RoleSyncReport): Promise<ExportEnd> {
+  ctx.budget.take('invoiceExport');
+  ctx.calls.exports++;
+  // counted before the call: a crash right after it must not hand the quota back
+  await ctx.save();
+  const handle = await ctx.client.startExport(filtersFor(role, w));
+  rs.inFlight = { referenceNumber: handle.referenceNumber, key: handle.key, iv: handle.iv, stream, from: w.from, ...(w.to ? { to: w.to } : {}), startedAt: iso(ctx.clock.now()) };
+  await ctx.save();
+  return finishExport(ctx, role, rs, rs.inFlight, report);
+}
+
+type QueryEnd = 'stored' | 'hwm' | 'too-many';
+
+/** For a handful of invoices: one metadata query and downloads by number, cheaper than an export. */
+async function queryWindow(ctx: SyncContext, role: PurchaseRole, rs: RoleState, stream: StreamName, w: PlannedWindow, report: RoleSyncReport): Promise<QueryEnd> {
+  ctx.budget.take('invoiceMetadata');
+  ctx.calls.metadataQueries++;
+  let page;
+  try {
+    page = await ctx.client.queryMetadata(filtersFor(role, w), { pageSize: 250, sortOrder: 'Asc' });
+  } catch (e) {
+    if (isKsefError(e) && e.code === 'KSEF_HWM_EXCEEDED') return 'hwm';
+    throw e;
+  }
+  if (page.hasMore || page.invoices.length > ctx.smallBatchMax) return 'too-many';
+  const got: ReceivedInvoice[] = [];
+  for (const m of page.invoices) {
+    if (await isInOutbox(ctx.outboxDir, m)) {
+      report.duplicates++;
+      rs.duplicates++;
+      continue;
+    }
+    ctx.budget.take('invoiceDownload');
+    ctx.calls.downloads++;
+    const d = await ctx.client.downloadInvoice(m.ksefNumber);
+    got.push({ ksefNumber: m.ksefNumber, xml: d.xml, metadata: m });
+  }
+  await store(ctx, role, `query-${role}-${w.from.replace(/[^0-9]/g, '')}`, got, report, rs);
+  const s = rs[stream];
+  if (s) s.cursor = advanceCursor(s.cursor, nextFrom(w, { isTruncated: false, ...(page.permanentStorageHwmDate ? { permanentStorageHwmDate: page.permanentStorageHwmDate } : {}) }));
+  await ctx.save();
+  return 'stored';
+}
+
+/**
+ * One role: finish an export left from before, then walk the back-fill stream (if any) and the
+ * main stream window by window until there is nothing to ask, or the per-run export cap is hit.
+ * Budget and KSeF errors propagate to the caller.
+ */
+export async function syncRole(ctx: SyncContext, role: PurchaseRole, rs: RoleState, report: RoleSyncReport): Promise<void> {
+  if (rs.inFlight) await finishExport(ctx, role, rs, rs.inFlight, report);
+  for (const name of ['backfill', 'main'] as const) {
+    for (;;) {
+      const stream = rs[name];
+      if (!stream) break;
+      const w = planWindow(stream.cursor, stream.until, ctx.clock.now(), { minWindowMs: ctx.minWindowMs });
+      if (!w) {
+        if (name === 'backfill') {
+          delete rs.backfill;
+          await ctx.save();
+        }
+        break;
+      }
+      const before = stream.cursor;
+      let end: ExportEnd | QueryEnd = 'too-many';
+      if (ctx.strategy === 'auto') end = await queryWindow(ctx, role, rs, name, w, report);
+      if (end === 'too-many') {
+        if (ctx.calls.exports >= ctx.maxExportsPerRun) {
+          report.caughtUp = false;
+          return;
+        }
+        end = await exportWindow(ctx, role, rs, name, w, report);
+        if (end === 'restart') continue;
+      }
+      // nothing newer is readable yet (HWM lag): stop here, the cursor stays
+      if (end === 'hwm' || stream.cursor === before) break;
+    }
+  }
+  report.caughtUp = true;
+}

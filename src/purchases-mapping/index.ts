@@ -1,0 +1,8 @@
+/** Reverse mapping (FA → flat fields for ERP import): the only module the purchase job imports from here. */
+export { applyPurchaseMapping, renderPurchaseCsv } from './apply-purchase-mapping.ts';
+export type { FlatRow } from './apply-purchase-mapping.ts';
+export { compilePurchaseMapping, loadPurchaseMapping } from './load-purchase-mapping.ts';
+export type { CompiledPurchaseField, CompiledPurchaseMapping } from './load-purchase-mapping.ts';
+export type { PurchaseFieldJson, PurchaseMappingJson } from './purchase-mapping-file.ts';
+export { parseFa, valuesAt } from './fa-tree.ts';
+export type { FaNode } from './fa-tree.ts';
