@@ -34,7 +34,10 @@ export function createKey(usage: KeyUsage, nowMs: number): KeyRecord {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const notBefore = nowMs - 60_000;
   const notAfter = nowMs + 2 * 365 * 86_400_000;
-  const der = selfSignedCertificate({ publicKey, privateKey, serial: randomBytes(12), commonName: 'Ministerstwo Finansów', notBefore, notAfter });
+  // A positive serial with no leading zero byte: DER INTEGERs must be minimal.
+  const serial = randomBytes(12);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  const der = selfSignedCertificate({ publicKey, privateKey, serial, commonName: 'Ministerstwo Finansów', notBefore, notAfter });
   return {
     publicKeyId: sha256b64(publicKey.export({ type: 'spki', format: 'der' })),
     usage,

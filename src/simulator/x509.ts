@@ -31,7 +31,10 @@ function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-function integer(bytes: Buffer): Buffer {
+/** DER INTEGER, minimal: redundant leading zero bytes are dropped (strict parsers reject them). */
+function integer(raw: Buffer): Buffer {
+  let bytes = raw;
+  while (bytes.length > 1 && bytes[0] === 0 && bytes[1]! < 0x80) bytes = bytes.subarray(1);
   const body = bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
   return tlv(0x02, body);
 }

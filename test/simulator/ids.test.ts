@@ -30,3 +30,15 @@ test('generated identifiers have the documented shapes and valid checksums', () 
   assert.equal(isValidNip('5265877635'), true);
   assert.equal(isValidNip('1234567890'), false);
 });
+
+test('self-signed certificates parse whatever the serial bytes (regression: leading zero made invalid DER)', async () => {
+  const { generateKeyPairSync, X509Certificate } = await import('node:crypto');
+  const { selfSignedCertificate } = await import('../../src/simulator/x509.ts');
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  for (const serial of [[0x00, 0x10, 0x01], [0x00, 0x00, 0x90], [0x80, 0x01], [0x7f]]) {
+    const der = selfSignedCertificate({ publicKey, privateKey, serial: Buffer.from(serial), commonName: 'Ministerstwo Finansów', notBefore: Date.parse('2026-01-01T00:00:00Z'), notAfter: Date.parse('2060-01-01T00:00:00Z') });
+    const cert = new X509Certificate(der);
+    assert.equal(cert.verify(publicKey), true);
+    assert.equal(cert.validTo, 'Jan  1 00:00:00 2060 GMT'); // GeneralizedTime past 2049
+  }
+});
