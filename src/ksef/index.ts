@@ -21,8 +21,8 @@ export type { PollOptions } from './status.ts';
 export type { InvoiceUpoRef } from './upo.ts';
 export { threeMonthWindows } from './purchases.ts';
 export type {
-  InvoiceQueryFilters, InvoiceMetadata, MetadataPage, MetadataPaging, QueryAllResult, DownloadedInvoice,
-  ExportHandle, ExportStatus, ExportPackage, ExportPart, ExportContents, SubjectType, DateType,
+  InvoiceQueryFilters, InvoiceMetadata, MetadataPage, MetadataPaging, QueryAllResult, DownloadedInvoice, SubjectType, DateType,
 } from './purchases.ts';
+export type { ExportHandle, ExportStatus, ExportPackage, ExportPart, ExportContents } from './exports.ts';
 export { FORM_CODES, invoiceState } from './types.ts';
 export type { InvoiceState, KsefStatus, SessionInvoice, SessionStatus, UpoDocument, UpoPage } from './types.ts';
