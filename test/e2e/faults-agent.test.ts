@@ -1,0 +1,97 @@
+// KSeF faults against the whole agent: 5xx bursts, dropped connections, firewall HTML pages, an
+// outage, an expired online session, PROD rate limits. Every invoice ends accepted exactly once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { Agent } from '../../src/agent/agent.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import type { FaultOptions, RunningSimulator } from '../../src/simulator/index.ts';
+import { makeAgentEnv, readJson, REPO } from '../helpers/agent-env.ts';
+import type { AgentEnv } from '../helpers/agent-env.ts';
+
+/** deterministic fault dice */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+async function withAgent(sim: RunningSimulator, send: Record<string, unknown>, body: (env: AgentEnv, agent: Agent) => Promise<void>): Promise<void> {
+  const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json', example: 'optima' }, { id: 'shop', mapping: 'shop-json.json' }], simUrl: sim.baseUrl, send });
+  sim.registerToken('5260250274', env.token);
+  const agent = new Agent(await loadConfig(env.configFile), { env: env.env });
+  try {
+    await agent.open();
+    await body(env, agent);
+  } finally {
+    await agent.close();
+    await env.cleanup();
+  }
+}
+
+function assertExactlyOnce(sim: RunningSimulator, n: number): void {
+  const c = sim.counters();
+  assert.equal(c.sends.length, n, 'every invoice reached KSeF');
+  for (const row of c.sends) assert.equal(row.accepted, 1, `${row.invoiceNumber} accepted once (attempts ${row.attempts}, duplicates ${row.duplicates})`);
+}
+
+async function assertAllAccepted(env: AgentEnv, source: string, n: number): Promise<void> {
+  const r = await readJson<{ status: string; summary: { accepted: number } }>(join(env.outbox, 'results', `${source}.result.json`));
+  assert.equal(r.status, 'complete');
+  assert.equal(r.summary.accepted, n);
+}
+
+const FAULTS: readonly { name: string; faults: Partial<FaultOptions> & { outageMs?: number }; send: Record<string, unknown> }[] = [
+  { name: '5xx bursts (online)', faults: { error5xxRate: 0.35 }, send: { mode: 'online' } },
+  { name: '5xx bursts (batch)', faults: { error5xxRate: 0.3 }, send: { mode: 'batch' } },
+  { name: 'dropped connections (online)', faults: { dropRate: 0.25 }, send: { mode: 'online' } },
+  { name: 'firewall HTML page', faults: { firewallHtmlRate: 0.3 }, send: { mode: 'online' } },
+  { name: 'outage', faults: { outageMs: 2500 }, send: { mode: 'online' } },
+];
+
+for (const f of FAULTS) {
+  test(`KSeF fault: ${f.name} — all accepted, none lost, none twice`, async () => {
+    const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0, random: seeded(7) });
+    try {
+      await withAgent(sim, f.send, async (env, agent) => {
+        sim.setFaults(f.faults);
+        await agent.runOnce();
+        assertExactlyOnce(sim, 4);
+        await assertAllAccepted(env, 'faktury-2026-11.csv', 4);
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+}
+
+test('an expired online session is replaced; the next file goes through a new session', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  try {
+    await withAgent(sim, { mode: 'online' }, async (env, agent) => {
+      await agent.runOnce();
+      assert.equal(sim.expireSessions().length, 1);
+      await cp(join(REPO, 'inbox-example/shop/orders-20261121.json'), join(env.inbox('shop'), 'orders-20261121.json'));
+      await agent.runOnce();
+      assertExactlyOnce(sim, 7);
+      assert.equal(sim.counters().sessions.online, 2);
+      await assertAllAccepted(env, 'orders-20261121.json', 3);
+    });
+  } finally {
+    await sim.close();
+  }
+});
+
+test('simulator enforcing the PROD rate limits: all accepted once', async () => {
+  const sim = await startSimulator({ rateLimits: 'prod', processingDelayMs: 0 });
+  try {
+    await withAgent(sim, { mode: 'online' }, async (env, agent) => {
+      await agent.runOnce();
+      assertExactlyOnce(sim, 4);
+      await assertAllAccepted(env, 'faktury-2026-11.csv', 4);
+    });
+  } finally {
+    await sim.close();
+  }
+});
