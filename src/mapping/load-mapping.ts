@@ -61,7 +61,7 @@ export function checkMappingText(text: string, file: string): { mapping?: Compil
     if (!(err instanceof JsonSyntaxError)) throw err;
     const { line, column } = err.position;
     return {
-      errors: [new AgentError('MAP_JSON_SYNTAX', `not valid JSON: ${err.message}`, { kind: 'config', where: { file, line, column, mapping: `${file}:${line}:${column}` }, rule: 'JSON syntax' })],
+      errors: [new AgentError('MAP_JSON_SYNTAX', `not valid JSON: ${err.message}`, { kind: 'config', where: { file, line, column, mapping: file }, rule: 'JSON syntax' })],
     };
   }
   const schemaProblems = schemaErrors(value, file, positions);
