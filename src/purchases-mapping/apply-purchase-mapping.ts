@@ -1,5 +1,5 @@
 import { AgentError } from '../core/errors.ts';
-import { parseFa, valuesAt } from './fa-tree.ts';
+import { naturalTree, parseFa, valuesAt } from './fa-tree.ts';
 import type { FaNode } from './fa-tree.ts';
 import type { CompiledPurchaseField, CompiledPurchaseMapping } from './load-purchase-mapping.ts';
 
@@ -27,7 +27,7 @@ function decimalOut(s: string, decimal: 'comma' | 'dot'): string {
   return decimal === 'comma' && /^-?\d+\.\d+$/.test(s) ? s.replace('.', ',') : s;
 }
 
-async function fieldValue(f: CompiledPurchaseField, fa: FaNode, meta: Readonly<Record<string, unknown>>, ksefNumber: string, mappingFile: string): Promise<string> {
+async function fieldValue(f: CompiledPurchaseField, fa: FaNode, view: () => unknown, meta: Readonly<Record<string, unknown>>, ksefNumber: string, mappingFile: string): Promise<string> {
   let values: string[];
   const s = f.source;
   if ('path' in s) values = valuesAt(fa, s.path);
@@ -35,7 +35,7 @@ async function fieldValue(f: CompiledPurchaseField, fa: FaNode, meta: Readonly<R
   else if ('value' in s) values = [s.value];
   else {
     try {
-      values = exprValues(await s.expr.evaluate({ fa, meta }));
+      values = exprValues(await s.expr.evaluate({ fa: view(), meta }));
     } catch (e) {
       throw new AgentError('PURCHASE_MAPPING_EXPR', `field ${f.name}: the expression failed for ${ksefNumber}: ${(e as { message?: string }).message ?? String(e)}`, { where: { mapping: `${mappingFile}#/fields/${f.name}`, invoice: ksefNumber, field: f.name }, cause: e });
     }
@@ -50,8 +50,10 @@ async function fieldValue(f: CompiledPurchaseField, fa: FaNode, meta: Readonly<R
 export async function applyPurchaseMapping(mapping: CompiledPurchaseMapping, xml: Buffer | string, meta: Readonly<Record<string, unknown>>): Promise<FlatRow> {
   const ksefNumber = typeof meta['ksefNumber'] === 'string' ? meta['ksefNumber'] : '';
   const fa = parseFa(xml, ksefNumber);
+  let natural: unknown;
+  const view = (): unknown => (natural ??= naturalTree(fa));
   const row: Record<string, string> = {};
-  for (const f of mapping.fields) row[f.name] = await fieldValue(f, fa, meta, ksefNumber, mapping.file);
+  for (const f of mapping.fields) row[f.name] = await fieldValue(f, fa, view, meta, ksefNumber, mapping.file);
   return row;
 }
 

@@ -47,3 +47,14 @@ export function valuesAt(root: FaNode, path: string): string[] {
   }
   return nodes.map((n) => (typeof n === 'string' ? n : typeof n['#text'] === 'string' ? (n['#text'] as string) : Array.isArray(n['#text']) ? String((n['#text'] as unknown[])[0]) : '')).filter((s) => s !== '');
 }
+
+/** The tree as JSONata expressions see it: an element that occurs once is a value, not a one-item list. */
+export function naturalTree(node: FaNode | string): unknown {
+  if (typeof node === 'string') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (Array.isArray(v)) out[k] = v.length === 1 ? naturalTree(v[0] as FaNode | string) : v.map((x) => naturalTree(x as FaNode | string));
+    else out[k] = v;
+  }
+  return out;
+}

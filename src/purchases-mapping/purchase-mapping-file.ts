@@ -9,7 +9,7 @@ export interface PurchaseFieldJson {
   readonly meta?: string;
   /** a constant */
   readonly value?: string;
-  /** JSONata over `{ fa, meta }` for the rare complex case */
+  /** JSONata over `{ fa, meta }` for the rare complex case (`fa` is <Faktura>; an element that occurs once is a value, repeated ones a list) */
   readonly expr?: string;
   /** used when the source is missing or empty */
   readonly default?: string;
