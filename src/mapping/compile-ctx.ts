@@ -71,7 +71,7 @@ function decimalSum(values: unknown): string | undefined {
     try {
       sum = sum.plus(new Big(s));
     } catch {
-      throw Object.assign(new Error(`$decimalSum: "${String(v)}" is not a number`), { code: 'MAP_EXPR' });
+      throw new Error(`$decimalSum: "${String(v)}" is not a number`);
     }
   }
   return canonicalDecimal(sum);

@@ -319,3 +319,20 @@ test('every invoice keeps the provenance of its first record', async () => {
   const out = await mapAll(compile(mappingJson()), rows(row({}), row({ Nr: 'FV/2' })));
   assert.deepEqual(out.map((r) => (r.ok ? r.invoice.provenance : undefined)), [{ file: 'in.csv', row: 1, line: 2 }, { file: 'in.csv', row: 2, line: 3 }]);
 });
+
+test('streaming: an invoice is yielded as soon as its group ends, before the rest of the file is read', async () => {
+  const { mapRecords } = await import('../../src/mapping/apply-mapping.ts');
+  const consumed: number[] = [];
+  const recs = rows(row({}), row({ Nr: 'FV/2' }), row({ Nr: 'FV/3' }));
+  async function* source() {
+    for (let i = 0; i < recs.length; i++) {
+      consumed.push(i);
+      yield recs[i]!;
+    }
+  }
+  const seen: string[] = [];
+  for await (const r of mapRecords(compile(mappingJson()), source(), { today: '2026-11-21' })) {
+    seen.push(`${r.ok ? r.invoice.number : '?'} after ${consumed.length} records`);
+  }
+  assert.deepEqual(seen, ['FV/1 after 2 records', 'FV/2 after 3 records', 'FV/3 after 3 records']);
+});
