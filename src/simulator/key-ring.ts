@@ -30,8 +30,23 @@ export interface PublicKeyCertificate {
   usage: KeyUsage[];
 }
 
-export function createKey(usage: KeyUsage, nowMs: number): KeyRecord {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/**
+ * RSA key generation is the slowest part of starting a simulator; the first key pair of each usage
+ * is shared by the simulators of one process (each still gets its own certificate and state).
+ * Rotation always generates a fresh pair.
+ */
+const firstPairs = new Map<KeyUsage, { publicKey: KeyObject; privateKey: KeyObject }>();
+
+function keyPair(usage: KeyUsage, fresh: boolean): { publicKey: KeyObject; privateKey: KeyObject } {
+  const cached = firstPairs.get(usage);
+  if (cached && !fresh) return cached;
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  if (!cached) firstPairs.set(usage, pair);
+  return pair;
+}
+
+export function createKey(usage: KeyUsage, nowMs: number, fresh = false): KeyRecord {
+  const { publicKey, privateKey } = keyPair(usage, fresh);
   const notBefore = nowMs - 60_000;
   const notAfter = nowMs + 2 * 365 * 86_400_000;
   // A positive serial with no leading zero byte: DER INTEGERs must be minimal.
@@ -57,7 +72,8 @@ export class KeyRing {
 
   ensure(nowMs: number): void {
     for (const usage of ['KsefTokenEncryption', 'SymmetricKeyEncryption'] as const) {
-      if (!this.keys.some((k) => k.usage === usage && !k.retired)) this.keys.push(createKey(usage, nowMs));
+      const first = !this.keys.some((k) => k.usage === usage);
+      if (!this.keys.some((k) => k.usage === usage && !k.retired)) this.keys.push(createKey(usage, nowMs, !first));
     }
   }
 
