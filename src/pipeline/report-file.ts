@@ -9,6 +9,7 @@ import { writeResultCsv } from '../outbox/result-csv.ts';
 import { archiveSource } from '../outbox/outbox-files.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
+import { previewFile } from './preview-file.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
 type Line = ResultFileInput['invoices'][number];
@@ -46,15 +47,33 @@ function failedLines(f: FileRecord): Line[] {
 }
 
 /** The result file of a file record as the store knows it now. */
-export function resultOf(ctx: PipelineContext, f: FileRecord): ResultFile {
+export function resultOf(ctx: PipelineContext, f: FileRecord, duplicateLines?: readonly Line[]): ResultFile {
   const head = { source: f.sourceName, companyId: f.companyId, inboxId: f.inboxId, sha256: f.sha256, claimedAt: f.claimedAt, updatedAt: ctx.now().toISOString() };
   if (f.state === 'failed') return buildResultFile({ ...head, invoices: failedLines(f) });
   if (f.state === 'duplicate') {
     const orig = f.duplicateOf ? ctx.store.getFile(f.duplicateOf) : undefined;
-    const invoices = orig ? (ctx.store.invoicesOf(orig.id).length ? ctx.store.invoicesOf(orig.id) : []) : [];
-    return buildResultFile({ ...head, duplicate: true, ...(orig ? { duplicateOf: orig.sourceName } : {}), invoices: invoices.map(invoiceLine) });
+    const active = orig ? ctx.store.invoicesOf(orig.id) : [];
+    const invoices = active.length ? active.map(invoiceLine) : (duplicateLines ?? []);
+    return buildResultFile({ ...head, duplicate: true, ...(orig ? { duplicateOf: orig.sourceName } : {}), invoices });
   }
   return buildResultFile({ ...head, invoices: ctx.store.invoicesOf(f.id).map(invoiceLine) });
+}
+
+/**
+ * The invoices of a re-dropped file, each with what became of it earlier: the file is read again
+ * (locally, nothing is sent) and every invoice looked up by (seller NIP, kind, number).
+ */
+async function duplicateLines(ctx: PipelineContext, f: FileRecord): Promise<Line[]> {
+  const inbox = ctx.company.inboxes.find((b) => b.id === f.inboxId);
+  if (!inbox || !(await exists(f.path))) return [];
+  const p = await previewFile(f.path, { mapping: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName });
+  return p.invoices.map((inv) => {
+    const number = inv.xml?.invoiceNumber ?? inv.number ?? '';
+    const prior = inv.xml ? ctx.store.findAccepted(inv.xml.sellerNip, inv.xml.kind, number) : undefined;
+    return prior
+      ? { ...invoiceLine(prior), errors: [{ code: 'PIPELINE_DUPLICATE_FILE', message: `identical content was processed before; accepted then as ${prior.ksefNumber ?? '?'}` }] }
+      : { invoiceNumber: number, status: 'rejected' as const, errors: [{ code: 'PIPELINE_DUPLICATE_FILE', message: 'identical content was processed before; not sent again' }] };
+  });
 }
 
 async function writeResults(ctx: PipelineContext, r: ResultFile): Promise<void> {
@@ -76,7 +95,7 @@ export class FileReporter {
   async report(ctx: PipelineContext, f: FileRecord): Promise<'pending' | 'finished'> {
     const invoices = ctx.store.invoicesOf(f.id);
     const final = f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
-    const r = resultOf(ctx, f);
+    const r = resultOf(ctx, f, f.state === 'duplicate' ? await duplicateLines(ctx, f) : undefined);
     const key = JSON.stringify({ ...r, updatedAt: '' });
     if (this.#last.get(f.id) !== key) {
       crashPoint('while-outbox');

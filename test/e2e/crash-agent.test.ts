@@ -12,7 +12,7 @@ import { runAgentChild } from '../helpers/agent-child.ts';
 interface Result { status: string; summary: { accepted: number }; invoices: { status: string; ksefNumber: string; upoFile: string }[] }
 
 const CASES = [
-  { point: 'after-claim', send: {} },
+  { point: 'after-claim', send: { mode: 'auto' } },
   { point: 'after-intent', send: { mode: 'online' } },
   { point: 'after-intent@3', send: { mode: 'online' } },
   { point: 'after-send@2', send: { mode: 'online' } },
@@ -23,7 +23,7 @@ const CASES = [
 ] as const;
 
 for (const c of CASES) {
-  test(`SIGKILL at ${c.point} (${c.send.mode ?? 'auto'}), restart: every invoice accepted exactly once`, async () => {
+  test(`SIGKILL at ${c.point} (${c.send.mode}), restart: every invoice accepted exactly once`, async () => {
     const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
     const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json', example: 'optima' }, { id: 'dos', mapping: 'dos-fixed.json', example: 'dos' }], simUrl: sim.baseUrl, send: c.send });
     try {
