@@ -85,6 +85,7 @@ export class PurchaseScheduler {
     this.running = (async () => {
       while (!this.stopped) {
         await this.runDue();
+        if (this.stopped) break;
         const next = Math.min(...[...this.due.values(), this.clock.now() + this.intervalMs]);
         const wait = Math.max(0, next - this.clock.now());
         await this.clock.sleep(Math.min(wait, this.opts.tickMs ?? 1_000));
