@@ -61,6 +61,11 @@ export class Agent {
     return this.#store!;
   }
 
+  /** port of the health endpoint when it is on */
+  get healthPort(): number | undefined {
+    return this.#health?.port;
+  }
+
   get simulator(): RunningSimulator | undefined {
     return this.#sim;
   }
