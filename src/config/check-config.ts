@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { AgentError } from '../core/errors.ts';
 import type { AgentConfig, CompanyConfig, InboxConfig } from './agent-config.ts';
 import { configSchema } from './config-schema.ts';
-import { isValidNip } from './is-valid-nip.ts';
+import { isValidNip, nipProblem } from '../core/nip.ts';
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator(): ReturnType<Ajv['compile']> {
@@ -33,6 +33,12 @@ function shown(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
 }
 
+/** The checksum wording the config has always used; the FA pattern rule (no leading 0, no "00") in nipProblem's words. */
+const nipFault = (v: unknown): string => {
+  const problem = typeof v === 'string' ? nipProblem(v) : undefined;
+  return problem === undefined || problem.startsWith('NIP checksum') || problem.startsWith('no valid NIP') ? 'the checksum digit does not match' : problem;
+};
+
 function describeAjvError(e: ErrorObject): string {
   const secret = isSecretPath(e.instancePath);
   const got = secret ? '' : ` (got ${shown(e.data)})`;
@@ -50,7 +56,7 @@ function describeAjvError(e: ErrorObject): string {
     case 'type':
       return `${jsonPath(e.instancePath)}: must be ${String(p['type'])}${secret ? '' : ` (got ${Array.isArray(e.data) ? 'array' : e.data === null ? 'null' : typeof e.data})`}${desc}`;
     case 'format':
-      if (p['format'] === 'nip') return `${jsonPath(e.instancePath)}: not a valid NIP: the checksum digit does not match${got}`;
+      if (p['format'] === 'nip') return `${jsonPath(e.instancePath)}: not a valid NIP: ${nipFault(e.data)}${got}`;
       return `${jsonPath(e.instancePath)}: must be a ${String(p['format'])}${got}`;
     case 'pattern':
       return `${jsonPath(e.instancePath)}: does not match the expected form${got}${desc}`;

@@ -1,7 +1,7 @@
 import { AgentError } from '../core/errors.ts';
 import type { Address, CompanyProfile, Invoice, Party } from '../core/invoice.ts';
 import type { FaProfile } from './fa-profile.ts';
-import { normaliseNip } from './nip.ts';
+import { normaliseNip } from '../core/nip.ts';
 import type { FaNode } from './xml-node.ts';
 
 /** FA uses EL for Greece in KodUE (the EU's code), ISO says GR. */

@@ -2,7 +2,7 @@ import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema, Invoice } from '../core/invoice.ts';
 import { inFaDateRange, isIsoDate } from './dates.ts';
 import { fractionDigits, isDecimal, money, big } from './money.ts';
-import { normaliseNip, nipProblem } from './nip.ts';
+import { normaliseNip, nipProblem } from '../core/nip.ts';
 import { rateInfo } from './rates.ts';
 import { computeTotals, isAdvance, isCorrection } from './totals.ts';
 import { checkTexts } from './validate-texts.ts';

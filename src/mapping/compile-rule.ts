@@ -16,7 +16,7 @@ import { makeReader, readSource, recordWhere } from './source-read.ts';
 import { parsePath, toScalar, walkPath } from './record-path.ts';
 import { pickRecord, type Rec, type Scope } from './scope.ts';
 import { checkFrom } from './check-from.ts';
-import { normaliseNip } from '../invoice/nip.ts';
+import { normaliseNip } from '../core/nip.ts';
 
 export type FieldValue = string | boolean;
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { readToken } from '../../src/config/read-token.ts';
-import { isValidNip } from '../../src/config/is-valid-nip.ts';
+import { isValidNip } from '../../src/core/nip.ts';
 import { renderConfigSchema } from '../../src/config/render-config-schema.ts';
 import { CONFIG_REFERENCE_BEGIN, CONFIG_REFERENCE_END, renderConfigReference } from '../../src/config/render-config-reference.ts';
 import { AgentError } from '../../src/core/errors.ts';
@@ -210,6 +210,19 @@ test('NIP checksum', () => {
   assert.equal(isValidNip('1234567890'), false);
   assert.equal(isValidNip('526587763'), false);
   assert.equal(isValidNip('52658776 5'), false);
+  // one NIP rule for config and invoices: FA's pattern refuses a leading 0 even when the checksum holds
+  assert.equal(isValidNip('0123456789'), false);
+});
+
+test('a seller NIP FA would refuse is refused at load, with the rule in words', async () => {
+  await withDir(async (dir) => {
+    const e = await failure(dir, { environment: 'sim', companies: [company({ nip: '0123456789' })] });
+    assert.equal(e.code, 'CFG_INVALID');
+    assert.ok(
+      (e.details ?? []).includes('$.companies[0].nip: not a valid NIP: a NIP does not start with 0 and has no "00" at positions 2-3 (got "0123456789")'),
+      (e.details ?? []).join('\n'),
+    );
+  });
 });
 
 test('config.example.json at the repo root is valid', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isValidNip, nipCheckDigit, nipProblem, normaliseNip } from '../../src/invoice/nip.ts';
+import { isValidNip, nipCheckDigit, nipProblem, normaliseNip } from '../../src/core/nip.ts';
 
 test('normaliseNip removes dashes, spaces, dots and the PL prefix', () => {
   assert.equal(normaliseNip('774-000-14-54'), '7740001454');

@@ -1,4 +1,4 @@
-/** Polish NIP utilities: the mapping's "remove dashes from NIPs" rule and the checksum rule. */
+/** Polish NIP utilities, shared by config (seller NIP), mapping (the "nip" conversion) and invoice validation. */
 
 const WEIGHTS = [6, 5, 7, 2, 3, 4, 5, 6, 7] as const;
 
