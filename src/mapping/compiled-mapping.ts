@@ -1,5 +1,5 @@
 /** What the rest of the agent sees of a mapping: checked, compiled, ready to apply. */
-import type { InputOptions } from '../readers/options.ts';
+import type { InputOptions } from '../core/input-options.ts';
 import type { Condition } from './compile-condition.ts';
 import type { CompiledRule } from './compile-rule.ts';
 import type { FieldSpec } from './field-catalog.ts';

@@ -1,5 +1,5 @@
 /** The mapping's `input` section (schema-checked) → the InputOptions readers consume, defaults filled. */
-import type { DecodeOptions, Encoding, FixedOptions, InputOptions } from '../readers/options.ts';
+import type { DecodeOptions, Encoding, FixedOptions, InputOptions } from '../core/input-options.ts';
 
 type J = Readonly<Record<string, unknown>>;
 

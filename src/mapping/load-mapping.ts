@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AgentError, describeError } from '../core/errors.ts';
-import { checkFixedLayouts } from '../readers/index.ts';
-import type { InputOptions } from '../readers/options.ts';
+import { checkFixedLayouts } from '../core/check-fixed-layouts.ts';
+import type { InputOptions } from '../core/input-options.ts';
 import { configError, type CompileCtx, type CompiledLookup } from './compile-ctx.ts';
 import { compileCondition } from './compile-condition.ts';
 import { compileRule, type CompiledRule } from './compile-rule.ts';

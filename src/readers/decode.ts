@@ -15,7 +15,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { AgentError } from '../core/errors.ts';
-import type { DecodeOptions, Encoding } from './options.ts';
+import type { DecodeOptions, Encoding } from '../core/input-options.ts';
 import { Utf8Scanner } from './utf8-scanner.ts';
 import type { Utf8Problem } from './utf8-scanner.ts';
 import { ioError } from './io-error.ts';

@@ -4,11 +4,11 @@
  */
 import { AgentError } from '../core/errors.ts';
 import type { SourceRecord } from '../core/records.ts';
-import type { FixedLayout } from './options.ts';
+import type { FixedLayout } from '../core/input-options.ts';
 import type { Reader, OptionsOf } from './registry.ts';
 import { decodeFile } from './decode.ts';
 import { splitLines } from './split-lines.ts';
-import { checkFixedLayouts } from './check-fixed-layouts.ts';
+import { checkFixedLayouts } from '../core/check-fixed-layouts.ts';
 
 type FixedInput = OptionsOf<'fixed'>;
 

@@ -1,5 +1,5 @@
 import type { SourceRecord } from '../core/records.ts';
-import type { InputOptions } from './options.ts';
+import type { InputOptions } from '../core/input-options.ts';
 import { readers } from './registry.ts';
 import type { OptionsOf, Reader } from './registry.ts';
 
@@ -11,6 +11,5 @@ export function readRecords(path: string, input: InputOptions, displayName: stri
 
 export { readers } from './registry.ts';
 export type { OptionsOf, Reader } from './registry.ts';
-export { checkFixedLayouts } from './check-fixed-layouts.ts';
 export { decodeFile, decodeFileToString, resolveEncoding } from './decode.ts';
 export type { ConcreteEncoding, ResolvedEncoding, DecodeRequest } from './decode.ts';

@@ -1,5 +1,5 @@
 import type { SourceRecord } from '../core/records.ts';
-import type { InputFormat, InputOptions } from './options.ts';
+import type { InputFormat, InputOptions } from '../core/input-options.ts';
 import { csvReader } from './csv.ts';
 import { xlsxReader } from './xlsx.ts';
 import { fixedReader } from './fixed.ts';

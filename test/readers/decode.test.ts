@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import { AgentError } from '../../src/core/errors.ts';
-import type { DecodeOptions, InputOptions } from '../../src/readers/options.ts';
+import type { DecodeOptions, InputOptions } from '../../src/core/input-options.ts';
 import { decodeFileToString, resolveEncoding } from '../../src/readers/decode.ts';
 import { csvDefaults, failure, fixtureFile } from './reader-test-kit.ts';
 

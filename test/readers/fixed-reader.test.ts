@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
-import type { FixedOptions, InputOptions } from '../../src/readers/options.ts';
-import { checkFixedLayouts } from '../../src/readers/check-fixed-layouts.ts';
+import type { FixedOptions, InputOptions } from '../../src/core/input-options.ts';
+import { checkFixedLayouts } from '../../src/core/check-fixed-layouts.ts';
 import { describeError } from '../../src/core/errors.ts';
 import { collect, failure, fixtureFile } from './reader-test-kit.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InputOptions } from '../../src/readers/options.ts';
+import type { InputOptions } from '../../src/core/input-options.ts';
 import { parseJsonText } from '../../src/readers/parse-json-text.ts';
 import { collect, failure, fixtureFile } from './reader-test-kit.ts';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { AgentError } from '../../src/core/errors.ts';
 import type { SourceRecord } from '../../src/core/records.ts';
-import type { InputOptions, DecodeOptions, CsvOptions } from '../../src/readers/options.ts';
+import type { InputOptions, DecodeOptions, CsvOptions } from '../../src/core/input-options.ts';
 import { readRecords } from '../../src/readers/index.ts';
 
 /** A fresh temp directory for this test, removed afterwards. */

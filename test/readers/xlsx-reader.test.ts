@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { TestContext } from 'node:test';
-import type { InputOptions, XlsxOptions } from '../../src/readers/options.ts';
+import type { InputOptions, XlsxOptions } from '../../src/core/input-options.ts';
 import { collect, failure, fixtureFile, tempDir } from './reader-test-kit.ts';
 
 const xlsxInput = (xlsx: Partial<XlsxOptions> = {}): InputOptions => ({

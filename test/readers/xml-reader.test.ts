@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
-import type { DecodeOptions, InputOptions } from '../../src/readers/options.ts';
+import type { DecodeOptions, InputOptions } from '../../src/core/input-options.ts';
 import { collect, failure, fixtureFile } from './reader-test-kit.ts';
 
 const xmlInput = (recordPath = '/Export/Invoices/Invoice', decode: DecodeOptions = { encoding: 'auto' }): InputOptions => ({

@@ -3,7 +3,7 @@
  * is loaded, with its JSON path, instead of as wrong amounts on invoices later.
  */
 import { AgentError } from '../core/errors.ts';
-import type { FixedOptions } from './options.ts';
+import type { FixedOptions } from './input-options.ts';
 
 const span = (start: number, length: number): string => `${start}–${start + length - 1}`;
 
