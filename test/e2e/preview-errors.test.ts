@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { runPreview } from '../../src/cli/preview.ts';
+import { runPreview, xmlFileName } from '../../src/cli/preview.ts';
 import type { PreviewCliOptions } from '../../src/cli/preview.ts';
 
 const TODAY = '2026-11-21';
@@ -240,4 +240,27 @@ test('real child process: a bad file prints file/row/field/rule and exits 1', as
     ]);
     assert.equal(xmlCount(r.stdout), 3);
   });
+});
+
+test('seller from the mapping: used instead of the placeholder, and no placeholder note', async () => {
+  await withDir(async (dir) => {
+    const mapping = await editedMapping(dir, 'erp-xml', (m) => {
+      m['invoice'].seller = {
+        taxId: { value: '7792301458' },
+        name: { value: 'Sigma Dystrybucja Sp. z o.o.' },
+        address: { line1: { value: 'ul. Głogowska 1' }, line2: { value: '60-101 Poznań' } },
+      };
+    });
+    const run = await preview('inbox-example/erp-xml/export-20261121.xml', { mapping });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((run.stdout.match(/<NIP>7792301458<\/NIP>/g) ?? []).length, 3);
+    assert.doesNotMatch(run.stdout, /5260250274<\/NIP>/);
+    assert.doesNotMatch(run.stderr, /placeholder/);
+  });
+});
+
+test('--out file names: unsafe characters become _, letters and digits stay', () => {
+  assert.equal(xmlFileName('FA/231/2026'), 'FA_231_2026.xml');
+  assert.equal(xmlFileName('KOR 7\\2026:ŁÓDŹ'), 'KOR_7_2026_ŁÓDŹ.xml');
+  assert.equal(xmlFileName('../..'), 'invoice.xml');
 });
