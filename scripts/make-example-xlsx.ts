@@ -2,6 +2,8 @@
 // a title row, the header on row 3, real date cells, numeric cells, a formula column
 // (net = quantity × price, with its cached result) and a totals row at the bottom.
 // Run: npx tsx scripts/make-example-xlsx.ts [output-path]
+// test/e2e/preview-example-files.test.ts checks the committed file still matches this script.
+import { pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import Big from 'big.js';
 
@@ -70,6 +72,9 @@ export async function makeExampleXlsx(path: string): Promise<void> {
   await wb.xlsx.writeFile(path);
 }
 
-const out = process.argv[2] ?? 'inbox-example/excel/sprzedaz-listopad.xlsx';
-await makeExampleXlsx(out);
-console.log(`wrote ${out}`);
+// Run as a script (not when a test imports makeExampleXlsx).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const out = process.argv[2] ?? 'inbox-example/excel/sprzedaz-listopad.xlsx';
+  await makeExampleXlsx(out);
+  console.log(`wrote ${out}`);
+}
