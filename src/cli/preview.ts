@@ -110,14 +110,20 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
   report(result, io);
   const valid = result.invoices.filter((i) => i.xml);
   if (opts.out !== undefined && valid.length > 0) {
-    await mkdir(opts.out, { recursive: true });
     const used = new Set<string>();
-    for (const inv of valid) {
-      let name = xmlFileName(inv.xml!.invoiceNumber);
-      for (let n = 2; used.has(name); n++) name = xmlFileName(`${inv.xml!.invoiceNumber}_${n}`);
-      used.add(name);
-      await writeFile(join(opts.out, name), inv.xml!.xml);
-      io.stderr(`wrote ${join(opts.out, name)}\n`);
+    try {
+      await mkdir(opts.out, { recursive: true });
+      for (const inv of valid) {
+        let name = xmlFileName(inv.xml!.invoiceNumber);
+        for (let n = 2; used.has(name); n++) name = xmlFileName(`${inv.xml!.invoiceNumber}_${n}`);
+        used.add(name);
+        await writeFile(join(opts.out, name), inv.xml!.xml);
+        io.stderr(`wrote ${join(opts.out, name)}\n`);
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      io.stderr(`error: ${describeError(new AgentError('CLI_OUT', `cannot write to the --out folder (${code})`, { kind: 'config', where: { file: opts.out } }))}\n`);
+      return 1;
     }
   } else {
     for (const inv of valid) io.stdout(inv.xml!.xml.toString('utf8').trimEnd() + '\n');

@@ -264,3 +264,12 @@ test('--out file names: unsafe characters become _, letters and digits stay', ()
   assert.equal(xmlFileName('KOR 7\\2026:ŁÓDŹ'), 'KOR_7_2026_ŁÓDŹ.xml');
   assert.equal(xmlFileName('../..'), 'invoice.xml');
 });
+
+test('--out that cannot be written (a file, not a folder): one error line, exit 1', async () => {
+  await withDir(async (dir) => {
+    const notADir = join(dir, 'plik.txt');
+    await writeFile(notADir, 'x');
+    const run = await preview(OPTIMA, { mapping: 'mappings/optima-csv.json', out: notADir });
+    assertError(run, [notADir, 'cannot write to the --out folder (EEXIST)', '[CLI_OUT]']);
+  });
+});
