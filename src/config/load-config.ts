@@ -3,24 +3,15 @@ import { resolve } from 'node:path';
 import { AgentError } from '../core/errors.ts';
 import type { AgentConfig } from './agent-config.ts';
 import { checkConfig } from './check-config.ts';
-import { jsonErrorOffset } from './json-error-offset.ts';
-
-/** 1-based line and column of a character offset */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
+import { JsonTextError, parseJsonText } from '../core/json-text.ts';
 
 /** Parses configuration text; a syntax error is `CFG_JSON` with line and column. */
 export function parseConfigText(text: string, file: string): unknown {
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return parseJsonText(text);
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    const offset = jsonErrorOffset(text);
-    const where = offset >= 0 ? lineColumn(text, offset) : {};
-    throw new AgentError('CFG_JSON', `configuration ${file} is not valid JSON: ${msg}`, { kind: 'config', where: { file, ...where } });
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new AgentError('CFG_JSON', `configuration ${file} is not valid JSON: ${e.message}`, { kind: 'config', where: { file, line: e.line, column: e.column } });
   }
 }
 

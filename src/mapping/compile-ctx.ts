@@ -2,7 +2,7 @@
 import jsonata from 'jsonata';
 import Big from 'big.js';
 import { AgentError, type Where } from '../core/errors.ts';
-import type { Position } from './parse-json-located.ts';
+import type { TextPosition as Position } from '../core/json-text.ts';
 import type { Section } from './scope.ts';
 import { canonicalDecimal } from './convert.ts';
 

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { AgentError } from '../core/errors.ts';
 import { configError } from './compile-ctx.ts';
 import { MAPPING_SCHEMA } from './mapping-schema.ts';
-import type { Position } from './parse-json-located.ts';
+import type { TextPosition as Position } from '../core/json-text.ts';
 
 let validator: ValidateFunction | undefined;
 

@@ -7,7 +7,7 @@ import { AgentError } from '../core/errors.ts';
 import type { SourceRecord, SourceValue } from '../core/records.ts';
 import type { Reader, OptionsOf } from './registry.ts';
 import { decodeFileToString } from './decode.ts';
-import { JsonSyntaxError, parseJsonText } from './parse-json-text.ts';
+import { JsonTextError, parseJsonText } from '../core/json-text.ts';
 
 type JsonInput = OptionsOf<'json'>;
 type JsonObject = { readonly [key: string]: SourceValue };
@@ -28,11 +28,18 @@ async function* readJson(path: string, input: JsonInput, displayName: string): A
   const text = await decodeFileToString(path, { decode: input.decode, displayName });
   const recordPath = input.json.recordPath;
   const segments = recordPath === '' ? [] : recordPath.split('.');
-  let parsed;
+  // the line where each element of the record array starts, for provenance
+  const targetLines: number[] = [];
+  const onValue = (p: readonly (string | number)[], where: { readonly line: number }): void => {
+    if (p.length !== segments.length + 1) return;
+    for (let i = 0; i < segments.length; i++) if (String(p[i]) !== segments[i]) return;
+    if (typeof p[segments.length] === 'number') targetLines.push(where.line);
+  };
+  let parsed: { value: SourceValue; targetLines: number[] };
   try {
-    parsed = parseJsonText(text, segments);
+    parsed = { value: parseJsonText(text, { scalars: 'text', onValue }) as SourceValue, targetLines };
   } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
+    if (!(e instanceof JsonTextError)) throw e;
     throw new AgentError('READ_JSON_MALFORMED', `the JSON is not valid: ${e.message}`, {
       where: { file: displayName, line: e.line, column: e.column },
     });

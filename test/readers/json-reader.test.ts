@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InputOptions } from '../../src/core/input-options.ts';
-import { parseJsonText } from '../../src/readers/parse-json-text.ts';
+import { parseJsonText } from '../../src/core/json-text.ts';
 import { collect, failure, fixtureFile } from './reader-test-kit.ts';
 
 const jsonInput = (recordPath: string): InputOptions => ({ format: 'json', decode: { encoding: 'auto' }, json: { recordPath } });
@@ -80,6 +80,6 @@ test('json: missing record path and non-object records', async (t) => {
 
 test('parseJsonText agrees with JSON.parse on structure', () => {
   const text = '{"a":[1,{"b":"c\\n\\t\\u00e9"},[]],"d":{},"e":false}';
-  assert.deepEqual(parseJsonText(text, []).value, { a: ['1', { b: 'c\n\té' }, []], d: {}, e: 'false' });
+  assert.deepEqual(parseJsonText(text, { scalars: 'text' }), { a: ['1', { b: 'c\n\té' }, []], d: {}, e: 'false' });
   assert.deepEqual(JSON.parse(text).a[1], { b: 'c\n\té' });
 });
