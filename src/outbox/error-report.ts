@@ -4,7 +4,7 @@ import { describeError } from '../core/errors.ts';
 import type { AgentError } from '../core/errors.ts';
 import { moveNoOverwrite } from './move-no-overwrite.ts';
 import { numberedName, safeFileName } from './safe-file-name.ts';
-import { writeFileAtomic } from './write-file-atomic.ts';
+import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 export interface ErrorReportMeta {
   /** the claim id of the file (stable across retries) */

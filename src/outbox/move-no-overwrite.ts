@@ -1,7 +1,7 @@
 import { copyFile, constants, link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { numberedName, safeFileName } from './safe-file-name.ts';
-import { fsyncDir } from './write-file-atomic.ts';
+import { fsyncDir } from '../core/write-file-atomic.ts';
 
 const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 

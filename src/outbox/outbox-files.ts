@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { moveNoOverwrite } from './move-no-overwrite.ts';
 import { safeFileName } from './safe-file-name.ts';
-import { writeFileAtomic } from './write-file-atomic.ts';
+import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 /** Writes `upo/<ksef-number>.xml` byte-exact as KSeF gave it; returns the file name. */
 export async function writeUpo(outboxDir: string, ksefNumber: string, upo: string | Uint8Array): Promise<string> {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Where } from '../core/errors.ts';
 import { safeFileName } from './safe-file-name.ts';
-import { writeFileAtomic } from './write-file-atomic.ts';
+import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 export type InvoiceResultStatus = 'accepted' | 'rejected' | 'failed' | 'pending';
 

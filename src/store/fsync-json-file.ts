@@ -1,27 +1,15 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
-
-/** fsyncs a directory so a rename in it survives power loss (not possible on Windows: skipped). */
-export async function fsyncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const h = await open(dir, 'r');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
+import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 /**
- * A lowdb adapter that makes each write durable: JSON to a temp file in the same folder, fsync,
- * rename over the target, fsync the folder. Writes are serialised in call order and each
- * snapshots the data when called. (lowdb's own TextFile adapter does not fsync.)
+ * A lowdb adapter that makes each write durable (writeFileAtomic: temp file, fsync, rename, fsync
+ * the folder). Writes are serialised in call order, so the last call wins, and each snapshots the
+ * data when called. (lowdb's own TextFile adapter does not fsync.)
  */
 export class FsyncJsonFile<T> implements Adapter<T> {
   readonly #path: string;
   #chain: Promise<void> = Promise.resolve();
-  #n = 0;
   /** bytes of the last write, for tests and metrics */
   lastWriteBytes = 0;
 
@@ -46,22 +34,8 @@ export class FsyncJsonFile<T> implements Adapter<T> {
   }
 
   async #write(text: string): Promise<void> {
-    const dir = dirname(this.#path);
-    const tmp = join(dir, `.${basename(this.#path)}.${process.pid}.${this.#n++}.tmp`);
-    const h = await open(tmp, 'w');
-    try {
-      await h.writeFile(text);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-    try {
-      await rename(tmp, this.#path);
-    } catch (e) {
-      await unlink(tmp).catch(() => {});
-      throw e;
-    }
-    await fsyncDir(dir);
+    // a vanished store folder stays an error rather than being silently recreated
+    await writeFileAtomic(this.#path, text, { createDir: false });
     this.lastWriteBytes = Buffer.byteLength(text);
   }
 }

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir } from './fsync-json-file.ts';
+import { fsyncDir } from '../core/write-file-atomic.ts';
 import type { FileRecord, InvoiceRecord } from './state-store.ts';
 
 /** One finished file with its invoices: a line of a history segment. */

@@ -4,7 +4,6 @@ import { mkdtemp, rm, readFile, readdir, writeFile, link, mkdir } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentError } from '../../src/core/errors.ts';
-import { writeFileAtomic } from '../../src/outbox/write-file-atomic.ts';
 import { safeFileName } from '../../src/outbox/safe-file-name.ts';
 import { archiveSource, writeSentXml, writeUpo } from '../../src/outbox/outbox-files.ts';
 import { writeErrorReport, renderErrorText } from '../../src/outbox/error-report.ts';
@@ -19,29 +18,6 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-test('atomic writes never show a partial file to a concurrent reader', async () => {
-  await withDir(async (dir) => {
-    const path = join(dir, 'results', 'big.result.json');
-    const a = 'A'.repeat(1_000_000);
-    const b = 'B'.repeat(1_500_000);
-    await writeFileAtomic(path, a);
-    let stop = false;
-    let reads = 0;
-    const reader = (async () => {
-      while (!stop) {
-        const text = await readFile(path, 'utf8');
-        assert.ok(text === a || text === b, `partial read of ${text.length} characters`);
-        reads++;
-      }
-    })();
-    for (let k = 0; k < 20; k++) await writeFileAtomic(path, k % 2 ? a : b);
-    stop = true;
-    await reader;
-    assert.ok(reads > 0);
-    assert.deepEqual(await readdir(join(dir, 'results')), ['big.result.json']);
-  });
-});
 
 test('archive never overwrites: same name twice the same day gets a suffix; a retry after link does not duplicate', async () => {
   await withDir(async (dir) => {

@@ -13,14 +13,19 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+export interface WriteFileAtomicOptions {
+  /** create the folder when missing (default true); false makes a vanished folder an ENOENT error */
+  readonly createDir?: boolean;
+}
+
 /**
  * Writes a file so no reader ever sees it half-written: a hidden temp file in the same folder,
- * fsync, rename over the final name, fsync the folder. Creates the folder when missing. The temp
- * name starts with `.` and ends in `.tmp`, which the agent's own inboxes and most ERPs ignore.
+ * fsync, rename over the final name, fsync the folder. The temp name starts with `.` and ends in
+ * `.tmp`, which the agent's own inboxes and most ERPs ignore; it is removed when a step fails.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  if (options.createDir !== false) await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   const h = await open(tmp, 'w');
   try {
