@@ -1,4 +1,4 @@
-/** GET /rate-limits: the limits in force for the caller's context (EffectiveApiRateLimits). */
+/** GET /rate-limits (EffectiveApiRateLimits) and GET /limits/context (EffectiveContextLimits). */
 import { effectiveLimits } from './rate-limits.ts';
 import { route, type Route } from './router.ts';
 
@@ -15,5 +15,9 @@ export const limitsRoutes: Route[] = [
       }
     }
     return { status: 200, json: limits };
+  }),
+  route('GET', '/limits/context', 'other', 'access', () => {
+    const session = { maxInvoiceSizeInMB: 1, maxInvoiceWithAttachmentSizeInMB: 3, maxInvoices: 10_000 };
+    return { status: 200, json: { onlineSession: session, batchSession: { ...session } } };
   }),
 ];

@@ -81,6 +81,8 @@ test('access tokens expire (401) on the injected clock and refresh issues a work
     const ok = await client.call('GET', '/rate-limits');
     assert.equal(ok.status, 200);
     assert.equal(ok.json.invoiceSend.perHour, 180);
+    const ctx = await client.call('GET', '/limits/context');
+    assert.deepEqual(ctx.json.onlineSession, { maxInvoiceSizeInMB: 1, maxInvoiceWithAttachmentSizeInMB: 3, maxInvoices: 10_000 });
     // An access token is not a refresh token.
     const wrong = await client.call('POST', '/auth/token/refresh', { token: client.accessToken });
     assert.equal(wrong.status, 403);

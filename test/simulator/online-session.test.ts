@@ -60,6 +60,10 @@ test('online session: send, KSeF number, invoice and session UPO valid against u
     assert.ok(sessUpo.text.includes('<CalkowitaLiczbaDokumentow>1</CalkowitaLiczbaDokumentow>'));
     assert.equal(await (await fetch(page.downloadUrl)).text(), sessUpo.text);
 
+    const listed = await client.call('GET', '/sessions?sessionType=Online&statuses=Succeeded');
+    assert.deepEqual(listed.json.sessions.map((x: { referenceNumber: string }) => x.referenceNumber), [session.ref]);
+    assert.equal(listed.json.sessions[0].successfulInvoiceCount, 1);
+    assert.deepEqual((await client.call('GET', '/sessions?sessionType=Online&statuses=InProgress')).json.sessions, []);
     const after = await client.send(session, fa3Invoice({ sellerNip: NIP, number: 'FV/2/2026' }));
     assert.equal(after.status, 400);
     assert.equal(after.json.exception.exceptionDetailList[0].exceptionCode, 21180);
