@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../outbox/write-file-atomic.ts';
+import { writeFileAtomic } from '../core/write-file-atomic.ts';
 import { safeFileName } from '../outbox/safe-file-name.ts';
 
 /**
