@@ -2,6 +2,7 @@ import type { FaSchema } from '../core/invoice.ts';
 import { aesEncrypt, encryptionInfo, generateSymmetricKey, sha256Base64 } from './crypto.ts';
 import { KsefError, isKsefError } from './errors.ts';
 import type { KsefHttp } from './http.ts';
+import { withFreshKey } from './public-keys.ts';
 import type { KeyRing } from './public-keys.ts';
 import { getSessionStatus, listSessionInvoices, waitForSession } from './status.ts';
 import type { PollOptions } from './status.ts';
@@ -92,41 +93,31 @@ export async function submitBatch(
   });
   const zipHash = sha256Base64(zip);
 
-  let opened: { referenceNumber: string; partUploadRequests: { ordinalNumber: number; method: string; url: string; headers?: Record<string, string> }[] } | undefined;
-  for (let attempt = 0; !opened; attempt++) {
-    const { publicKey, publicKeyId } = await keys.key('SymmetricKeyEncryption');
-    try {
-      const r = await http.call<NonNullable<typeof opened>>({
-        method: 'POST',
-        path: '/sessions/batch',
-        json: {
-          formCode: FORM_CODES[schema],
-          batchFile: {
-            fileSize: zip.length,
-            fileHash: zipHash,
-            fileParts: parts.map((p) => ({ ordinalNumber: p.ordinalNumber, fileSize: p.fileSize, fileHash: p.fileHash })),
-          },
-          encryption: encryptionInfo(key, publicKey, publicKeyId),
-          offlineMode: opts.offlineMode ?? false,
+  type Opened = { referenceNumber: string; partUploadRequests: { ordinalNumber: number; method: string; url: string; headers?: Record<string, string> }[] };
+  const opened = await withFreshKey(keys, 'SymmetricKeyEncryption', onKeyRotation, async ({ publicKey, publicKeyId }) => {
+    const r = await http.call<Opened>({
+      method: 'POST',
+      path: '/sessions/batch',
+      json: {
+        formCode: FORM_CODES[schema],
+        batchFile: {
+          fileSize: zip.length,
+          fileHash: zipHash,
+          fileParts: parts.map((p) => ({ ordinalNumber: p.ordinalNumber, fileSize: p.fileSize, fileHash: p.fileHash })),
         },
-        auth: 'access',
-        group: 'batchSession',
-        // an opened batch processes nothing until its parts are uploaded and it is closed, so
-        // a lost answer costs an orphan session (KSeF cancels it), never a duplicate invoice
-        idempotent: false,
-        expect: 'json',
-        operation: 'POST /sessions/batch',
-      });
-      opened = r.body;
-    } catch (e) {
-      if (isKsefError(e) && e.code === 'KSEF_KEY_UNKNOWN' && attempt === 0) {
-        keys.refresh();
-        onKeyRotation?.();
-        continue;
-      }
-      throw e;
-    }
-  }
+        encryption: encryptionInfo(key, publicKey, publicKeyId),
+        offlineMode: opts.offlineMode ?? false,
+      },
+      auth: 'access',
+      group: 'batchSession',
+      // an opened batch processes nothing until its parts are uploaded and it is closed, so
+      // a lost answer costs an orphan session (KSeF cancels it), never a duplicate invoice
+      idempotent: false,
+      expect: 'json',
+      operation: 'POST /sessions/batch',
+    });
+    return r.body;
+  });
   const sessionRef = opened.referenceNumber;
 
   const byOrdinal = new Map(parts.map((p) => [p.ordinalNumber, p]));

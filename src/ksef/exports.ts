@@ -1,8 +1,9 @@
 /** Asynchronous export of purchase invoices (PROTOCOL §10.3): start, poll, download + decrypt + unzip. */
 import { aesDecrypt, encryptionInfo, generateSymmetricKey, sha256Base64 } from './crypto.ts';
 import type { SymmetricKey } from './crypto.ts';
-import { KsefError, isKsefError } from './errors.ts';
+import { KsefError } from './errors.ts';
 import type { KsefHttp } from './http.ts';
+import { withFreshKey } from './public-keys.ts';
 import type { KeyRing } from './public-keys.ts';
 import { normalizeMetadata } from './purchases.ts';
 import type { InvoiceMetadata, InvoiceQueryFilters } from './purchases.ts';
@@ -28,30 +29,20 @@ export async function startExport(
   onKeyRotation?: () => void,
 ): Promise<ExportHandle> {
   const sym = generateSymmetricKey();
-  for (let attempt = 0; ; attempt++) {
-    const { publicKey, publicKeyId } = await keys.key('SymmetricKeyEncryption');
-    try {
-      const r = await http.call<{ referenceNumber: string }>({
-        method: 'POST',
-        path: '/invoices/exports',
-        json: { encryption: encryptionInfo(sym, publicKey, publicKeyId), filters, onlyMetadata: opts.onlyMetadata ?? false },
-        auth: 'access',
-        group: 'invoiceExport',
-        // an export creates nothing a repeat could duplicate, but it spends one of 20 per hour
-        idempotent: false,
-        expect: 'json',
-        operation: 'POST /invoices/exports',
-      });
-      return { referenceNumber: r.body.referenceNumber, key: sym.key.toString('base64'), iv: sym.iv.toString('base64') };
-    } catch (e) {
-      if (isKsefError(e) && e.code === 'KSEF_KEY_UNKNOWN' && attempt === 0) {
-        keys.refresh();
-        onKeyRotation?.();
-        continue;
-      }
-      throw e;
-    }
-  }
+  return withFreshKey(keys, 'SymmetricKeyEncryption', onKeyRotation, async ({ publicKey, publicKeyId }) => {
+    const r = await http.call<{ referenceNumber: string }>({
+      method: 'POST',
+      path: '/invoices/exports',
+      json: { encryption: encryptionInfo(sym, publicKey, publicKeyId), filters, onlyMetadata: opts.onlyMetadata ?? false },
+      auth: 'access',
+      group: 'invoiceExport',
+      // an export creates nothing a repeat could duplicate, but it spends one of 20 per hour
+      idempotent: false,
+      expect: 'json',
+      operation: 'POST /invoices/exports',
+    });
+    return { referenceNumber: r.body.referenceNumber, key: sym.key.toString('base64'), iv: sym.iv.toString('base64') };
+  });
 }
 
 export interface ExportPart {

@@ -3,6 +3,7 @@ import { aesEncrypt, encryptionInfo, generateSymmetricKey, sha256Base64 } from '
 import type { SymmetricKey } from './crypto.ts';
 import { KsefError, isKsefError } from './errors.ts';
 import type { KsefHttp } from './http.ts';
+import { withFreshKey } from './public-keys.ts';
 import type { KeyRing } from './public-keys.ts';
 import { getInvoiceStatus, getSessionStatus, listSessionInvoices, waitForInvoice, waitForSession } from './status.ts';
 import type { PollOptions } from './status.ts';
@@ -154,28 +155,17 @@ export class OnlineSession {
 /** Open an online session with a fresh AES key. On 21470 the key list is fetched again and the open repeated once. */
 export async function openOnlineSession(http: KsefHttp, keys: KeyRing, schema: FaSchema, onKeyRotation?: () => void): Promise<OnlineSession> {
   const key = generateSymmetricKey();
-  for (let attempt = 0; ; attempt++) {
-    const { publicKey, publicKeyId } = await keys.key('SymmetricKeyEncryption');
-    try {
-      const r = await http.call<{ referenceNumber: string; validUntil: string }>({
-        method: 'POST',
-        path: '/sessions/online',
-        json: { formCode: FORM_CODES[schema], encryption: encryptionInfo(key, publicKey, publicKeyId) },
-        auth: 'access',
-        group: 'onlineSession',
-        idempotent: false,
-        expect: 'json',
-        operation: 'POST /sessions/online',
-      });
-      return new OnlineSession(http, r.body.referenceNumber, r.body.validUntil, schema, key);
-    } catch (e) {
-      // 400 21470 was refused before anything was created, so it is safe to repeat with the new key
-      if (isKsefError(e) && e.code === 'KSEF_KEY_UNKNOWN' && attempt === 0) {
-        keys.refresh();
-        onKeyRotation?.();
-        continue;
-      }
-      throw e;
-    }
-  }
+  return withFreshKey(keys, 'SymmetricKeyEncryption', onKeyRotation, async ({ publicKey, publicKeyId }) => {
+    const r = await http.call<{ referenceNumber: string; validUntil: string }>({
+      method: 'POST',
+      path: '/sessions/online',
+      json: { formCode: FORM_CODES[schema], encryption: encryptionInfo(key, publicKey, publicKeyId) },
+      auth: 'access',
+      group: 'onlineSession',
+      idempotent: false,
+      expect: 'json',
+      operation: 'POST /sessions/online',
+    });
+    return new OnlineSession(http, r.body.referenceNumber, r.body.validUntil, schema, key);
+  });
 }

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { publicKeyFromCertificate } from './crypto.ts';
-import { KsefError } from './errors.ts';
+import { KsefError, isKsefError } from './errors.ts';
 import type { KsefHttp } from './http.ts';
 
 export type KeyUsage = 'KsefTokenEncryption' | 'SymmetricKeyEncryption';
@@ -72,5 +72,21 @@ export class KeyRing {
         this.loading = undefined;
       });
     return this.loading;
+  }
+}
+
+/**
+ * Runs `call` with the current key for `usage`. When KSeF answers that it does not know the key
+ * (400 21470, refused before anything was created, so safe to repeat) the key list is fetched
+ * again and the call repeated once with the new key.
+ */
+export async function withFreshKey<T>(keys: KeyRing, usage: KeyUsage, onKeyRotation: (() => void) | undefined, call: (key: SelectedKey) => Promise<T>): Promise<T> {
+  try {
+    return await call(await keys.key(usage));
+  } catch (e) {
+    if (!isKsefError(e) || e.code !== 'KSEF_KEY_UNKNOWN') throw e;
+    keys.refresh();
+    onKeyRotation?.();
+    return call(await keys.key(usage));
   }
 }

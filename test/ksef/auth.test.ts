@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isKsefError } from '../../src/ksef/index.ts';
+import { faSample } from '../helpers/fa-samples.ts';
 import { startClientSim } from '../helpers/client-sim.ts';
 
 describe('token authentication against the simulator', () => {
@@ -63,6 +64,24 @@ describe('token authentication against the simulator', () => {
       t.clock.advance(8 * 24 * 3_600_000);
       await t.client.openOnlineSession('FA(3)');
       assert.equal(t.client.authStats().authentications, 2);
+      assert.equal(t.client.authStats().keyRotations, 2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('follows a key rotation when opening a batch session and when starting an export, retrying once', async () => {
+    const t = await startClientSim();
+    try {
+      await t.client.openOnlineSession('FA(3)');
+      t.sim.rotateKeys();
+      const sub = await t.client.submitBatch([{ fileName: 'a.xml', content: faSample({ sellerNip: t.nip, invoiceNumber: 'FV/R/1' }) }], 'FA(3)');
+      assert.match(sub.sessionReferenceNumber, /\S/);
+      assert.equal(t.client.authStats().keyRotations, 1);
+      t.sim.rotateKeys();
+      const now = t.clock.now();
+      const handle = await t.client.startExport({ subjectType: 'Subject2', dateRange: { dateType: 'PermanentStorage', from: new Date(now - 86_400_000).toISOString() } });
+      assert.match(handle.referenceNumber, /-EH-/);
       assert.equal(t.client.authStats().keyRotations, 2);
     } finally {
       await t.close();
