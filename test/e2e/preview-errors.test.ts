@@ -273,3 +273,19 @@ test('--out that cannot be written (a file, not a folder): one error line, exit 
     assertError(run, [notADir, 'cannot write to the --out folder (EEXIST)', '[CLI_OUT]']);
   });
 });
+
+test('a CSV with only its header holds no invoices: one error, exit 1', async () => {
+  await withDir(async (dir) => {
+    const bad = await editedCopy(dir, OPTIMA, 'naglowek.csv', 'windows-1250', (t) => t.split('\r\n')[0] + '\r\n');
+    const run = await preview(bad, { mapping: 'mappings/optima-csv.json' });
+    assertError(run, ['naglowek.csv', 'the file holds no invoices', 'rule: at least one invoice per file', '[PREVIEW_NO_INVOICES]']);
+  });
+});
+
+test('--schema accepts FA2 / fa(2) spellings', async () => {
+  for (const schema of ['FA2', 'fa(2)']) {
+    const run = await preview(DOS, { mapping: 'mappings/dos-fixed.json', schema });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((run.stdout.match(/kodSystemowy="FA \(2\)"/g) ?? []).length, 3);
+  }
+});
