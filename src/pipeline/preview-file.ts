@@ -10,6 +10,7 @@ import { readRecords } from '../readers/index.ts';
 import { MappingInvalidError, loadMapping, mapRecords } from '../mapping/index.ts';
 import { buildFaXml } from '../invoice/build-fa-xml.ts';
 import { validateInvoice } from '../invoice/validate.ts';
+import type { ValidationResult } from '../invoice/validate.ts';
 import { checkXsd } from '../invoice/check-xsd.ts';
 
 /**
@@ -74,12 +75,14 @@ export async function checkInvoice(
   const company = opts.company ?? PLACEHOLDER_COMPANY;
   const seller: SellerSource = invoice.seller ? 'mapping' : opts.company ? 'config' : 'placeholder';
   const base = { number: invoice.number, invoice, seller };
-  const rules = validateInvoice(invoice, opts.schema, company, { today: opts.today });
-  if (rules.errors.length > 0) return { ...base, errors: rules.errors, warnings: rules.warnings };
+  let rules: ValidationResult = { errors: [], warnings: [] };
   let xml: InvoiceXml;
   try {
+    rules = validateInvoice(invoice, opts.schema, company, { today: opts.today });
+    if (rules.errors.length > 0) return { ...base, errors: rules.errors, warnings: rules.warnings };
     xml = buildFaXml(invoice, opts.schema, company, opts.now ? { now: opts.now } : {});
   } catch (err) {
+    // one invoice that breaks a stage must not hide the others of the file
     return { ...base, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: rules.warnings };
   }
   const xsd = await checkXsd(xml);
