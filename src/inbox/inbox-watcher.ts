@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
+import type { WatcherPolicy } from '../config/agent-config.ts';
 import type { EventBus } from '../core/events.ts';
 import type { InboxFile } from '../core/records.ts';
 import { claimFile } from './claim-file.ts';
@@ -16,15 +17,7 @@ export interface InboxWatcherOptions {
   readonly workDir: string;
   /** file-name glob of this inbox; all files when undefined */
   readonly files?: string;
-  readonly policy: {
-    readonly usePolling: boolean;
-    readonly intervalMs: number;
-    readonly stabilityWindowMs: number;
-    readonly scanIntervalMs: number;
-    readonly doneMarker: string;
-    readonly ignore: readonly string[];
-    readonly maxFilesPerScan: number;
-  };
+  readonly policy: WatcherPolicy;
   readonly bus: EventBus;
   /** receives every claimed file (the pipeline queues it); not awaited */
   readonly onClaimed?: (file: InboxFile) => void;

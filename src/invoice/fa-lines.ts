@@ -5,6 +5,16 @@ import { rateCode } from './rates.ts';
 import type { FaTotals } from './totals.ts';
 import type { FaNode } from './xml-node.ts';
 
+/** What was sold: the same sequence in FaWiersz and, with names ending in Z, in ZamowienieWiersz. */
+function writeGoods(w: FaNode, line: Invoice['lines'][number], z: '' | 'Z'): void {
+  w.opt(`P_7${z}`, line.description);
+  w.opt(`Indeks${z}`, line.sku);
+  w.opt(`PKWiU${z}`, line.pkwiu);
+  w.opt(`CN${z}`, line.cn);
+  w.opt(`P_8A${z}`, line.unit);
+  w.opt(`P_8B${z}`, line.quantity === undefined ? undefined : plain(line.quantity));
+}
+
 /** FaWiersz elements, in the XSD's sequence order. */
 export function writeLines(fa: FaNode, inv: Invoice, totals: FaTotals, profile: FaProfile): void {
   const foreign = inv.currency !== 'PLN' && inv.exchangeRate !== undefined;
@@ -13,12 +23,7 @@ export function writeLines(fa: FaNode, inv: Invoice, totals: FaTotals, profile: 
     const w = fa.el('FaWiersz');
     w.text('NrWierszaFa', String(i + 1));
     w.opt('P_6A', line.saleDate);
-    w.opt('P_7', line.description);
-    w.opt('Indeks', line.sku);
-    w.opt('PKWiU', line.pkwiu);
-    w.opt('CN', line.cn);
-    w.opt('P_8A', line.unit);
-    w.opt('P_8B', line.quantity === undefined ? undefined : plain(line.quantity));
+    writeGoods(w, line, '');
     if (inv.pricing === 'gross') {
       w.opt('P_9B', line.unitGrossPrice === undefined ? undefined : plain(line.unitGrossPrice));
       w.opt('P_10', line.discount === undefined ? undefined : plain(line.discount));
@@ -43,12 +48,7 @@ export function writeOrder(fa: FaNode, inv: Invoice, totals: FaTotals, profile: 
     const amounts = totals.lines[i]!;
     const w = z.el('ZamowienieWiersz');
     w.text('NrWierszaZam', String(i + 1));
-    w.opt('P_7Z', line.description);
-    w.opt('IndeksZ', line.sku);
-    w.opt('PKWiUZ', line.pkwiu);
-    w.opt('CNZ', line.cn);
-    w.opt('P_8AZ', line.unit);
-    w.opt('P_8BZ', line.quantity === undefined ? undefined : plain(line.quantity));
+    writeGoods(w, line, 'Z');
     if (inv.pricing === 'net') w.opt('P_9AZ', line.unitNetPrice === undefined ? undefined : plain(line.unitNetPrice));
     w.text('P_11NettoZ', money(amounts.net));
     w.text('P_11VatZ', money(amounts.vat));

@@ -14,17 +14,10 @@ export interface StoredError {
  */
 export type FileState = 'claimed' | 'mapped' | 'failed' | 'duplicate' | 'done';
 
-export interface FileRecord {
+/** A claimed file and what has happened to it. */
+export interface FileRecord extends InboxFile {
   /** the claim id: the claimed file's name in the work area */
   readonly id: string;
-  readonly companyId: string;
-  readonly inboxId: string;
-  readonly sourceName: string;
-  /** where the claimed bytes are (work area) */
-  readonly path: string;
-  readonly size: number;
-  readonly sha256: string;
-  readonly claimedAt: string;
   readonly state: FileState;
   readonly invoiceIds: readonly string[];
   readonly errors?: readonly StoredError[];
