@@ -90,9 +90,11 @@ export function compileXsd(xsd: Uint8Array, url: string): XmlSchemaValidator {
 const cache = new Map<FaSchemaName, XmlSchemaValidator>();
 
 /** The validator of the official FA(2) or FA(3) schema, compiled once per process. */
-export async function loadFaValidator(schema: FaSchemaName, folder: string = faSchemaFolder()): Promise<XmlSchemaValidator> {
+export async function loadFaValidator(schema: FaSchemaName, schemaFolder?: string): Promise<XmlSchemaValidator> {
+  // Cache first: callers ask once per invoice, and finding the folder costs more than validating.
   const hit = cache.get(schema);
   if (hit) return hit;
+  const folder = schemaFolder ?? faSchemaFolder();
   registerBaseTypes(folder);
   const file = join(folder, SCHEMA_FILES[schema]);
   const validator = compileXsd(readFileSync(file), 'file://' + file);
