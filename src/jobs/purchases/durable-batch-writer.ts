@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fsyncDir } from '../../outbox/write-file-atomic.ts';
+import { fsyncDir } from '../../core/write-file-atomic.ts';
 
 export interface PendingFile {
   readonly path: string;

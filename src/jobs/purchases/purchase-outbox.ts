@@ -5,7 +5,7 @@ import type { PurchaseRole } from '../../config/agent-config.ts';
 import { AgentError } from '../../core/errors.ts';
 import type { InvoiceMetadata } from '../../ksef/index.ts';
 import { safeFileName } from '../../outbox/safe-file-name.ts';
-import { writeFileAtomic } from '../../outbox/write-file-atomic.ts';
+import { writeFileAtomic } from '../../core/write-file-atomic.ts';
 import { applyPurchaseMapping, renderPurchaseCsv } from '../../purchases-mapping/index.ts';
 import type { CompiledPurchaseMapping, FlatRow } from '../../purchases-mapping/index.ts';
 import { writeFilesDurably } from './durable-batch-writer.ts';

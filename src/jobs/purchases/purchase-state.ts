@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PurchaseRole } from '../../config/agent-config.ts';
 import { AgentError } from '../../core/errors.ts';
-import { writeFileAtomic } from '../../outbox/write-file-atomic.ts';
+import { writeFileAtomic } from '../../core/write-file-atomic.ts';
 
 /** An export KSeF is preparing for us: kept so a restart reads it instead of paying for another. */
 export interface InFlightExport {
