@@ -8,7 +8,7 @@
  * and the peak memory (max RSS) of a child process that reads and maps a generated 100,000-row CSV
  * and a generated 50,000-row XLSX, next to a child that only loads the code (the baseline).
  *
- * Run: npm run bench:pipeline [-- --invoices N --csv-rows N --xlsx-rows N]
+ * Run: npm run bench:pipeline [-- --invoices N --csv-rows N --xlsx-rows N --skip-memory]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -251,6 +251,7 @@ async function main(): Promise<void> {
       invoices: { type: 'string', default: '2000' },
       'csv-rows': { type: 'string', default: '100000' },
       'xlsx-rows': { type: 'string', default: '50000' },
+      'skip-memory': { type: 'boolean', default: false },
     },
   });
   const dir = await mkdtemp(join(tmpdir(), 'ksef-bench-'));
@@ -266,6 +267,7 @@ async function main(): Promise<void> {
       console.log(`    ${stage.padEnd(18)} ${(sec * 1000 / t.invoices).toFixed(3)} ms/invoice (${((sec / t.pipelineSeconds) * 100).toFixed(0)} %)`);
     }
 
+    if (values['skip-memory']) return;
     const csvRows = Number(values['csv-rows']);
     const xlsxRows = Number(values['xlsx-rows']);
     const csv = join(dir, 'big.csv');

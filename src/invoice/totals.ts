@@ -86,15 +86,31 @@ function requireRate(inv: Invoice, line: InvoiceLine, i: number) {
   return info;
 }
 
-/** VAT contained in a gross amount: gross × p / (100 + p), half away from zero. */
-export function vatFromGross(gross: Big, percent: string): Big {
-  const p = big(percent);
-  return round2(gross.times(p).div(p.plus(100)));
+/** The few VAT percents as Big, parsed once (per-line parsing showed in profiles). */
+const percents = new Map<string, { readonly p: Big; readonly hundredths: Big; readonly plus100: Big }>();
+function percentOf(percent: string) {
+  let x = percents.get(percent);
+  if (!x) {
+    const p = big(percent);
+    x = { p, hundredths: p.div(100), plus100: p.plus(100) };
+    percents.set(percent, x);
+  }
+  return x;
 }
 
-/** VAT on a net amount: net × p / 100, half away from zero. */
+/** VAT contained in a gross amount: gross × p / (100 + p), half away from zero. */
+export function vatFromGross(gross: Big, percent: string): Big {
+  const x = percentOf(percent);
+  return round2(gross.times(x.p).div(x.plus100));
+}
+
+/**
+ * VAT on a net amount: net × p / 100, half away from zero. Multiplying by p/100 (exact: a
+ * percent has few decimals) gives the same product as dividing by 100 without big.js's long
+ * division.
+ */
 export function vatFromNet(net: Big, percent: string): Big {
-  return round2(net.times(big(percent)).div(100));
+  return round2(net.times(percentOf(percent).hundredths));
 }
 
 export function isCorrection(inv: Invoice): boolean {

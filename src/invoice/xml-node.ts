@@ -50,23 +50,21 @@ export class FaNode {
 
   /** The document: XML declaration, two-space indentation, LF line ends, UTF-8 without BOM. */
   serialise(): string {
-    const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
-    write(this.element, '', out);
-    return out.join('');
+    return write(this.element, '', '<?xml version="1.0" encoding="UTF-8"?>\n');
   }
 }
 
-function write(e: Element, indent: string, out: string[]): void {
+/** Appends the element to `out` (one growing string: cheaper than an array of pieces joined). */
+function write(e: Element, indent: string, out: string): string {
   let open = '<' + e.name;
-  if (e.attrs) for (const [k, v] of Object.entries(e.attrs)) open += ` ${k}="${escapeAttr(v)}"`;
+  if (e.attrs) for (const k in e.attrs) open += ` ${k}="${escapeAttr(e.attrs[k]!)}"`;
   if (e.children.length === 0) {
-    out.push(e.text === undefined ? `${indent}${open}/>\n` : `${indent}${open}>${escapeText(e.text)}</${e.name}>\n`);
-    return;
+    return out + (e.text === undefined ? `${indent}${open}/>\n` : `${indent}${open}>${escapeText(e.text)}</${e.name}>\n`);
   }
-  out.push(`${indent}${open}>\n`);
+  out += `${indent}${open}>\n`;
   const inner = indent + '  ';
-  for (const c of e.children) write(c, inner, out);
-  out.push(`${indent}</${e.name}>\n`);
+  for (const c of e.children) out = write(c, inner, out);
+  return out + `${indent}</${e.name}>\n`;
 }
 
 function escapeText(s: string): string {
@@ -77,11 +75,15 @@ function escapeAttr(s: string): string {
   return escapeText(s).replace(/"/g, '&quot;');
 }
 
+/** A character clean() may have to replace (surrogates only when unpaired). */
+const MAYBE_UNCLEAN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
 /**
  * XML 1.0 cannot carry C0 control characters other than tab/LF/CR, nor lone surrogates or
  * U+FFFE/U+FFFF; FA text values are single-line tokens anyway, so they become spaces.
  */
 export function clean(s: string): string {
+  if (!MAYBE_UNCLEAN.test(s)) return s.trim(); // the common case: no candidate at all
   return s
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ')
     .trim();

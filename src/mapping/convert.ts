@@ -102,18 +102,32 @@ export function parseDate(text: string, style: DateStyle): string | undefined {
   return dateInZone(instant, style.timeZone);
 }
 
+// Creating an Intl.DateTimeFormat costs tens of microseconds; mappings name one or two zones.
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const validZones = new Map<string, boolean>();
+
 export function dateInZone(instant: Date, timeZone: string): string {
-  // en-CA formats as yyyy-mm-dd
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    // en-CA formats as yyyy-mm-dd
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    zoneFormats.set(timeZone, f);
+  }
+  return f.format(instant);
 }
 
 export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = validZones.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-CA', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (validZones.size < 100) validZones.set(tz, ok);
   }
+  return ok;
 }
 
 /** Excel serial day number (1900 date system; 45000 = 2023-03-15); a time fraction is dropped. */
