@@ -91,7 +91,9 @@ test('renamed in: taken once; same name with new content: processed as new; iden
       const c = agent.simulator!.counters();
       assert.equal(c.totals.attempts, 4, '3 + the one renumbered invoice');
       for (const row of c.sends) assert.equal(row.accepted, 1);
-      const archived = (await listTree(env.archive));
+      // the result file is final before its source is archived: wait for the last move
+      await until('three archived sources', async () => (await listTree(env.archive)).length >= 3);
+      const archived = await listTree(env.archive);
       assert.equal(archived.length, 3, `every source archived: ${archived.join(', ')}`);
     });
   } finally {
