@@ -4,7 +4,7 @@ import type { InboxConfig } from '../config/agent-config.ts';
 import { listClaimed, sha256File } from '../inbox/claim-file.ts';
 import { matchesGlob } from '../inbox/name-filter.ts';
 import { stat } from 'node:fs/promises';
-import { intakeFile } from './intake-file.ts';
+import { INTAKE_GROUP, intakeFiles } from './intake-file.ts';
 import { pollInFlight } from './poll-in-flight.ts';
 import { FileReporter } from './report-file.ts';
 import { sendPlanned } from './send-planned.ts';
@@ -74,13 +74,19 @@ export class CompanyPipeline {
   async step(shouldStop: () => boolean = () => false): Promise<void> {
     const { ctx } = this;
     while (this.#queue.length && !shouldStop()) {
-      const file = this.#queue[0]!;
+      const group = this.#queue.slice(0, INTAKE_GROUP);
       try {
-        await intakeFile(ctx, file, this.#inboxFor(file.sourceName, file.inboxId));
-        this.#queue.shift();
+        const r = await intakeFiles(ctx, group.map((file) => ({ file, inbox: this.#inboxFor(file.sourceName, file.inboxId) })), shouldStop);
+        this.#queue.splice(0, r.taken);
+        if (r.transient) {
+          this.#problem(r.transient, `taking in ${this.#queue[0]?.sourceName ?? ''}`);
+          break;
+        }
+        if (r.taken === 0) break;
       } catch (e) {
-        this.#problem(e, `taking in ${file.sourceName}`);
-        if (!isAgentError(e) || e.kind !== 'transient') this.#queue.shift();
+        this.#problem(e, `taking in ${group.length === 1 ? group[0]!.sourceName : `${group.length} files from ${group[0]!.sourceName}`}`);
+        // the files stay claimed in the state; a restart takes them in again
+        if (!isAgentError(e) || e.kind !== 'transient') this.#queue.splice(0, group.length);
         break;
       }
     }
@@ -97,13 +103,12 @@ export class CompanyPipeline {
       }
     }
     if (problems === 0) this.#lastProblem = '';
-    for (const f of ctx.store.activeFiles().filter((x) => x.companyId === this.companyId && x.state !== 'claimed')) {
-      if (shouldStop()) return;
-      try {
-        await this.#reporter.report(ctx, f);
-      } catch (e) {
-        this.#problem(e, `writing the results of ${f.sourceName}`);
-      }
+    if (shouldStop()) return;
+    const active = ctx.store.activeFiles().filter((x) => x.companyId === this.companyId && x.state !== 'claimed');
+    try {
+      for (const p of await this.#reporter.reportAll(ctx, active, shouldStop)) this.#problem(p.error, `writing the results of ${p.file.sourceName}`);
+    } catch (e) {
+      this.#problem(e, 'writing results');
     }
   }
 

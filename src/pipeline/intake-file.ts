@@ -3,12 +3,18 @@ import type { InboxFile } from '../core/records.ts';
 import type { InboxConfig } from '../config/agent-config.ts';
 import type { FileRecord, PlannedInvoice, StoredError } from '../store/state-store.ts';
 import { writeErrorReport } from '../outbox/error-report.ts';
+import { boundedPool } from './bounded-pool.ts';
 import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
 const stored = (e: AgentError): StoredError => ({ code: e.code, message: e.message, ...(Object.keys(e.where).length ? { where: e.where } : {}) });
+
+/** Files taken in per store transaction. */
+export const INTAKE_GROUP = 500;
+/** FA XML files written to the work area at once. */
+const XML_WRITES = 8;
 
 /** Every problem of a preview that failed, invoices without problems named as not sent. */
 function problemsOf(p: PreviewResult, sourceName: string): AgentError[] {
@@ -26,28 +32,29 @@ function problemsOf(p: PreviewResult, sourceName: string): AgentError[] {
   return out;
 }
 
-/**
- * Takes a claimed file into the state: recorded, recognised as a duplicate of identical content,
- * or read → mapped → FA XML → validated → XSD. A bad file goes to errors/ with its reports (the
- * reporter then writes its result file); a good one has its invoices planned, each FA XML kept
- * in the work area. An invoice whose (seller NIP, kind, number) we already got accepted is
- * settled at once with the original KSeF number. Safe to repeat for a file in state `claimed`.
- */
-export async function intakeFile(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<FileRecord> {
-  const { store } = ctx;
-  let rec = await store.recordClaim(file);
-  if (rec.state !== 'claimed') return rec;
+export interface IntakeItem {
+  readonly file: InboxFile;
+  readonly inbox: InboxConfig;
+}
 
-  const earlier = store.filesByHash(file.companyId, file.sha256).find((f) => f.id !== rec.id && (f.state === 'mapped' || f.state === 'done'));
-  if (earlier) {
-    rec = await store.markDuplicateFile(rec.id, earlier.id);
-    ctx.bus.emit('file.duplicate', { companyId: file.companyId, sourceName: file.sourceName, sha256: file.sha256, firstSeenAs: earlier.sourceName });
-    return rec;
-  }
+/** What intakeFiles did with the front of the list it was given. */
+export interface IntakeResult {
+  /** how many items from the front are taken in (recorded, failed or duplicate) */
+  readonly taken: number;
+  readonly records: readonly FileRecord[];
+  /** a transient problem with item `taken` (it is to be tried again later) */
+  readonly transient?: AgentError;
+}
 
-  let preview: PreviewResult;
+type Decision =
+  | { readonly kind: 'known'; readonly rec: FileRecord }
+  | { readonly kind: 'duplicate'; readonly rec: FileRecord; readonly earlier: FileRecord }
+  | { readonly kind: 'failed'; readonly rec: FileRecord; readonly problems: AgentError[] }
+  | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[]; readonly xmls: { id: string; xml: Uint8Array }[] };
+
+async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<PreviewResult> {
   try {
-    preview = await previewFile(file.path, {
+    return await previewFile(file.path, {
       mapping: inbox.mapping,
       schema: ctx.company.schema,
       company: ctx.profile,
@@ -56,31 +63,63 @@ export async function intakeFile(ctx: PipelineContext, file: InboxFile, inbox: I
       displayName: file.sourceName,
     });
   } catch (e) {
-    preview = { file: file.sourceName, mapping: inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };
+    return { file: file.sourceName, mapping: inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };
   }
-  // a file that could not be read for a passing reason (share offline) is tried again later
-  const transient = preview.errors.find((e) => e.kind === 'transient');
-  if (transient) throw transient;
+}
 
-  if (!preview.ok) {
-    const problems = problemsOf(preview, file.sourceName);
-    rec = await store.failFile(rec.id, problems.map(stored));
-    await writeErrorReport(ctx.company.folders.outbox, file.path, file.sourceName, problems, {
-      claimId: rec.id, companyId: file.companyId, inboxId: file.inboxId, sha256: file.sha256, at: ctx.now().toISOString(),
-    });
-    ctx.bus.emit('file.failed', { companyId: file.companyId, sourceName: file.sourceName, codes: [...new Set(problems.map((p) => p.code))] });
-    return rec;
+/**
+ * Takes claimed files into the state, many at once: each is recognised as a duplicate of
+ * identical content, or read → mapped → FA XML → validated → XSD. A bad file goes to errors/ with
+ * its reports (the reporter then writes its result file); a good one has its invoices planned,
+ * each FA XML kept in the work area (written before the state names it). An invoice whose
+ * (seller NIP, kind, number) we already got accepted is settled at once with the original KSeF
+ * number. All claims are recorded with one durable write and all outcomes with a second one;
+ * error reports follow the state. Stops early (taken < items.length) at a file whose content
+ * repeats one of this call (it goes next time, to be seen as a duplicate), or at a transient read
+ * problem. Safe to repeat for files in state `claimed`.
+ */
+export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeItem[], shouldStop: () => boolean = () => false): Promise<IntakeResult> {
+  const { store } = ctx;
+  const recs = await store.batch((tx) => items.map((it) => tx.recordClaim(it.file)));
+  const decisions: Decision[] = [];
+  const hashes = new Set<string>();
+  let transient: AgentError | undefined;
+  for (const [k, it] of items.entries()) {
+    if (shouldStop() || hashes.has(it.file.sha256)) break;
+    const rec = recs[k]!;
+    if (rec.state !== 'claimed') {
+      decisions.push({ kind: 'known', rec });
+      continue;
+    }
+    hashes.add(it.file.sha256);
+    const earlier = store.filesByHash(it.file.companyId, it.file.sha256).find((f) => f.id !== rec.id && (f.state === 'mapped' || f.state === 'done'));
+    if (earlier) {
+      decisions.push({ kind: 'duplicate', rec, earlier });
+      continue;
+    }
+    const p = await preview(ctx, it.file, it.inbox);
+    // a file that could not be read for a passing reason (share offline) is tried again later
+    transient = p.errors.find((e) => e.kind === 'transient');
+    if (transient) break;
+    if (!p.ok) {
+      decisions.push({ kind: 'failed', rec, problems: problemsOf(p, it.file.sourceName) });
+      continue;
+    }
+    const xmls = p.invoices.map((inv, n) => ({ id: `${rec.id}#${n + 1}`, xml: inv.xml!.xml }));
+    const planned = p.invoices.map(({ xml }) => ({ number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml) }));
+    decisions.push({ kind: 'planned', rec, planned, xmls });
   }
 
-  const planned: PlannedInvoice[] = [];
-  for (const [k, inv] of preview.invoices.entries()) {
-    const xml = inv.xml!;
-    await writeInvoiceXml(ctx.company.folders.work, `${rec.id}#${k + 1}`, xml.xml);
-    planned.push({ number: xml.invoiceNumber, kind: xml.kind, sellerNip: xml.sellerNip, hash: ksefHash(xml.xml) });
+  const writes = decisions.flatMap((d) => (d.kind === 'planned' ? d.xmls : []));
+  for (const r of await boundedPool(writes, XML_WRITES, (w) => writeInvoiceXml(ctx.company.folders.work, w.id, w.xml))) {
+    if (r.started && !r.ok) throw r.error;
   }
-  await store.batch((tx) => {
-    const recs = tx.planInvoices(rec.id, planned);
-    for (const r of recs) {
+
+  const records = await store.batch((tx) => decisions.map((d) => {
+    if (d.kind === 'known') return d.rec;
+    if (d.kind === 'duplicate') return tx.markDuplicateFile(d.rec.id, d.earlier.id);
+    if (d.kind === 'failed') return tx.failFile(d.rec.id, d.problems.map(stored));
+    for (const r of tx.planInvoices(d.rec.id, d.planned)) {
       const prior = store.findAccepted(r.sellerNip, r.kind, r.number);
       if (!prior) continue;
       tx.transition(r.id, 'accepted', {
@@ -90,6 +129,26 @@ export async function intakeFile(ctx: PipelineContext, file: InboxFile, inbox: I
         ...(prior.upoFile ? { upoFile: prior.upoFile } : {}),
       });
     }
-  });
-  return store.getFile(rec.id)!;
+    return store.getFile(d.rec.id)!;
+  }));
+
+  for (const [k, d] of decisions.entries()) {
+    const file = items[k]!.file;
+    if (d.kind === 'duplicate') {
+      ctx.bus.emit('file.duplicate', { companyId: file.companyId, sourceName: file.sourceName, sha256: file.sha256, firstSeenAs: d.earlier.sourceName });
+    } else if (d.kind === 'failed') {
+      await writeErrorReport(ctx.company.folders.outbox, file.path, file.sourceName, d.problems, {
+        claimId: d.rec.id, companyId: file.companyId, inboxId: file.inboxId, sha256: file.sha256, at: ctx.now().toISOString(),
+      });
+      ctx.bus.emit('file.failed', { companyId: file.companyId, sourceName: file.sourceName, codes: [...new Set(d.problems.map((p) => p.code))] });
+    }
+  }
+  return { taken: decisions.length, records, ...(transient ? { transient } : {}) };
+}
+
+/** Takes one claimed file in (see intakeFiles); a transient read problem is thrown. */
+export async function intakeFile(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<FileRecord> {
+  const r = await intakeFiles(ctx, [{ file, inbox }]);
+  if (r.transient) throw r.transient;
+  return r.records[0]!;
 }

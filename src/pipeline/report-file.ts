@@ -7,6 +7,7 @@ import { buildResultFile, writeResultFile } from '../outbox/result-file.ts';
 import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
 import { writeResultCsv } from '../outbox/result-csv.ts';
 import { archiveSource } from '../outbox/outbox-files.ts';
+import { boundedPool } from './bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
 import { previewFile } from './preview-file.ts';
@@ -84,15 +85,21 @@ async function writeResults(ctx: PipelineContext, r: ResultFile): Promise<void> 
 
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
+/** Result files written (and sources archived) at once. */
+const REPORT_CONCURRENCY = 8;
+
 /**
- * Brings the outbox up to date for one active file: the result file (rewritten only when its
- * content changed), and once every invoice is final, the source archived and the file finished.
- * Idempotent: after a crash anywhere in here, running it again completes the same work.
+ * Brings the outbox up to date for active files: the result file (rewritten only when its
+ * content changed), and once every invoice is final, the source archived (or the error report
+ * written again) and the file finished. The files finished in one pass leave the state in one
+ * store transaction, after their outbox work. Idempotent: after a crash anywhere in here, running
+ * it again completes the same work.
  */
 export class FileReporter {
   readonly #last = new Map<string, string>();
 
-  async report(ctx: PipelineContext, f: FileRecord): Promise<'pending' | 'finished'> {
+  /** Outbox work of one file; true when the file is ready to be finished. */
+  async #outbox(ctx: PipelineContext, f: FileRecord): Promise<{ final: boolean; result: ResultFile }> {
     const invoices = ctx.store.invoicesOf(f.id);
     const final = f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
     const r = resultOf(ctx, f, f.state === 'duplicate' ? await duplicateLines(ctx, f) : undefined);
@@ -102,7 +109,7 @@ export class FileReporter {
       await writeResults(ctx, r);
       this.#last.set(f.id, key);
     }
-    if (!final) return 'pending';
+    if (!final) return { final, result: r };
     // failed files go to errors/ (again, if a crash interrupted the intake); the others are archived
     if (f.state === 'failed' && (await exists(f.path))) {
       const errors = (f.errors ?? []).map((e) => new AgentError(e.code, e.message, { where: e.where ?? {} }));
@@ -113,14 +120,55 @@ export class FileReporter {
       crashPoint('before-archive');
       await archiveSource(ctx.company.folders.archive, f.path, f.sourceName, ctx.now());
     }
-    await ctx.store.finishFile(f.id);
-    for (const i of invoices) await removeInvoiceXml(ctx.company.folders.work, i.id);
-    this.#last.delete(f.id);
-    if (f.state === 'mapped') {
-      const s = r.summary;
-      ctx.bus.emit('file.done', { companyId: f.companyId, sourceName: f.sourceName, accepted: s.accepted, rejected: s.rejected, failed: s.failed });
+    return { final, result: r };
+  }
+
+  /**
+   * Reports many files: outbox work with bounded concurrency (failed files one at a time, as
+   * their error reports pick free names in errors/), then one store transaction finishing every
+   * file that is complete. Returns the problems met, per file.
+   */
+  async reportAll(ctx: PipelineContext, files: readonly FileRecord[], shouldStop: () => boolean = () => false): Promise<{ file: FileRecord; error: unknown }[]> {
+    const failed = files.filter((f) => f.state === 'failed');
+    const others = files.filter((f) => f.state !== 'failed');
+    const outcomes = [
+      ...(await boundedPool(others, REPORT_CONCURRENCY, (f) => this.#outbox(ctx, f), { shouldStop })).map((r, k) => ({ f: others[k]!, r })),
+      ...(await boundedPool(failed, 1, (f) => this.#outbox(ctx, f), { shouldStop })).map((r, k) => ({ f: failed[k]!, r })),
+    ];
+    const problems: { file: FileRecord; error: unknown }[] = [];
+    const finishing: { f: FileRecord; result: ResultFile }[] = [];
+    for (const { f, r } of outcomes) {
+      if (r.started && r.ok && r.value.final) finishing.push({ f, result: r.value.result });
+      else if (r.started && !r.ok) problems.push({ file: f, error: r.error });
     }
-    return 'finished';
+    if (finishing.length === 0) return problems;
+    const removals = finishing.flatMap(({ f }) => ctx.store.invoicesOf(f.id));
+    const finished = await ctx.store.batch((tx) => finishing.filter(({ f }) => {
+      try {
+        tx.finishFile(f.id);
+        return true;
+      } catch (error) {
+        problems.push({ file: f, error });
+        return false;
+      }
+    }));
+    const gone = new Set(finished.map(({ f }) => f.id));
+    await boundedPool(removals.filter((i) => gone.has(i.fileId)), REPORT_CONCURRENCY, (i) => removeInvoiceXml(ctx.company.folders.work, i.id));
+    for (const { f, result } of finished) {
+      this.#last.delete(f.id);
+      if (f.state === 'mapped') {
+        const s = result.summary;
+        ctx.bus.emit('file.done', { companyId: f.companyId, sourceName: f.sourceName, accepted: s.accepted, rejected: s.rejected, failed: s.failed });
+      }
+    }
+    return problems;
+  }
+
+  /** One file (see reportAll). */
+  async report(ctx: PipelineContext, f: FileRecord): Promise<'pending' | 'finished'> {
+    const problems = await this.reportAll(ctx, [f]);
+    if (problems.length) throw problems[0]!.error;
+    return ctx.store.getFile(f.id)?.finishedAt ? 'finished' : 'pending';
   }
 }
 

@@ -1,5 +1,6 @@
 import { isKsefError } from '../ksef/index.ts';
 import type { InvoiceRecord } from '../store/state-store.ts';
+import { boundedPool } from './bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { readInvoiceXml } from './invoice-xml-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';
@@ -40,8 +41,12 @@ async function sendOnline(ctx: PipelineContext, inv: InvoiceRecord): Promise<voi
  * are collected by the poller.
  */
 async function sendBatch(ctx: PipelineContext, invoices: readonly InvoiceRecord[]): Promise<void> {
-  const files = [];
-  for (const inv of invoices) files.push({ fileName: batchFileName(inv), content: await readInvoiceXml(ctx.company.folders.work, inv.id) });
+  const contents = await boundedPool(invoices, 8, (inv) => readInvoiceXml(ctx.company.folders.work, inv.id));
+  const files = invoices.map((inv, k) => {
+    const r = contents[k]!;
+    if (!r.started || !r.ok) throw r.started ? r.error : new Error(`FA XML of ${inv.id} not read`);
+    return { fileName: batchFileName(inv), content: r.value };
+  });
   await ctx.store.batch((tx) => {
     for (const inv of invoices) tx.transition(inv.id, 'intent-recorded', { sessionKind: 'batch' });
   });

@@ -34,14 +34,25 @@ export class SessionJournal {
     return this.add(`lost-batch:${invoiceId}`);
   }
 
+  /** markLostBatch for many invoices with one append and one fsync. */
+  markLostBatches(invoiceIds: readonly string[]): Promise<void> {
+    return this.addMany(invoiceIds.map((id) => `lost-batch:${id}`));
+  }
+
   hasLostBatch(invoiceId: string): boolean {
     return this.#refs.has(`lost-batch:${invoiceId}`);
   }
 
-  async add(ref: string): Promise<void> {
-    if (this.#refs.has(ref)) return;
-    this.#refs.add(ref);
-    await appendFile(this.#path, ref + '\n');
+  add(ref: string): Promise<void> {
+    return this.addMany([ref]);
+  }
+
+  /** Appends the references not known yet, durably (one write, one fsync), before it resolves. */
+  async addMany(refs: readonly string[]): Promise<void> {
+    const fresh = [...new Set(refs)].filter((r) => !this.#refs.has(r));
+    if (fresh.length === 0) return;
+    await appendFile(this.#path, fresh.map((r) => r + '\n').join(''));
+    for (const r of fresh) this.#refs.add(r);
     const h = await open(this.#path, 'r');
     try {
       await h.sync();
