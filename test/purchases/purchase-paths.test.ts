@@ -4,7 +4,7 @@ import Big from 'big.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadPurchaseState, purchaseStatus, runPurchaseSync } from '../../src/jobs/purchases/index.ts';
-import { loadPurchaseMapping } from '../../src/purchases-mapping/index.ts';
+import { compilePurchaseMapping, loadPurchaseMapping } from '../../src/purchases-mapping/index.ts';
 import { startClientSim } from '../helpers/client-sim.ts';
 import { policy, purchaseDirs, purchaseRequests, readPurchases } from './purchase-bed.ts';
 
@@ -95,6 +95,28 @@ describe('purchase sync: query path, roles, back-fill, flat outputs', () => {
         assert.ok(lines.some((l) => l.startsWith(`${f.ksefNumber};`)));
       }
       assert.deepEqual(files.map((f) => f.ksefNumber).sort(), [...nums].sort());
+    } finally {
+      await t.close();
+      await d.cleanup();
+    }
+  });
+
+  it('a mapping that fails for an invoice: the invoice is still stored, the download goes on, the error is visible', async () => {
+    const t = await startClientSim({ sim: { rateLimits: 'prod' } });
+    const d = await purchaseDirs(t.nip);
+    try {
+      const now = t.clock.now();
+      const nums = t.sim.generateIncoming({ buyerNip: t.nip, count: 2, from: now - DAY, to: now - 60_000 });
+      const mapping = compilePurchaseMapping({ fields: { n: { meta: 'ksefNumber' }, boom: { expr: '$error("no such column in our ERP")' } } }, 'broken.json');
+      const r = await runPurchaseSync(d.company, { client: t.client, clock: t.clock, mapping, policy: policy({ outputs: { metadata: true, csv: true, json: false } }) });
+      assert.equal(r.downloaded, 2);
+      assert.equal(r.ok, false);
+      assert.equal(r.errors[0]!.code, 'PURCHASE_MAPPING_EXPR');
+      assert.match(r.errors[0]!.message, /^2 invoice\(s\) without a flat ERP row; last: field boom: the expression failed for .*no such column in our ERP/);
+      assert.deepEqual(r.roles[0]!.flatErrors.map((e) => e.ksefNumber).sort(), [...nums].sort());
+      assert.deepEqual(r.roles[0]!.csvFiles, []);
+      assert.equal((await readPurchases(d.company.folders.outbox)).length, 2);
+      assert.equal((await purchaseStatus(d.company)).lastError?.code, 'PURCHASE_MAPPING_EXPR');
     } finally {
       await t.close();
       await d.cleanup();

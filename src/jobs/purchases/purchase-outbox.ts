@@ -38,9 +38,17 @@ export interface OutputOptions {
   readonly json: boolean;
 }
 
+export interface FlatRowError {
+  readonly ksefNumber: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface StoreBatchResult {
   readonly written: readonly string[];
   readonly duplicates: number;
+  /** invoices written whose flat CSV/JSON row could not be made (mapping or XML problem) */
+  readonly flatErrors: readonly FlatRowError[];
   readonly csvFile?: string;
 }
 
@@ -120,11 +128,20 @@ export async function storePurchaseBatch(input: StoreBatchInput): Promise<StoreB
     fresh.push({ inv, files, sha });
   }
   const rows: FlatRow[] = [];
+  const flatErrors: FlatRowError[] = [];
   const first: PendingFile[] = [];
   for (const f of fresh) {
     first.push({ path: f.files.xml, data: f.inv.xml });
     if (input.mapping && (input.outputs.csv || input.outputs.json)) {
-      const row = await applyPurchaseMapping(input.mapping, f.inv.xml, { ...(f.inv.metadata ?? {}), ksefNumber: f.inv.ksefNumber, role: input.role, file: f.files.rel });
+      let row: FlatRow;
+      try {
+        row = await applyPurchaseMapping(input.mapping, f.inv.xml, { ...(f.inv.metadata ?? {}), ksefNumber: f.inv.ksefNumber, role: input.role, file: f.files.rel });
+      } catch (e) {
+        // the XML is the truth and is kept; only its flat row is missing, and that is reported
+        if (!(e instanceof AgentError)) throw e;
+        flatErrors.push({ ksefNumber: f.inv.ksefNumber, code: e.code, message: e.message });
+        continue;
+      }
       rows.push(row);
       if (input.outputs.json) first.push({ path: f.files.erp, data: `${JSON.stringify(row, null, 2)}\n` });
     }
@@ -152,5 +169,5 @@ export async function storePurchaseBatch(input: StoreBatchInput): Promise<StoreB
     await writeFilesDurably(markers.slice(i, i + MARKER_CHUNK));
     if (input.afterInvoice) for (const f of fresh.slice(i, i + MARKER_CHUNK)) input.afterInvoice(f.inv.ksefNumber);
   }
-  return { written: fresh.map((f) => f.inv.ksefNumber), duplicates, ...(csvFile ? { csvFile } : {}) };
+  return { written: fresh.map((f) => f.inv.ksefNumber), duplicates, flatErrors, ...(csvFile ? { csvFile } : {}) };
 }

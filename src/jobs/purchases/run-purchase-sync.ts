@@ -151,7 +151,7 @@ export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSy
   let deferred: number | undefined;
   for (const role of deps.policy.roles) {
     const rs = prepareRole(state, role, start, deps.logger);
-    const report: RoleSyncReport = { role, downloaded: 0, duplicates: 0, cursor: rs.main.cursor, caughtUp: false, csvFiles: [] };
+    const report: RoleSyncReport = { role, downloaded: 0, duplicates: 0, cursor: rs.main.cursor, caughtUp: false, csvFiles: [], flatErrors: [] };
     reports.push(report);
     if (deferred !== undefined) continue;
     try {
@@ -172,6 +172,8 @@ export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSy
       }
     }
     report.cursor = rs.main.cursor;
+    const fe = report.flatErrors[report.flatErrors.length - 1];
+    if (fe) errors.push({ code: fe.code, message: `${report.flatErrors.length} invoice(s) without a flat ERP row; last: ${fe.message}`, at: iso(clock.now()), role });
   }
   state.firstStart ??= start;
   state.lastSyncAt = iso(clock.now());

@@ -30,6 +30,8 @@ export interface RoleSyncReport {
   /** true when the run ended because there was nothing more to ask, not because of a limit or error */
   caughtUp: boolean;
   csvFiles: string[];
+  /** invoices stored without their flat ERP row (the purchase mapping failed for them) */
+  flatErrors: Array<{ ksefNumber: string; code: string; message: string }>;
   error?: { code: string; message: string };
 }
 

@@ -32,10 +32,18 @@ async function store(ctx: SyncContext, role: PurchaseRole, source: string, invoi
   rs.downloaded += res.written.length;
   rs.duplicates += res.duplicates;
   if (res.csvFile) report.csvFiles.push(res.csvFile);
+  for (const e of res.flatErrors) {
+    report.flatErrors.push(e);
+    ctx.logger?.warn?.('purchases.flat-row', { company: ctx.company.id, role, ksefNumber: e.ksefNumber, code: e.code, message: e.message });
+  }
   ctx.logger?.info?.('purchases.stored', { company: ctx.company.id, role, source, written: res.written.length, duplicates: res.duplicates });
 }
 
 type ExportEnd = 'stored' | 'hwm' | 'restart';
+
+/** Whether the last package stored for a role was truncated (then the same open window continues). */
+const truncatedLast = new WeakMap<RoleState, boolean>();
+const lastTruncated = (rs: RoleState): boolean => truncatedLast.get(rs) ?? false;
 
 /** Waits for an export we started (now or before a restart), stores it and moves the cursor. */
 async function finishExport(ctx: SyncContext, role: PurchaseRole, rs: RoleState, f: InFlightExport, report: RoleSyncReport): Promise<ExportEnd> {
@@ -64,6 +72,7 @@ async function finishExport(ctx: SyncContext, role: PurchaseRole, rs: RoleState,
   if (pkg.isTruncated && (next === undefined || Date.parse(next) <= Date.parse(f.from))) {
     throw new AgentError('PURCHASE_NO_PROGRESS', `export ${f.referenceNumber} was truncated without moving past ${f.from}; more invoices share one permanent-storage moment than a package holds`, { kind: 'internal' });
   }
+  truncatedLast.set(rs, pkg.isTruncated);
   const stream = rs[f.stream];
   if (stream) stream.cursor = advanceCursor(stream.cursor, next);
   delete rs.inFlight;
@@ -96,6 +105,7 @@ async function queryWindow(ctx: SyncContext, role: PurchaseRole, rs: RoleState, 
     throw e;
   }
   if (page.hasMore || page.invoices.length > ctx.smallBatchMax) return 'too-many';
+  truncatedLast.set(rs, false);
   const got: ReceivedInvoice[] = [];
   for (const m of page.invoices) {
     if (await isInOutbox(ctx.outboxDir, m)) {
@@ -147,6 +157,8 @@ export async function syncRole(ctx: SyncContext, role: PurchaseRole, rs: RoleSta
       }
       // nothing newer is readable yet (HWM lag): stop here, the cursor stays
       if (end === 'hwm' || stream.cursor === before) break;
+      // an open window answered in full reached KSeF's HWM: caught up until the next run
+      if (w.to === undefined && !lastTruncated(rs)) break;
     }
   }
   report.caughtUp = true;
