@@ -30,8 +30,12 @@ export function money(b: Big): string {
   return r.eq(0) ? '0.00' : r.toFixed(2);
 }
 
+/** Already as plain() writes it: no leading zeros, no trailing fraction zeros, not zero itself. */
+const PLAIN = /^-?(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9])$/;
+
 /** A decimal without trailing zeros beyond what it needs (quantities, prices, rates). */
 export function plain(b: Big | string): string {
+  if (typeof b === 'string' && PLAIN.test(b)) return b; // mapped values mostly are (no Big round trip)
   const r = big(b);
   return r.eq(0) ? '0' : r.toFixed();
 }

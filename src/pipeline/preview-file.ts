@@ -12,6 +12,7 @@ import { buildFaXml } from '../invoice/build-fa-xml.ts';
 import { validateInvoice } from '../invoice/validate.ts';
 import type { ValidationResult } from '../invoice/validate.ts';
 import { checkXsd } from '../invoice/check-xsd.ts';
+import type { CheckPool } from './check-pool.ts';
 
 /**
  * The seller used when neither a configuration nor the mapping names one. Clearly a placeholder:
@@ -36,7 +37,18 @@ export interface PreviewOptions {
   readonly now?: Date;
   /** what errors call the file (default: its base name) */
   readonly displayName?: string;
+  /**
+   * Worker threads for rules → FA XML → XSD (createCheckPool), shared across files; without it
+   * every invoice is checked on this thread. Results are the same either way, in the same order.
+   */
+  readonly checkPool?: CheckPool;
 }
+
+/** What checkInvoice needs besides the invoice. */
+export type CheckOptions = Pick<PreviewOptions, 'schema' | 'company' | 'today' | 'now'>;
+
+/** Invoices a pool may hold in flight per worker before the reader waits (bounds memory). */
+const IN_FLIGHT_PER_WORKER = 16;
 
 export interface PreviewedInvoice {
   /** invoice number when the mapping got that far */
@@ -68,10 +80,7 @@ export function asAgentError(err: unknown, where: { file?: string; invoice?: str
 }
 
 /** Builds, checks and XSD-validates one mapped invoice. */
-export async function checkInvoice(
-  invoice: Invoice,
-  opts: Pick<PreviewOptions, 'schema' | 'company' | 'today' | 'now'>,
-): Promise<PreviewedInvoice> {
+export async function checkInvoice(invoice: Invoice, opts: CheckOptions): Promise<PreviewedInvoice> {
   const company = opts.company ?? PLACEHOLDER_COMPANY;
   const seller: SellerSource = invoice.seller ? 'mapping' : opts.company ? 'config' : 'placeholder';
   const base = { number: invoice.number, invoice, seller };
@@ -102,20 +111,35 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
     const problems = err instanceof MappingInvalidError && err.problems.length > 0 ? [...err.problems] : [asAgentError(err)];
     return { ...head, invoices: [], errors: problems, ok: false };
   }
-  const invoices: PreviewedInvoice[] = [];
+  const invoices: (PreviewedInvoice | Promise<PreviewedInvoice>)[] = [];
   const errors: AgentError[] = [];
+  const pool = opts.checkPool;
+  const checkOpts: CheckOptions = { schema: opts.schema, today: opts.today, ...(opts.company ? { company: opts.company } : {}), ...(opts.now ? { now: opts.now } : {}) };
+  const inPool: Promise<unknown>[] = [];
   try {
     const records = readRecords(file, mapping.input, displayName);
     for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) })) {
-      if (mapped.ok) invoices.push(await checkInvoice(mapped.invoice, opts));
-      else invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
+      if (!mapped.ok) {
+        invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
+      } else if (!pool) {
+        invoices.push(await checkInvoice(mapped.invoice, checkOpts));
+      } else {
+        const invoice = mapped.invoice;
+        const checked = pool.check(invoice, checkOpts).catch((err: unknown) => ({
+          number: invoice.number, invoice, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: [],
+        }));
+        invoices.push(checked);
+        inPool.push(checked);
+        if (inPool.length >= pool.size * IN_FLIGHT_PER_WORKER) await inPool.shift();
+      }
     }
   } catch (err) {
     errors.push(asAgentError(err, { file: displayName }));
   }
-  if (errors.length === 0 && invoices.length === 0) {
+  const done = await Promise.all(invoices);
+  if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }
-  const ok = errors.length === 0 && invoices.every((i) => i.errors.length === 0);
-  return { ...head, invoices, errors, ok };
+  const ok = errors.length === 0 && done.every((i) => i.errors.length === 0);
+  return { ...head, invoices: done, errors, ok };
 }
