@@ -6,3 +6,4 @@ export type { CompiledPurchaseField, CompiledPurchaseMapping } from './load-purc
 export type { PurchaseFieldJson, PurchaseMappingJson } from './purchase-mapping-file.ts';
 export { parseFa, valuesAt } from './fa-tree.ts';
 export type { FaNode } from './fa-tree.ts';
+export { PURCHASE_MAPPING_SCHEMA } from './purchase-mapping-schema.ts';

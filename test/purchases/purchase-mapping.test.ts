@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { AgentError } from '../../src/core/errors.ts';
-import { applyPurchaseMapping, compilePurchaseMapping, loadPurchaseMapping, renderPurchaseCsv } from '../../src/purchases-mapping/index.ts';
+import { Ajv } from 'ajv';
+import { PURCHASE_MAPPING_SCHEMA, applyPurchaseMapping, compilePurchaseMapping, loadPurchaseMapping, renderPurchaseCsv } from '../../src/purchases-mapping/index.ts';
 
 const fx = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 const DEFAULT_MAPPING = new URL('../../mappings/purchases-default.json', import.meta.url).pathname;
@@ -52,8 +53,13 @@ describe('purchase (reverse) mapping', () => {
     ['bad delimiter', { csv: { delimiter: ':' }, fields: { f: { value: 'x' } } }, 'm.json#/csv/delimiter: must be one of'],
     ['bad field name', { fields: { 'a b': { value: 'x' } } }, 'm.json#/fields/a b: a field name is'],
   ];
+  const validate = new Ajv({ strict: false }).compile(PURCHASE_MAPPING_SCHEMA);
+  it('the JSON Schema (editor completion) accepts the shipped mapping', async () => {
+    assert.equal(validate(JSON.parse(await readFile(DEFAULT_MAPPING, 'utf8'))), true, JSON.stringify(validate.errors));
+  });
   for (const [name, json, message] of bad) {
-    it(`refused at load: ${name}`, () => {
+    it(`refused at load and by the JSON Schema: ${name}`, () => {
+      if (name !== 'JSONata syntax') assert.equal(validate(json), false, 'the schema agrees');
       assert.throws(() => compilePurchaseMapping(json, 'm.json'), (e: unknown) => {
         assert.ok(e instanceof AgentError);
         assert.equal(e.code, 'PURCHASE_MAPPING_INVALID');

@@ -9,7 +9,7 @@ import { purchaseDirs } from './purchase-bed.ts';
 const MIN = 60_000;
 
 function result(companyId: string, deferredUntil?: string): PurchaseSyncResult {
-  return { companyId, startedAt: '', finishedAt: '', ok: true, downloaded: 0, duplicates: 0, roles: [], calls: { exports: 0, exportStatus: 0, metadataQueries: 0, downloads: 0, packages: 0 }, errors: [], ...(deferredUntil ? { deferredUntil } : {}) };
+  return { companyId, startedAt: '', finishedAt: '', ok: true, downloaded: 0, duplicates: 0, roles: [], calls: { exports: 0, metadataQueries: 0, downloads: 0, packages: 0 }, errors: [], ...(deferredUntil ? { deferredUntil } : {}) };
 }
 
 describe('PurchaseScheduler', () => {

@@ -45,7 +45,7 @@ describe('purchase sync against the simulator', () => {
       const again = await runPurchaseSync(d.company, { client: t.client, clock: t.clock, policy: policy({ backfillFrom }), force: true });
       assert.equal(again.ok, true);
       assert.equal(again.downloaded, 0);
-      assert.deepEqual(again.calls, { exports: 0, exportStatus: 0, metadataQueries: 0, downloads: 0, packages: 0 });
+      assert.deepEqual(again.calls, { exports: 0, metadataQueries: 0, downloads: 0, packages: 0 });
       assert.deepEqual(purchaseRequests(t.sim.counters().requests), before);
       const cursor2 = (await loadPurchaseState(d.company.folders.work, 'acme', t.nip)).roles.Subject2!.main.cursor;
       assert.equal(cursor2, cursor1);

@@ -95,7 +95,7 @@ function prepareRole(state: PurchaseState, role: PurchaseRole, start: string, lo
 export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSyncDeps): Promise<PurchaseSyncResult> {
   const clock = deps.clock ?? systemClock;
   const startedAt = iso(clock.now());
-  const calls: PurchaseCallCounts = { exports: 0, exportStatus: 0, metadataQueries: 0, downloads: 0, packages: 0 };
+  const calls: PurchaseCallCounts = { exports: 0, metadataQueries: 0, downloads: 0, packages: 0 };
   const base = { companyId: company.id, startedAt, calls };
   const done = (r: Omit<PurchaseSyncResult, 'companyId' | 'startedAt' | 'finishedAt' | 'calls'>): PurchaseSyncResult => ({ ...base, finishedAt: iso(clock.now()), ...r });
   if (!deps.policy.enabled) return done({ skipped: 'disabled', ok: true, downloaded: 0, duplicates: 0, roles: [], errors: [] });

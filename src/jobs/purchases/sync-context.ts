@@ -15,7 +15,6 @@ export type PurchaseStrategy = 'export' | 'auto';
 
 export interface PurchaseCallCounts {
   exports: number;
-  exportStatus: number;
   metadataQueries: number;
   downloads: number;
   packages: number;
