@@ -7,3 +7,6 @@ export type { PurchaseFieldJson, PurchaseMappingJson } from './purchase-mapping-
 export { parseFa, valuesAt } from './fa-tree.ts';
 export type { FaNode } from './fa-tree.ts';
 export { PURCHASE_MAPPING_SCHEMA } from './purchase-mapping-schema.ts';
+
+/** The shipped reverse mapping (mappings/purchases-default.json), for when the configuration names none. */
+export const DEFAULT_PURCHASE_MAPPING_FILE: string = decodeURIComponent(new URL('../../mappings/purchases-default.json', import.meta.url).pathname);

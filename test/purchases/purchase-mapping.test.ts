@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { AgentError } from '../../src/core/errors.ts';
 import { Ajv } from 'ajv';
-import { PURCHASE_MAPPING_SCHEMA, applyPurchaseMapping, compilePurchaseMapping, loadPurchaseMapping, renderPurchaseCsv } from '../../src/purchases-mapping/index.ts';
+import { DEFAULT_PURCHASE_MAPPING_FILE, PURCHASE_MAPPING_SCHEMA, applyPurchaseMapping, compilePurchaseMapping, loadPurchaseMapping, renderPurchaseCsv } from '../../src/purchases-mapping/index.ts';
 
 const fx = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
-const DEFAULT_MAPPING = new URL('../../mappings/purchases-default.json', import.meta.url).pathname;
+const DEFAULT_MAPPING = DEFAULT_PURCHASE_MAPPING_FILE;
 
 describe('purchase (reverse) mapping', () => {
   it('mappings/purchases-default.json turns the example FA(3) into the expected flat row', async () => {

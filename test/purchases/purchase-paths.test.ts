@@ -67,6 +67,13 @@ describe('purchase sync: query path, roles, back-fill, flat outputs', () => {
       assert.ok(s2.roles.Subject2!.main.cursor >= s1.roles.Subject2!.main.cursor);
       const st = await purchaseStatus(d.company);
       assert.deepEqual(st.roles.map((r) => [r.role, r.downloaded]), [['Subject2', 40], ['Subject3', 0]]);
+
+      // the same setting next time: the old months are covered, only the new window is asked
+      t.clock.advance(20 * 60_000);
+      const r3 = await runPurchaseSync(d.company, { client: t.client, clock: t.clock, policy: p2 });
+      assert.equal(r3.ok, true);
+      assert.equal(r3.calls.exports, 1);
+      assert.equal(r3.downloaded + r3.duplicates, 0);
     } finally {
       await t.close();
       await d.cleanup();

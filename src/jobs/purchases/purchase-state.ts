@@ -28,6 +28,8 @@ export interface StreamState {
 
 export interface RoleState {
   main: StreamState;
+  /** the earliest start this role has covered or is covering (a later, earlier backfillFrom adds a back-fill) */
+  coveredFrom?: string;
   backfill?: StreamState;
   inFlight?: InFlightExport;
   lastSuccessAt?: string;

@@ -70,19 +70,21 @@ function initialCursor(policy: PurchasesPolicy, now: number): string {
   return policy.backfillFrom ? warsawMidnight(policy.backfillFrom) : iso(now - 30 * DAY);
 }
 
-/** A role seen for the first time starts at the back-fill date; an earlier back-fill date later adds a back-fill stream. */
+/** A role seen for the first time starts at the back-fill date; an earlier back-fill date later adds a back-fill stream, once. */
 function prepareRole(state: PurchaseState, role: PurchaseRole, start: string, logger: SyncContext['logger']): RoleState {
   let rs = state.roles[role];
   if (!rs) {
-    rs = { main: { cursor: start }, downloaded: 0, duplicates: 0 };
+    rs = { main: { cursor: start }, coveredFrom: start, downloaded: 0, duplicates: 0 };
     state.roles[role] = rs;
     return rs;
   }
-  const first = state.firstStart;
-  if (first && Date.parse(start) < Date.parse(first) && !rs.backfill) {
-    rs.backfill = { cursor: start, until: first };
-    logger?.info?.('purchases.backfill', { role, from: start, until: first });
-  }
+  const covered = rs.coveredFrom ?? state.firstStart ?? rs.main.cursor;
+  if (Date.parse(start) < Date.parse(covered)) {
+    // a back-fill still running is extended to the earlier date; otherwise a new one ends where coverage began
+    rs.backfill = rs.backfill ? { cursor: start, until: rs.backfill.until ?? covered } : { cursor: start, until: covered };
+    rs.coveredFrom = start;
+    logger?.info?.('purchases.backfill', { role, from: start, until: rs.backfill.until });
+  } else rs.coveredFrom ??= covered;
   return rs;
 }
 
