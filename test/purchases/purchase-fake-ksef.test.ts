@@ -6,6 +6,7 @@ import { KsefError } from '../../src/ksef/index.ts';
 import type { ExportContents, ExportStatus, InvoiceMetadata, InvoiceQueryFilters } from '../../src/ksef/index.ts';
 import { loadPurchaseState, purchaseStatus, runPurchaseSync } from '../../src/jobs/purchases/index.ts';
 import type { PurchaseKsefClient } from '../../src/jobs/purchases/index.ts';
+import { emptyPurchaseState, savePurchaseState } from '../../src/jobs/purchases/purchase-state.ts';
 import { createFakeClock } from '../helpers/client-clock.ts';
 import { policy, purchaseDirs, readPurchases } from './purchase-bed.ts';
 
@@ -167,4 +168,31 @@ describe('purchase sync against a scripted KSeF', () => {
       await d.cleanup();
     }
   });
+
+  it('the hourly export budget is persisted: after a restart a spent hour defers the run without calling KSeF', async () => {
+    const xml = await xmlP;
+    const clock = createFakeClock(Date.parse('2026-03-10T12:00:00Z'));
+    const d = await purchaseDirs(NIP);
+    try {
+      const k = fakeKsef([], new Map(), xml);
+      const state = emptyPurchaseState('acme', NIP);
+      // 20 exports in the last hour, the oldest 50 minutes ago (as another run left them)
+      state.rate['invoiceExport'] = { calls: Array.from({ length: 20 }, (_, i) => clock.now() - 50 * 60_000 + i * 60_000) };
+      await savePurchaseState(d.company.folders.work, state);
+      const r = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy() });
+      assert.equal(r.ok, true);
+      assert.equal(r.calls.exports, 0);
+      assert.equal(k.filters.length, 0);
+      assert.equal(r.deferredUntil, new Date(clock.now() + 10 * 60_000).toISOString());
+      assert.equal(r.roles[0]!.caughtUp, false);
+      // once the oldest call leaves the hour, the run goes ahead
+      clock.advance(10 * 60_000 + 1);
+      const r2 = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy() });
+      assert.equal(r2.calls.exports, 1);
+      assert.equal(r2.deferredUntil, undefined);
+    } finally {
+      await d.cleanup();
+    }
+  });
 });
+

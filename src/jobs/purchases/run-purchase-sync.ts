@@ -113,11 +113,13 @@ export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSy
   }
   const now = clock.now();
   if (!deps.force) {
-    if (state.lastSyncAt && now - Date.parse(state.lastSyncAt) < MIN_INTERVAL_MS) {
+    // after a deferral KSeF's own "come back at" rules; otherwise the 15-minute minimum
+    if (state.deferredUntil) {
+      if (now < Date.parse(state.deferredUntil)) {
+        return done({ skipped: 'deferred', ok: true, downloaded: 0, duplicates: 0, roles: [], errors: [], deferredUntil: state.deferredUntil });
+      }
+    } else if (state.lastSyncAt && now - Date.parse(state.lastSyncAt) < MIN_INTERVAL_MS) {
       return done({ skipped: 'too-soon', ok: true, downloaded: 0, duplicates: 0, roles: [], errors: [] });
-    }
-    if (state.deferredUntil && now < Date.parse(state.deferredUntil)) {
-      return done({ skipped: 'deferred', ok: true, downloaded: 0, duplicates: 0, roles: [], errors: [], deferredUntil: state.deferredUntil });
     }
   }
 
