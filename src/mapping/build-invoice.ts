@@ -142,22 +142,21 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
 }
 
 function lineFrom(lv: Values): InvoiceLine {
-  const s = (p: string) => lv.str(p);
   return compact({
-    description: s('description') ?? '',
-    unit: s('unit'),
-    quantity: s('quantity'),
-    unitNetPrice: s('unitNetPrice'),
-    unitGrossPrice: s('unitGrossPrice'),
-    netAmount: s('netAmount'),
-    grossAmount: s('grossAmount'),
-    discount: s('discount'),
-    vatRate: (s('vatRate') ?? '23') as InvoiceLine['vatRate'],
-    sku: s('sku'),
-    gtu: s('gtu'),
-    pkwiu: s('pkwiu'),
-    cn: s('cn'),
-    saleDate: s('saleDate'),
+    description: lv.str('description') ?? '',
+    unit: lv.str('unit'),
+    quantity: lv.str('quantity'),
+    unitNetPrice: lv.str('unitNetPrice'),
+    unitGrossPrice: lv.str('unitGrossPrice'),
+    netAmount: lv.str('netAmount'),
+    grossAmount: lv.str('grossAmount'),
+    discount: lv.str('discount'),
+    vatRate: (lv.str('vatRate') ?? '23') as InvoiceLine['vatRate'],
+    sku: lv.str('sku'),
+    gtu: lv.str('gtu'),
+    pkwiu: lv.str('pkwiu'),
+    cn: lv.str('cn'),
+    saleDate: lv.str('saleDate'),
     beforeCorrection: lv.bool('beforeCorrection'),
   }) as InvoiceLine;
 }
@@ -222,6 +221,9 @@ function inferPricing(lines: readonly InvoiceLine[]): 'net' | 'gross' {
 /** Drops undefined properties so the invoice has only what the source gave. */
 function compact<T extends Record<string, unknown>>(o: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(o)) if (val !== undefined) out[k] = val;
+  for (const k in o) {
+    const val = o[k];
+    if (val !== undefined) out[k] = val;
+  }
   return out as T;
 }

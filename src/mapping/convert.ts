@@ -20,9 +20,14 @@ const COMMA_GROUPS = /^\d{1,3}(,\d{3})+$/;
  * "," or "." is the decimal mark unless it repeats (then it separates thousands).
  */
 export function parseDecimal(text: string, style: DecimalStyle = 'auto', impliedDecimals = 0): string | undefined {
+  if (impliedDecimals === 0) {
+    // the common case, digits with at most one decimal mark of the style: no sign, no groups
+    const m = (style === 'dot' ? PLAIN_DOT : style === 'comma' ? PLAIN_COMMA : PLAIN_EITHER).exec(text);
+    if (m) return canonicalText(m[1]!, m[2] ?? '', '');
+  }
   let s = text.replace(GROUP_SPACES, '');
   if (s === '') return undefined;
-  let sign = '';
+  let sign: '' | '-' = '';
   if (s.startsWith('-') || s.startsWith('+')) {
     sign = s[0] === '-' ? '-' : '';
     s = s.slice(1);
@@ -57,9 +62,17 @@ export function parseDecimal(text: string, style: DecimalStyle = 'auto', implied
     whole = padded.slice(0, padded.length - impliedDecimals);
     part = padded.slice(padded.length - impliedDecimals);
   }
-  // canonical text without a decimal library: no leading zeros, no trailing fraction zeros, no "-0"
-  whole = whole.replace(/^0+(?=\d)/, '') || '0';
-  part = part.replace(/0+$/, '');
+  return canonicalText(whole, part, sign);
+}
+
+const PLAIN_DOT = /^(\d+)(?:\.(\d+))?$/;
+const PLAIN_COMMA = /^(\d+)(?:,(\d+))?$/;
+const PLAIN_EITHER = /^(\d+)(?:[.,](\d+))?$/;
+
+/** Canonical text without a decimal library: no leading zeros, no trailing fraction zeros, no "-0". */
+function canonicalText(digits: string, fraction: string, sign: '' | '-'): string {
+  const whole = digits.replace(/^0+(?=\d)/, '') || '0';
+  const part = fraction.replace(/0+$/, '');
   const body = part ? `${whole}.${part}` : whole;
   return sign === '-' && /[1-9]/.test(body) ? `-${body}` : body;
 }

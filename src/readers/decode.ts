@@ -196,44 +196,75 @@ async function* decodeUtf8(path: string, displayName: string): AsyncGenerator<st
   if (rest) yield rest;
 }
 
-/**
- * A single-byte code page as a table: bytes 00–7F are ASCII in all three (checked), so a chunk is
- * read as latin1 (one char per byte, fast) and only the bytes 80–FF are swapped for their letters.
- * iconv-lite's decoder goes through a UCS-2 buffer, which cost several times more per file.
- * Bytes the code page does not define stay U+FFFD, as iconv-lite decodes them.
- */
-interface CodePageTable {
-  readonly high: ReadonlyMap<string, string>;
-}
-const tables = new Map<string, CodePageTable>();
-const HIGH_BYTES = /[\x80-\xff]/g;
+/** The WHATWG name of a code page, where Node's ICU-backed TextDecoder knows it (CP852 it does not). */
+const WHATWG_NAME: Partial<Record<Exclude<ConcreteEncoding, 'utf-8'>, string>> = {
+  'windows-1250': 'windows-1250',
+  'iso-8859-2': 'iso-8859-2',
+};
 
-function codePageTable(name: string): CodePageTable | undefined {
-  let t = tables.get(name);
-  if (!t) {
-    const all = iconv.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), name);
-    if (all.length !== 256) return undefined;
-    for (let i = 0; i < 128; i++) if (all.charCodeAt(i) !== i) return undefined;
+/**
+ * A single-byte decoder that gives exactly what iconv-lite gives (U+FFFD for a byte the code page
+ * does not define) but faster: iconv-lite goes through a UCS-2 buffer, which cost several times
+ * more per file than everything else of reading. Where TextDecoder knows the code page it decodes;
+ * it maps the undefined bytes of windows-1250 (81, 83, 88, 90, 98) to C1 controls, which are then
+ * turned into U+FFFD. Otherwise bytes 00–7F (ASCII in all our code pages, checked) are read as
+ * latin1 and only 80–FF are swapped for their letters.
+ */
+const decoders = new Map<string, (chunk: Buffer) => string>();
+
+function singleByteDecoder(encoding: Exclude<ConcreteEncoding, 'utf-8'>): (chunk: Buffer) => string {
+  let d = decoders.get(encoding);
+  if (!d) {
+    d = makeSingleByteDecoder(encoding);
+    decoders.set(encoding, d);
+  }
+  return d;
+}
+
+function makeSingleByteDecoder(encoding: Exclude<ConcreteEncoding, 'utf-8'>): (chunk: Buffer) => string {
+  const name = ICONV_NAME[encoding];
+  const all = iconv.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), name);
+  let asciiSame = all.length === 256;
+  for (let i = 0; i < 128 && asciiSame; i++) if (all.charCodeAt(i) !== i) asciiSame = false;
+  const whatwg = WHATWG_NAME[encoding];
+  let td: TextDecoder | undefined;
+  try {
+    td = whatwg ? new TextDecoder(whatwg) : undefined;
+  } catch {
+    td = undefined; // a Node built without full ICU
+  }
+  if (td && asciiSame) {
+    const decoder = td;
+    const ours = decoder.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
+    const undefinedChars: string[] = [];
+    let same = ours.length === 256;
+    for (let i = 0; i < 256 && same; i++) {
+      if (all[i] === '\ufffd') undefinedChars.push(ours[i]!);
+      else if (all[i] !== ours[i]) same = false;
+    }
+    if (same) {
+      const set = `[${undefinedChars.map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`;
+      const any = new RegExp(set);
+      const every = new RegExp(set, 'g');
+      return (chunk) => {
+        const text = decoder.decode(chunk);
+        return undefinedChars.length > 0 && any.test(text) ? text.replace(every, '\ufffd') : text;
+      };
+    }
+  }
+  if (asciiSame) {
     const high = new Map<string, string>();
     for (let i = 128; i < 256; i++) high.set(String.fromCharCode(i), all[i]!);
-    t = { high };
-    tables.set(name, t);
+    const swap = (c: string): string => high.get(c)!;
+    return (chunk) => chunk.toString('latin1').replace(HIGH_BYTES, swap);
   }
-  return t;
+  const decoder = iconv.getDecoder(name);
+  return (chunk) => decoder.write(chunk);
 }
-
-function tableDecoder(name: string): (chunk: Buffer) => string {
-  const table = codePageTable(name);
-  if (!table) {
-    const decoder = iconv.getDecoder(name);
-    return (chunk) => decoder.write(chunk);
-  }
-  const swap = (c: string): string => table.high.get(c)!;
-  return (chunk) => chunk.toString('latin1').replace(HIGH_BYTES, swap);
-}
+const HIGH_BYTES = /[\x80-\xff]/g;
 
 async function* decodeCodePage(path: string, encoding: Exclude<ConcreteEncoding, 'utf-8'>, displayName: string): AsyncGenerator<string> {
-  const decode = tableDecoder(ICONV_NAME[encoding]);
+  const decode = singleByteDecoder(encoding);
   let offset = 0;
   let newlines = 0;
   for await (const chunk of readBytes(path, displayName)) {
