@@ -46,7 +46,17 @@ async function run(name: string, inbox: { id: string; mapping: string }, fill: (
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
     const t0 = performance.now();
+    // when each phase was first and last seen (ms since start)
+    const seen = new Map<string, [number, number]>();
+    const mark = (what: string) => {
+      const t = performance.now() - t0;
+      const r = seen.get(what);
+      if (r) r[1] = t;
+      else seen.set(what, [t, t]);
+    };
+    for (const ev of ['inbox.claimed', 'ksef.sent', 'ksef.accepted', 'file.done'] as const) agent.bus.on(ev, () => mark(ev));
     await agent.open();
+    mark('opened');
     await agent.runOnce();
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
@@ -57,6 +67,8 @@ async function run(name: string, inbox: { id: string; mapping: string }, fill: (
         `KSeF accepted ${c.totals.accepted}, attempts ${c.totals.attempts}; sessions online ${c.sessions.online}, batch ${c.sessions.batch}; ` +
         `peak RSS ${(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)} MiB`,
     );
+    const sec = (ms: number) => (ms / 1000).toFixed(1);
+    console.log(`  phases (s from start, first–last): ${[...seen].map(([k, [a, b]]) => `${k} ${sec(a)}–${sec(b)}`).join('; ')}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -33,3 +33,22 @@ export async function boundedPool<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
   return out;
 }
+
+/** A gate letting at most `limit` of the tasks given to it run at once, in the order given. */
+export function createLimiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = (): void => {
+    running--;
+    waiting.shift()?.();
+  };
+  return async <R>(task: () => Promise<R>): Promise<R> => {
+    if (running >= limit) await new Promise<void>((go) => waiting.push(go));
+    running++;
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}

@@ -3,7 +3,7 @@ import type { InboxFile } from '../core/records.ts';
 import type { InboxConfig } from '../config/agent-config.ts';
 import type { FileRecord, PlannedInvoice, StoredError } from '../store/state-store.ts';
 import { writeErrorReport } from '../outbox/error-report.ts';
-import { boundedPool } from './bounded-pool.ts';
+import { createLimiter } from './bounded-pool.ts';
 import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
@@ -50,7 +50,7 @@ type Decision =
   | { readonly kind: 'known'; readonly rec: FileRecord }
   | { readonly kind: 'duplicate'; readonly rec: FileRecord; readonly earlier: FileRecord }
   | { readonly kind: 'failed'; readonly rec: FileRecord; readonly problems: AgentError[] }
-  | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[]; readonly xmls: { id: string; xml: Uint8Array }[] };
+  | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[] };
 
 async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<PreviewResult> {
   try {
@@ -84,6 +84,8 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
   const decisions: Decision[] = [];
   const hashes = new Set<string>();
   let transient: AgentError | undefined;
+  const limit = createLimiter(XML_WRITES);
+  const writes: Promise<void>[] = [];
   for (const [k, it] of items.entries()) {
     if (shouldStop() || hashes.has(it.file.sha256)) break;
     const rec = recs[k]!;
@@ -105,15 +107,14 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       decisions.push({ kind: 'failed', rec, problems: problemsOf(p, it.file.sourceName) });
       continue;
     }
-    const xmls = p.invoices.map((inv, n) => ({ id: `${rec.id}#${n + 1}`, xml: inv.xml!.xml }));
+    // the FA XML files are written while the next files are read (they must be on disk before the state names them)
+    p.invoices.forEach((inv, n) => writes.push(limit(() => writeInvoiceXml(ctx.company.folders.work, `${rec.id}#${n + 1}`, inv.xml!.xml))));
     const planned = p.invoices.map(({ xml }) => ({ number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml) }));
-    decisions.push({ kind: 'planned', rec, planned, xmls });
+    decisions.push({ kind: 'planned', rec, planned });
   }
-
-  const writes = decisions.flatMap((d) => (d.kind === 'planned' ? d.xmls : []));
-  for (const r of await boundedPool(writes, XML_WRITES, (w) => writeInvoiceXml(ctx.company.folders.work, w.id, w.xml))) {
-    if (r.started && !r.ok) throw r.error;
-  }
+  const written = await Promise.allSettled(writes);
+  const failedWrite = written.find((w) => w.status === 'rejected');
+  if (failedWrite) throw failedWrite.reason;
 
   const records = await store.batch((tx) => decisions.map((d) => {
     if (d.kind === 'known') return d.rec;

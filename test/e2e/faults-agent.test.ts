@@ -2,7 +2,8 @@
 // outage, an expired online session, PROD rate limits. Every invoice ends accepted exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { Agent } from '../../src/agent/agent.ts';
@@ -91,6 +92,67 @@ test('simulator enforcing the PROD rate limits: all accepted once', async () => 
       assertExactlyOnce(sim, 4);
       await assertAllAccepted(env, 'faktury-2026-11.csv', 4);
     });
+  } finally {
+    await sim.close();
+  }
+});
+
+test('a 429 with Retry-After from the simulator (PROD limits) is waited out: none lost, none sent twice', async () => {
+  // The simulator's clock stands still from the moment the PROD limits are switched on, so the
+  // agent's online sends all fall into one simulated second: the 11th is refused (10 per second)
+  // with Retry-After: 1. Once the agent has logged the refusal, the clock moves on and the retry
+  // goes through. The agent learned "unlimited" from GET /rate-limits while the limits were off,
+  // so its own pacing does not avoid the 429.
+  let frozenAt: number | undefined;
+  let offset = 0;
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0, now: () => frozenAt ?? Date.now() + offset });
+  try {
+    const env = await makeAgentEnv({ inboxes: [{ id: 'shop', mapping: 'shop-json.json' }], simUrl: sim.baseUrl, send: { mode: 'online' } });
+    sim.registerToken('5260250274', env.token);
+    const agent = new Agent(await loadConfig(env.configFile), { env: env.env });
+    try {
+      await agent.open();
+      const shop = JSON.parse(await readFile(join(REPO, 'inbox-example/shop/orders-20261121.json'), 'utf8')) as { orders: Record<string, unknown>[] };
+      const order = shop.orders[0]!;
+      const orders = (n: number, from: number) => Array.from({ length: n }, (_, k) => ({ ...order, id: from + k, invoice_number: `SKLEP/RL/${from + k}` }));
+      // first file: authenticates, learns the (unlimited) limits, opens the online session
+      await writeFile(join(env.inbox('shop'), 'warm-up.json'), JSON.stringify({ ...shop, orders: orders(1, 1) }));
+      await agent.runOnce();
+      assert.equal(sim.counters().totals.accepted, 1);
+
+      sim.setRateLimits('prod');
+      frozenAt = Date.now() + offset;
+      await writeFile(join(env.inbox('shop'), 'burst.json'), JSON.stringify({ ...shop, orders: orders(12, 100) }));
+      const agentLogs = async (): Promise<string[]> =>
+        (await readdir(env.dir, { recursive: true }).catch(() => [] as string[])).filter((n) => /(^|[\\/])agent(\.\d+)?\.log$/.test(n)).map((n) => join(env.dir, n));
+      let refusals = 0;
+      const watch = (async () => {
+        const end = Date.now() + 20_000;
+        while (frozenAt !== undefined && Date.now() < end) {
+          const text = (await Promise.all((await agentLogs()).map((p) => readFile(p, 'utf8').catch(() => '')))).join('\n');
+          refusals = text.split('\n').filter((l) => l.includes('ksef.rate-limited')).length;
+          if (refusals > 0) {
+            offset = frozenAt - Date.now() + 2_000; // the simulated second is over
+            frozenAt = undefined;
+            return;
+          }
+          await sleep(25);
+        }
+        frozenAt = undefined;
+      })();
+      await agent.runOnce();
+      await watch;
+      assert.ok(refusals > 0, 'the simulator refused at least one request with 429 and the agent logged it');
+      assertExactlyOnce(sim, 13);
+      assert.equal(sim.counters().totals.attempts, 13, 'no invoice was sent twice');
+      assert.equal(sim.counters().totals.duplicates, 0);
+      await assertAllAccepted(env, 'burst.json', 12);
+      const csv = await readFile(join(env.outbox, 'results', 'burst.json.result.csv'), 'utf8').catch(() => '');
+      if (csv) assert.equal(csv.trim().split('\n').length, 13, 'header + 12 result lines');
+    } finally {
+      await agent.close();
+      await env.cleanup();
+    }
   } finally {
     await sim.close();
   }
