@@ -46,6 +46,7 @@ describe('purchase sync survives SIGKILL', () => {
       const mid = await loadPurchaseState(d.company.folders.work, 'acme', nip);
       const ref = mid.roles.Subject2!.inFlight?.referenceNumber;
       assert.ok(ref, 'the export in flight was on disk when the process died');
+      assert.ok((mid.roles.Subject2!.inFlight?.storedCount ?? 0) > 0, 'and how far into its package the run had got');
       const partial = await readPurchases(d.company.folders.outbox);
       assert.ok(partial.length >= 1_200 && partial.length < 2_500, `after the kill: ${partial.length}`);
 

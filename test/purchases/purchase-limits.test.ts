@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { runPurchaseSync, purchaseStatus, loadPurchaseState } from '../../src/jobs/purchases/index.ts';
 import { startClientSim } from '../helpers/client-sim.ts';
 import { policy, purchaseDirs, readPurchases } from './purchase-bed.ts';
@@ -72,4 +74,32 @@ describe('purchase sync: truncated packages and rate limits', () => {
       await d.cleanup();
     }
   });
+
+  it('the ERP takes files away as soon as they appear: repeats at package boundaries still appear only once', async () => {
+    const t = await startClientSim({ sim: { rateLimits: 'prod', exportMaxInvoices: 100 } });
+    const d = await purchaseDirs(t.nip);
+    try {
+      const now = t.clock.now();
+      const seeded = t.sim.generateIncoming({ buyerNip: t.nip, count: 600, from: now - 20 * DAY, to: now - 60_000 });
+      const taken: string[] = [];
+      const afterInvoice = (k: string): void => {
+        // the ERP imports and removes the invoice (its .json is the signal that it is complete)
+        const month = readdirSync(join(d.company.folders.outbox, 'purchases')).find((m) => existsSync(join(d.company.folders.outbox, 'purchases', m, `${k}.json`)))!;
+        rmSync(join(d.company.folders.outbox, 'purchases', month, `${k}.json`));
+        rmSync(join(d.company.folders.outbox, 'purchases', month, `${k}.xml`));
+        taken.push(k);
+      };
+      const r = await runPurchaseSync(d.company, { client: t.client, clock: t.clock, policy: policy({ backfillFrom: new Date(now - 21 * DAY).toISOString().slice(0, 10) }), maxExportsPerRun: 20, afterInvoice });
+      assert.equal(r.ok, true, JSON.stringify(r.errors));
+      assert.ok(r.calls.exports >= 7, `exports ${r.calls.exports}`);
+      assert.ok(r.duplicates >= 6, `boundary repeats ${r.duplicates}`);
+      assert.equal(taken.length, 600, 'nothing handed to the ERP twice');
+      assert.deepEqual([...taken].sort(), [...seeded].sort());
+      assert.equal((await readPurchases(d.company.folders.outbox)).length, 0);
+    } finally {
+      await t.close();
+      await d.cleanup();
+    }
+  });
 });
+

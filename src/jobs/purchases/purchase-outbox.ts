@@ -45,6 +45,7 @@ export interface FlatRowError {
 }
 
 export interface StoreBatchResult {
+  /** every new invoice of the package, now complete in the outbox (including a crashed run's prefix) */
   readonly written: readonly string[];
   readonly duplicates: number;
   /** invoices written whose flat CSV/JSON row could not be made (mapping or XML problem) */
@@ -96,64 +97,70 @@ export interface StoreBatchInput {
   readonly outputs: OutputOptions;
   readonly mapping?: CompiledPurchaseMapping;
   readonly nowIso: string;
+  /** KSeF numbers the previous window already delivered (its boundary moment): skipped as repeats */
+  readonly skip?: ReadonlySet<string>;
+  /** how many of this source's new invoices a crashed run already completed */
+  readonly done?: number;
+  /** persist progress after each chunk: new invoices of this source complete so far */
+  readonly progress?: (done: number) => Promise<void>;
   /** called after each invoice is complete in the outbox (tests use it to crash mid-package) */
   readonly afterInvoice?: (ksefNumber: string) => void;
 }
 
 /**
- * Puts a package into the outbox, deduplicated by KSeF number: invoices whose marker names
- * another source are skipped. Order makes a crash at any point safe: XML (and flat JSON) first,
- * then the package CSV, then the markers; a rerun of the same source rewrites the same files.
+ * Puts a package into the outbox. Repeats are recognised without looking at the outbox (the ERP
+ * may have moved files away): `skip` holds what the previous window already delivered at their
+ * shared boundary moment, and `done` how many of this package's invoices a run that crashed had
+ * completed. Order makes a crash at any point safe: XML (and flat JSON) first, then the package
+ * CSV (complete, once), then the `.json` files in chunks, each chunk reported to `progress`.
  */
 export async function storePurchaseBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
   const fresh: Array<{ inv: ReceivedInvoice; files: ReturnType<typeof purchaseFiles>; sha: string }> = [];
   let duplicates = 0;
   const seen = new Set<string>();
   for (const inv of input.invoices) {
-    if (seen.has(inv.ksefNumber)) {
+    if (seen.has(inv.ksefNumber) || input.skip?.has(inv.ksefNumber)) {
       duplicates++;
       continue;
     }
     seen.add(inv.ksefNumber);
-    const files = purchaseFiles(input.outboxDir, inv);
-    const prior = await readRecord(files.json);
-    if (prior && prior.source !== input.source) {
-      duplicates++;
-      continue;
-    }
     const sha = sha256b64(inv.xml);
     if (inv.metadata?.invoiceHash && inv.metadata.invoiceHash !== sha) {
       throw new AgentError('PURCHASE_INTEGRITY', `purchase invoice ${inv.ksefNumber}: the XML does not match the hash in its KSeF metadata`, { kind: 'transient', where: { invoice: inv.ksefNumber } });
     }
-    fresh.push({ inv, files, sha });
+    fresh.push({ inv, files: purchaseFiles(input.outboxDir, inv), sha });
   }
+  const done = Math.min(input.done ?? 0, fresh.length);
+  const pending = fresh.slice(done);
   const rows: FlatRow[] = [];
   const flatErrors: FlatRowError[] = [];
   const first: PendingFile[] = [];
-  for (const f of fresh) {
+  const flat = input.mapping && (input.outputs.csv || input.outputs.json) ? input.mapping : undefined;
+  // the CSV holds the whole package and was complete before any .json of it was written
+  const csvDue = Boolean(flat && input.outputs.csv && done === 0);
+  for (const f of done === 0 ? fresh : pending) {
     first.push({ path: f.files.xml, data: f.inv.xml });
-    if (input.mapping && (input.outputs.csv || input.outputs.json)) {
-      let row: FlatRow;
-      try {
-        row = await applyPurchaseMapping(input.mapping, f.inv.xml, { ...(f.inv.metadata ?? {}), ksefNumber: f.inv.ksefNumber, role: input.role, file: f.files.rel });
-      } catch (e) {
-        // the XML is the truth and is kept; only its flat row is missing, and that is reported
-        if (!(e instanceof AgentError)) throw e;
-        flatErrors.push({ ksefNumber: f.inv.ksefNumber, code: e.code, message: e.message });
-        continue;
-      }
-      rows.push(row);
-      if (input.outputs.json) first.push({ path: f.files.erp, data: `${JSON.stringify(row, null, 2)}\n` });
+    if (!flat) continue;
+    let row: FlatRow;
+    try {
+      row = await applyPurchaseMapping(flat, f.inv.xml, { ...(f.inv.metadata ?? {}), ksefNumber: f.inv.ksefNumber, role: input.role, file: f.files.rel });
+    } catch (e) {
+      // the XML is the truth and is kept; only its flat row is missing, and that is reported
+      if (!(e instanceof AgentError)) throw e;
+      flatErrors.push({ ksefNumber: f.inv.ksefNumber, code: e.code, message: e.message });
+      continue;
     }
+    rows.push(row);
+    if (input.outputs.json) first.push({ path: f.files.erp, data: `${JSON.stringify(row, null, 2)}\n` });
   }
   await writeFilesDurably(first);
   let csvFile: string | undefined;
-  if (input.mapping && input.outputs.csv && rows.length > 0) {
+  if (csvDue && flat && rows.length > 0) {
     csvFile = `purchases/import/purchases-${safeFileName(input.source)}.csv`;
-    await writeFileAtomic(join(input.outboxDir, csvFile), renderPurchaseCsv(input.mapping, rows));
+    await writeFileAtomic(join(input.outboxDir, csvFile), renderPurchaseCsv(flat, rows));
   }
-  // markers last, in chunks in order, so a crash leaves a clean prefix
-  const markers: PendingFile[] = fresh.map((f) => {
+  // the .json files last, in chunks in order, so a crash leaves a clean prefix that `progress` records
+  const markers: PendingFile[] = pending.map((f) => {
     const record: PurchaseRecordFile = {
       ksefNumber: f.inv.ksefNumber,
       role: input.role,
@@ -167,7 +174,9 @@ export async function storePurchaseBatch(input: StoreBatchInput): Promise<StoreB
   });
   for (let i = 0; i < markers.length; i += MARKER_CHUNK) {
     await writeFilesDurably(markers.slice(i, i + MARKER_CHUNK));
-    if (input.afterInvoice) for (const f of fresh.slice(i, i + MARKER_CHUNK)) input.afterInvoice(f.inv.ksefNumber);
+    const completed = pending.slice(i, i + MARKER_CHUNK);
+    await input.progress?.(done + i + completed.length);
+    if (input.afterInvoice) for (const f of completed) input.afterInvoice(f.inv.ksefNumber);
   }
   return { written: fresh.map((f) => f.inv.ksefNumber), duplicates, flatErrors, ...(csvFile ? { csvFile } : {}) };
 }

@@ -14,6 +14,8 @@ export interface InFlightExport {
   readonly from: string;
   readonly to?: string;
   readonly startedAt: string;
+  /** new invoices of this package already complete in the outbox (progress through a crash) */
+  storedCount?: number;
 }
 
 export type StreamName = 'main' | 'backfill';
@@ -24,6 +26,8 @@ export interface StreamState {
   cursor: string;
   /** for a back-fill stream: where it stops (the main stream's first start) */
   until?: string;
+  /** KSeF numbers stored at exactly the cursor moment: the next window starts there (inclusive) and repeats them */
+  boundary?: string[];
 }
 
 export interface RoleState {

@@ -1,10 +1,10 @@
 import type { PurchaseRole } from '../../config/agent-config.ts';
 import { AgentError } from '../../core/errors.ts';
 import { isKsefError } from '../../ksef/index.ts';
-import type { ExportHandle, InvoiceQueryFilters } from '../../ksef/index.ts';
+import type { ExportHandle, InvoiceMetadata, InvoiceQueryFilters } from '../../ksef/index.ts';
 import { isInOutbox, storePurchaseBatch } from './purchase-outbox.ts';
 import type { ReceivedInvoice } from './purchase-outbox.ts';
-import type { InFlightExport, RoleState, StreamName } from './purchase-state.ts';
+import type { InFlightExport, RoleState, StreamName, StreamState } from './purchase-state.ts';
 import { advanceCursor, iso, nextFrom, planWindow } from './purchase-window.ts';
 import type { PlannedWindow } from './purchase-window.ts';
 import type { RoleSyncReport, SyncContext } from './sync-context.ts';
@@ -16,7 +16,13 @@ function filtersFor(role: PurchaseRole, w: PlannedWindow): InvoiceQueryFilters {
   };
 }
 
-async function store(ctx: SyncContext, role: PurchaseRole, source: string, invoices: readonly ReceivedInvoice[], report: RoleSyncReport, rs: RoleState): Promise<void> {
+interface StoreOptions {
+  readonly skip?: readonly string[];
+  readonly inFlight?: InFlightExport;
+}
+
+async function store(ctx: SyncContext, role: PurchaseRole, source: string, invoices: readonly ReceivedInvoice[], report: RoleSyncReport, rs: RoleState, o: StoreOptions = {}): Promise<void> {
+  const f = o.inFlight;
   const res = await storePurchaseBatch({
     outboxDir: ctx.outboxDir,
     role,
@@ -25,6 +31,8 @@ async function store(ctx: SyncContext, role: PurchaseRole, source: string, invoi
     outputs: ctx.outputs,
     ...(ctx.mapping ? { mapping: ctx.mapping } : {}),
     nowIso: iso(ctx.clock.now()),
+    skip: new Set(o.skip ?? []),
+    ...(f ? { done: f.storedCount ?? 0, progress: async (n: number) => { f.storedCount = n; await ctx.save(); } } : {}),
     ...(ctx.afterInvoice ? { afterInvoice: ctx.afterInvoice } : {}),
   });
   report.downloaded += res.written.length;
@@ -37,6 +45,20 @@ async function store(ctx: SyncContext, role: PurchaseRole, source: string, invoi
     ctx.logger?.warn?.('purchases.flat-row', { company: ctx.company.id, role, ksefNumber: e.ksefNumber, code: e.code, message: e.message });
   }
   ctx.logger?.info?.('purchases.stored', { company: ctx.company.id, role, source, written: res.written.length, duplicates: res.duplicates });
+}
+
+/**
+ * Moves a stream's cursor (never back) and remembers which invoices sit exactly at the new
+ * cursor moment: the next window starts there inclusively and will hand them over again.
+ */
+function moveCursor(stream: StreamState, next: string | undefined, delivered: readonly InvoiceMetadata[]): void {
+  const cursor = advanceCursor(stream.cursor, next);
+  const at = Date.parse(cursor);
+  const here = delivered.filter((m) => Date.parse(m.permanentStorageDate) === at).map((m) => m.ksefNumber);
+  const boundary = cursor === stream.cursor ? [...new Set([...(stream.boundary ?? []), ...here])] : here;
+  stream.cursor = cursor;
+  if (boundary.length) stream.boundary = boundary;
+  else delete stream.boundary;
 }
 
 type ExportEnd = 'stored' | 'hwm' | 'restart';
@@ -66,15 +88,16 @@ async function finishExport(ctx: SyncContext, role: PurchaseRole, rs: RoleState,
   const handle: Pick<ExportHandle, 'key' | 'iv'> = { key: f.key, iv: f.iv };
   const contents = await ctx.client.downloadExportPackage(handle, pkg);
   const meta = new Map(contents.metadata.map((m) => [m.ksefNumber, m]));
-  await store(ctx, role, f.referenceNumber, contents.invoices.map((i) => ({ ksefNumber: i.ksefNumber, xml: i.xml, ...(meta.has(i.ksefNumber) ? { metadata: meta.get(i.ksefNumber)! } : {}) })), report, rs);
+  const stream = rs[f.stream];
+  const items = contents.invoices.map((i) => ({ ksefNumber: i.ksefNumber, xml: i.xml, ...(meta.has(i.ksefNumber) ? { metadata: meta.get(i.ksefNumber)! } : {}) }));
+  await store(ctx, role, f.referenceNumber, items, report, rs, { inFlight: f, ...(stream?.boundary ? { skip: stream.boundary } : {}) });
   const window: PlannedWindow = { from: f.from, ...(f.to ? { to: f.to } : {}) };
   const next = nextFrom(window, pkg);
   if (pkg.isTruncated && (next === undefined || Date.parse(next) <= Date.parse(f.from))) {
     throw new AgentError('PURCHASE_NO_PROGRESS', `export ${f.referenceNumber} was truncated without moving past ${f.from}; more invoices share one permanent-storage moment than a package holds`, { kind: 'internal' });
   }
   truncatedLast.set(rs, pkg.isTruncated);
-  const stream = rs[f.stream];
-  if (stream) stream.cursor = advanceCursor(stream.cursor, next);
+  if (stream) moveCursor(stream, next, contents.metadata);
   delete rs.inFlight;
   await ctx.save();
   return 'stored';
@@ -106,9 +129,12 @@ async function queryWindow(ctx: SyncContext, role: PurchaseRole, rs: RoleState, 
   }
   if (page.hasMore || page.invoices.length > ctx.smallBatchMax) return 'too-many';
   truncatedLast.set(rs, false);
+  const s = rs[stream];
+  const boundary = new Set(s?.boundary ?? []);
   const got: ReceivedInvoice[] = [];
   for (const m of page.invoices) {
-    if (await isInOutbox(ctx.outboxDir, m)) {
+    // already delivered by the previous window, or (after a crash) already in the outbox: spare the download quota
+    if (boundary.has(m.ksefNumber) || (await isInOutbox(ctx.outboxDir, m))) {
       report.duplicates++;
       rs.duplicates++;
       continue;
@@ -119,8 +145,7 @@ async function queryWindow(ctx: SyncContext, role: PurchaseRole, rs: RoleState, 
     got.push({ ksefNumber: m.ksefNumber, xml: d.xml, metadata: m });
   }
   await store(ctx, role, `query-${role}-${w.from.replace(/[^0-9]/g, '')}`, got, report, rs);
-  const s = rs[stream];
-  if (s) s.cursor = advanceCursor(s.cursor, nextFrom(w, { isTruncated: false, ...(page.permanentStorageHwmDate ? { permanentStorageHwmDate: page.permanentStorageHwmDate } : {}) }));
+  if (s) moveCursor(s, nextFrom(w, { isTruncated: false, ...(page.permanentStorageHwmDate ? { permanentStorageHwmDate: page.permanentStorageHwmDate } : {}) }), page.invoices);
   await ctx.save();
   return 'stored';
 }
