@@ -4,10 +4,12 @@ import type { InboxConfig } from '../config/agent-config.ts';
 import { listClaimed, sha256File } from '../inbox/claim-file.ts';
 import { matchesGlob } from '../inbox/name-filter.ts';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { INTAKE_GROUP, intakeFiles } from './intake-file.ts';
 import { pollInFlight } from './poll-in-flight.ts';
 import { FileReporter } from './report-file.ts';
 import { sendPlanned } from './send-planned.ts';
+import { sweepTempFiles } from './sweep-temp-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
 /**
@@ -43,10 +45,13 @@ export class CompanyPipeline {
   /**
    * Start-up: claimed files the state never heard of (a crash right after the claim) are queued
    * again; files recorded but not taken in are queued too. In-flight invoices are reconciled by
-   * the first step.
+   * the first step. Temp files of writes a crash interrupted are removed from the outbox and the
+   * work area.
    */
   async recover(): Promise<void> {
     const work = this.ctx.company.folders.work;
+    const outbox = this.ctx.company.folders.outbox;
+    await sweepTempFiles([join(outbox, 'upo'), join(outbox, 'sent'), join(outbox, 'results'), join(work, 'xml')]);
     for (const c of await listClaimed(work)) {
       const known = this.ctx.store.getFile(c.name);
       if (known && known.state !== 'claimed') continue;
