@@ -10,7 +10,6 @@ import { readRecords } from '../readers/index.ts';
 import { MappingInvalidError, loadMapping, mapRecords } from '../mapping/index.ts';
 import { buildFaXml } from '../invoice/build-fa-xml.ts';
 import { validateInvoice } from '../invoice/validate.ts';
-import type { ValidationResult } from '../invoice/validate.ts';
 import { checkXsd } from '../invoice/check-xsd.ts';
 import type { CheckPool } from './check-pool.ts';
 
@@ -47,6 +46,9 @@ export interface PreviewOptions {
 /** What checkInvoice needs besides the invoice. */
 export type CheckOptions = Pick<PreviewOptions, 'schema' | 'company' | 'today' | 'now'>;
 
+/** A batch slot whose check never ran (the stage before it failed the file). */
+const NOT_CHECKED: PreviewedInvoice = { errors: [], warnings: [] };
+
 /** Invoices a pool may hold in flight per worker before the reader waits (bounds memory). */
 const IN_FLIGHT_PER_WORKER = 16;
 
@@ -79,24 +81,53 @@ export function asAgentError(err: unknown, where: { file?: string; invoice?: str
   return new AgentError('PREVIEW_INTERNAL', `internal error: ${msg}`, { kind: 'internal', where, cause: err });
 }
 
+/**
+ * Invoices checked together on this thread. Each stage runs over the whole batch before the next
+ * (rules for all, then FA XML, then XSD): measured, that costs about a quarter less CPU per invoice
+ * than taking each invoice through all stages in turn (the XSD validator's code and data stay warm).
+ */
+export const CHECK_BATCH = 64;
+
 /** Builds, checks and XSD-validates one mapped invoice. */
 export async function checkInvoice(invoice: Invoice, opts: CheckOptions): Promise<PreviewedInvoice> {
+  return (await checkInvoices([invoice], opts))[0]!;
+}
+
+/** checkInvoice for several invoices, stage by stage; results in the same order. */
+export async function checkInvoices(invoices: readonly Invoice[], opts: CheckOptions): Promise<PreviewedInvoice[]> {
   const company = opts.company ?? PLACEHOLDER_COMPANY;
-  const seller: SellerSource = invoice.seller ? 'mapping' : opts.company ? 'config' : 'placeholder';
-  const base = { number: invoice.number, invoice, seller };
-  let rules: ValidationResult = { errors: [], warnings: [] };
-  let xml: InvoiceXml;
-  try {
-    rules = validateInvoice(invoice, opts.schema, company, { today: opts.today });
-    if (rules.errors.length > 0) return { ...base, errors: rules.errors, warnings: rules.warnings };
-    xml = buildFaXml(invoice, opts.schema, company, opts.now ? { now: opts.now } : {});
-  } catch (err) {
-    // one invoice that breaks a stage must not hide the others of the file
-    return { ...base, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: rules.warnings };
+  const out: PreviewedInvoice[] = new Array<PreviewedInvoice>(invoices.length);
+  const bases = invoices.map((invoice) => ({ number: invoice.number, invoice, seller: (invoice.seller ? 'mapping' : opts.company ? 'config' : 'placeholder') as SellerSource }));
+  const warnings: (readonly AgentError[])[] = invoices.map(() => []);
+  // one invoice that breaks a stage must not hide the others of the file
+  const broken = (k: number, err: unknown) => {
+    const invoice = invoices[k]!;
+    out[k] = { ...bases[k]!, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: warnings[k]! };
+  };
+  const passed: number[] = [];
+  invoices.forEach((invoice, k) => {
+    try {
+      const rules = validateInvoice(invoice, opts.schema, company, { today: opts.today });
+      warnings[k] = rules.warnings;
+      if (rules.errors.length > 0) out[k] = { ...bases[k]!, errors: rules.errors, warnings: rules.warnings };
+      else passed.push(k);
+    } catch (err) {
+      broken(k, err);
+    }
+  });
+  const built: { k: number; xml: InvoiceXml }[] = [];
+  for (const k of passed) {
+    try {
+      built.push({ k, xml: buildFaXml(invoices[k]!, opts.schema, company, opts.now ? { now: opts.now } : {}) });
+    } catch (err) {
+      broken(k, err);
+    }
   }
-  const xsd = await checkXsd(xml);
-  if (xsd.length > 0) return { ...base, errors: xsd, warnings: rules.warnings };
-  return { ...base, xml, errors: [], warnings: rules.warnings };
+  for (const { k, xml } of built) {
+    const xsd = await checkXsd(xml);
+    out[k] = xsd.length > 0 ? { ...bases[k]!, errors: xsd, warnings: warnings[k]! } : { ...bases[k]!, xml, errors: [], warnings: warnings[k]! };
+  }
+  return out;
 }
 
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */
@@ -116,27 +147,42 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   const pool = opts.checkPool;
   const checkOpts: CheckOptions = { schema: opts.schema, today: opts.today, ...(opts.company ? { company: opts.company } : {}), ...(opts.now ? { now: opts.now } : {}) };
   const inPool: Promise<unknown>[] = [];
+  // invoices waiting for the next batch on this thread, with their place in `invoices`
+  let batch: { slot: number; invoice: Invoice }[] = [];
+  const flush = async (): Promise<void> => {
+    const now = batch;
+    batch = [];
+    const results = await checkInvoices(now.map((b) => b.invoice), checkOpts);
+    now.forEach((b, k) => (invoices[b.slot] = results[k]!));
+  };
   try {
-    const records = readRecords(file, mapping.input, displayName);
-    for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) })) {
-      if (!mapped.ok) {
-        invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
-      } else if (!pool) {
-        invoices.push(await checkInvoice(mapped.invoice, checkOpts));
-      } else {
-        const invoice = mapped.invoice;
-        const checked = pool.check(invoice, checkOpts).catch((err: unknown) => ({
-          number: invoice.number, invoice, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: [],
-        }));
-        invoices.push(checked);
-        inPool.push(checked);
-        if (inPool.length >= pool.size * IN_FLIGHT_PER_WORKER) await inPool.shift();
+    try {
+      const records = readRecords(file, mapping.input, displayName);
+      for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) })) {
+        if (!mapped.ok) {
+          invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
+        } else if (!pool) {
+          batch.push({ slot: invoices.length, invoice: mapped.invoice });
+          invoices.push(NOT_CHECKED);
+          if (batch.length >= CHECK_BATCH) await flush();
+        } else {
+          const invoice = mapped.invoice;
+          const checked = pool.check(invoice, checkOpts).catch((err: unknown) => ({
+            number: invoice.number, invoice, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: [],
+          }));
+          invoices.push(checked);
+          inPool.push(checked);
+          if (inPool.length >= pool.size * IN_FLIGHT_PER_WORKER) await inPool.shift();
+        }
       }
+    } finally {
+      // what was read before a failure is still checked, as when each invoice went alone
+      if (batch.length > 0) await flush();
     }
   } catch (err) {
     errors.push(asAgentError(err, { file: displayName }));
   }
-  const done = await Promise.all(invoices);
+  const done = (await Promise.all(invoices)).filter((i) => i !== NOT_CHECKED);
   if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }
