@@ -17,6 +17,9 @@ import { SessionJournal } from '../pipeline/session-journal.ts';
 import { LowdbStateStore } from '../store/lowdb-state-store.ts';
 import { startSimulator } from '../simulator/index.ts';
 import type { RunningSimulator } from '../simulator/index.ts';
+import { PurchaseScheduler, runPurchaseSync } from '../jobs/purchases/index.ts';
+import type { PurchaseSyncDeps } from '../jobs/purchases/index.ts';
+import { DEFAULT_PURCHASE_MAPPING_FILE, loadPurchaseMapping } from '../purchases-mapping/index.ts';
 import { startHealthServer } from './health-server.ts';
 import type { HealthServer } from './health-server.ts';
 
@@ -47,6 +50,9 @@ export class Agent {
   #clients: KsefClient[] = [];
   #watchers: { companyId: string; watcher: InboxWatcher; folder: string; files?: string }[] = [];
   #health: HealthServer | undefined;
+  /** per company: how to run one purchase sync (only when purchase download is enabled) */
+  #purchases: { company: AgentConfig['companies'][number]; deps: PurchaseSyncDeps }[] = [];
+  #purchaseScheduler: PurchaseScheduler | undefined;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -121,6 +127,20 @@ export class Agent {
       });
       if (!this.baseUrl) this.baseUrl = client.baseUrl;
       this.#clients.push(client);
+      if (c.purchases.enabled) {
+        const mapping = c.purchases.outputs.csv || c.purchases.outputs.json ? await loadPurchaseMapping(DEFAULT_PURCHASE_MAPPING_FILE) : undefined;
+        this.#purchases.push({
+          company: co,
+          deps: {
+            client, policy: c.purchases, ...(mapping ? { mapping } : {}),
+            logger: {
+              warn: (m: string, meta?: Record<string, unknown>) => logger.warn(m, { companyId: co.id, job: 'purchases', ...meta }),
+              debug: (m: string, meta?: Record<string, unknown>) => logger.debug(m, { companyId: co.id, job: 'purchases', ...meta }),
+              error: (m: string, meta?: Record<string, unknown>) => logger.error(m, { companyId: co.id, job: 'purchases', ...meta }),
+            } as never,
+          },
+        });
+      }
       const pipeline = new CompanyPipeline({
         company: co, profile: companyProfile(co), store: this.#store, client, bus: this.bus, sessions,
         send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(),
@@ -174,15 +194,35 @@ export class Agent {
       await this.step();
       if (this.#stopping) return;
       const idle = this.pipelines.every((p) => p.isIdle());
-      if (idle && (await this.#inboxesEmpty())) return;
+      if (idle && (await this.#inboxesEmpty())) {
+        await this.#syncPurchases();
+        return;
+      }
       const waitKsef = this.pipelines.some((p) => p.waitingOnKsef());
       await this.#sleep(waitKsef ? Math.min(this.config.send.statusPollIntervalMs, 1000) : Math.max(20, Math.min(200, this.config.watcher.stabilityWindowMs)));
     }
   }
 
+  /**
+   * One purchase download per company whose turn it is (the 15-minute rule and any 429 deferral
+   * are kept by the job itself); a failure there is logged and never stops the send path.
+   */
+  async #syncPurchases(): Promise<void> {
+    await Promise.all(this.#purchases.map(({ company, deps }) => runPurchaseSync(company, deps)));
+  }
+
   /** Runs as a service until `stop()`. */
   async start(): Promise<void> {
     for (const w of this.#watchers) await w.watcher.start();
+    if (this.#purchases.length > 0) {
+      const byId = new Map(this.#purchases.map((p) => [p.company.id, p.deps]));
+      this.#purchaseScheduler = new PurchaseScheduler({
+        companies: this.#purchases.map((p) => p.company),
+        intervalMinutes: this.config.purchases.intervalMinutes,
+        run: (co) => runPurchaseSync(co, byId.get(co.id)!),
+      });
+      this.#purchaseScheduler.start();
+    }
     this.#loop = (async () => {
       while (!this.#stopping) {
         await this.step();
@@ -198,6 +238,7 @@ export class Agent {
     this.#stopping = true;
     this.#wake?.();
     await this.#loop;
+    await this.#purchaseScheduler?.stop();
     await this.close();
   }
 

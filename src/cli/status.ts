@@ -7,6 +7,7 @@ import { KSEF_BASE_URLS } from '../ksef/index.ts';
 import { LowdbStateStore } from '../store/lowdb-state-store.ts';
 import { localToday } from '../pipeline/pipeline-context.ts';
 import { stateDirOf } from '../agent/agent.ts';
+import { formatPurchaseStatus, purchaseStatus } from '../jobs/purchases/index.ts';
 
 async function reachability(config: AgentConfig): Promise<string> {
   let url: string | undefined;
@@ -38,7 +39,7 @@ export async function statusReport(config: AgentConfig): Promise<string[]> {
     lines.push(`company ${co.id} (NIP ${co.nip}): ${files.length} file(s) in progress, ${planned} invoice(s) waiting to be sent, ${inFlight} sent and awaiting KSeF`);
     for (const f of files.filter((x) => x.state === 'failed')) lines.push(`  failed: ${f.sourceName} (${(f.errors ?? []).map((e) => e.code).join(', ')})`);
   }
-  lines.push(`last purchase sync: ${config.purchases.enabled ? 'not known' : 'purchase download disabled'}`);
+  for (const co of config.companies) lines.push(...formatPurchaseStatus(await purchaseStatus(co, config.purchases)));
   lines.push(`KSeF: ${await reachability(config)}`);
   return lines;
 }
