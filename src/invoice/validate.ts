@@ -19,11 +19,20 @@ export class Findings {
   constructor(private readonly inv: Invoice) {}
 
   private make(code: string, message: string, field: string, value: string | undefined, rule: string): AgentError {
-    return new AgentError(code, message, {
-      kind: 'data',
-      where: { ...this.inv.provenance, invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
-      rule,
-    });
+    // A finding is about the data, not the program: its stack trace would only point here, and
+    // capturing one cost ten times more than building the error (the offline-date warning is
+    // made for most invoices of a backlog).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return new AgentError(code, message, {
+        kind: 'data',
+        where: { ...this.inv.provenance, invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
+        rule,
+      });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
   error(code: string, message: string, field: string, value: string | undefined, rule: string): void {
     this.errors.push(this.make(code, message, field, value, rule));

@@ -15,7 +15,8 @@ import type { CheckOptions, PreviewedInvoice } from './preview-file.ts';
 export interface CheckPool {
   /** number of worker threads */
   readonly size: number;
-  check(invoice: Invoice, opts: CheckOptions): Promise<PreviewedInvoice>;
+  /** checkInvoices in a worker: the results in the order of `invoices`. */
+  check(invoices: readonly Invoice[], opts: CheckOptions): Promise<PreviewedInvoice[]>;
   /** Ends the workers; checks still in flight are rejected. */
   close(): Promise<void>;
 }
@@ -40,8 +41,8 @@ export interface WireResult {
   readonly warnings: readonly WireError[];
 }
 
-export type WorkerRequest = { readonly id: number; readonly invoice: Invoice; readonly opts: CheckOptions };
-export type WorkerReply = { readonly id: number; readonly result: WireResult } | { readonly id: number; readonly crash: string };
+export type WorkerRequest = { readonly id: number; readonly invoices: readonly Invoice[]; readonly opts: CheckOptions };
+export type WorkerReply = { readonly id: number; readonly results: readonly WireResult[] } | { readonly id: number; readonly crash: string };
 
 export function toWire(e: AgentError): WireError {
   return {
@@ -79,7 +80,7 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 
 interface Lane {
   readonly worker: Worker;
-  readonly pending: Map<number, { resolve: (r: PreviewedInvoice) => void; reject: (e: unknown) => void; invoice: Invoice }>;
+  readonly pending: Map<number, { resolve: (r: PreviewedInvoice[]) => void; reject: (e: unknown) => void; invoices: readonly Invoice[] }>;
 }
 
 export function createCheckPool(size: number): CheckPool {
@@ -105,7 +106,7 @@ export function createCheckPool(size: number): CheckPool {
       lane.pending.delete(msg.id);
       if (lane.pending.size === 0) worker.unref();
       if ('crash' in msg) p.reject(new Error(msg.crash));
-      else p.resolve(fromWireResult(msg.result, p.invoice));
+      else p.resolve(msg.results.map((r, k) => fromWireResult(r, p.invoices[k]!)));
     });
     worker.on('error', (err) => failAll(lane, `check worker failed: ${err instanceof Error ? err.message : String(err)}`));
     worker.on('exit', (code) => {
@@ -116,15 +117,15 @@ export function createCheckPool(size: number): CheckPool {
 
   return {
     size: n,
-    check(invoice, opts) {
+    check(invoices, opts) {
       if (closed) return Promise.reject(new Error('the check pool is closed'));
       let lane = lanes[0]!;
       for (const l of lanes) if (l.pending.size < lane.pending.size) lane = l;
       const id = nextId++;
-      return new Promise<PreviewedInvoice>((resolve, reject) => {
+      return new Promise<PreviewedInvoice[]>((resolve, reject) => {
         if (lane.pending.size === 0) lane.worker.ref();
-        lane.pending.set(id, { resolve, reject, invoice });
-        lane.worker.postMessage({ id, invoice, opts } satisfies WorkerRequest);
+        lane.pending.set(id, { resolve, reject, invoices });
+        lane.worker.postMessage({ id, invoices, opts } satisfies WorkerRequest);
       });
     },
     async close() {

@@ -1,22 +1,22 @@
-/** The worker side of check-pool.ts: checkInvoice for each request, answered by id. */
+/** The worker side of check-pool.ts: checkInvoices for each request, answered by id. */
 import { parentPort } from 'node:worker_threads';
 import { toWire, type WorkerReply, type WorkerRequest, type WireResult } from './check-pool.ts';
-import { checkInvoice } from './preview-file.ts';
+import { checkInvoices } from './preview-file.ts';
 
 const port = parentPort;
 if (!port) throw new Error('check-worker.ts runs as a worker thread of check-pool.ts');
 
 port.on('message', (req: WorkerRequest) => {
-  checkInvoice(req.invoice, req.opts).then(
-    (r) => {
-      const result: WireResult = {
+  checkInvoices(req.invoices, req.opts).then(
+    (all) => {
+      const results = all.map((r): WireResult => ({
         ...(r.number !== undefined ? { number: r.number } : {}),
         ...(r.seller !== undefined ? { seller: r.seller } : {}),
         ...(r.xml ? { xml: r.xml } : {}),
         errors: r.errors.map(toWire),
         warnings: r.warnings.map(toWire),
-      };
-      port.postMessage({ id: req.id, result } satisfies WorkerReply);
+      }));
+      port.postMessage({ id: req.id, results } satisfies WorkerReply);
     },
     (err: unknown) => port.postMessage({ id: req.id, crash: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
   );

@@ -37,8 +37,9 @@ export interface PreviewOptions {
   /** what errors call the file (default: its base name) */
   readonly displayName?: string;
   /**
-   * Worker threads for rules → FA XML → XSD (createCheckPool), shared across files; without it
-   * every invoice is checked on this thread. Results are the same either way, in the same order.
+   * Worker threads for rules → FA XML → XSD (createCheckPool), shared across files, sent
+   * CHECK_BATCH invoices at a time; without it every invoice is checked on this thread. Results
+   * are the same either way, in the same order.
    */
   readonly checkPool?: CheckPool;
 }
@@ -49,8 +50,8 @@ export type CheckOptions = Pick<PreviewOptions, 'schema' | 'company' | 'today' |
 /** A batch slot whose check never ran (the stage before it failed the file). */
 const NOT_CHECKED: PreviewedInvoice = { errors: [], warnings: [] };
 
-/** Invoices a pool may hold in flight per worker before the reader waits (bounds memory). */
-const IN_FLIGHT_PER_WORKER = 16;
+/** Batches a pool may hold in flight per worker before the reader waits (bounds memory). */
+const BATCHES_IN_FLIGHT_PER_WORKER = 2;
 
 export interface PreviewedInvoice {
   /** invoice number when the mapping got that far */
@@ -142,18 +143,27 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
     const problems = err instanceof MappingInvalidError && err.problems.length > 0 ? [...err.problems] : [asAgentError(err)];
     return { ...head, invoices: [], errors: problems, ok: false };
   }
-  const invoices: (PreviewedInvoice | Promise<PreviewedInvoice>)[] = [];
+  const invoices: PreviewedInvoice[] = [];
   const errors: AgentError[] = [];
   const pool = opts.checkPool;
   const checkOpts: CheckOptions = { schema: opts.schema, today: opts.today, ...(opts.company ? { company: opts.company } : {}), ...(opts.now ? { now: opts.now } : {}) };
-  const inPool: Promise<unknown>[] = [];
-  // invoices waiting for the next batch on this thread, with their place in `invoices`
+  // invoices waiting for the next batch, with their place in `invoices`
   let batch: { slot: number; invoice: Invoice }[] = [];
+  // batches in the pool's workers, oldest first
+  const inPool: Promise<void>[] = [];
   const flush = async (): Promise<void> => {
     const now = batch;
     batch = [];
-    const results = await checkInvoices(now.map((b) => b.invoice), checkOpts);
-    now.forEach((b, k) => (invoices[b.slot] = results[k]!));
+    const fill = (results: readonly PreviewedInvoice[]) => now.forEach((b, k) => (invoices[b.slot] = results[k]!));
+    if (!pool) {
+      fill(await checkInvoices(now.map((b) => b.invoice), checkOpts));
+      return;
+    }
+    const checked = pool.check(now.map((b) => b.invoice), checkOpts).then(fill, (err: unknown) =>
+      fill(now.map(({ invoice }) => ({ number: invoice.number, invoice, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: [] }))),
+    );
+    inPool.push(checked);
+    if (inPool.length >= pool.size * BATCHES_IN_FLIGHT_PER_WORKER) await inPool.shift();
   };
   try {
     try {
@@ -161,28 +171,21 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
       for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) })) {
         if (!mapped.ok) {
           invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
-        } else if (!pool) {
-          batch.push({ slot: invoices.length, invoice: mapped.invoice });
-          invoices.push(NOT_CHECKED);
-          if (batch.length >= CHECK_BATCH) await flush();
-        } else {
-          const invoice = mapped.invoice;
-          const checked = pool.check(invoice, checkOpts).catch((err: unknown) => ({
-            number: invoice.number, invoice, errors: [asAgentError(err, { file: invoice.provenance.file, invoice: invoice.number })], warnings: [],
-          }));
-          invoices.push(checked);
-          inPool.push(checked);
-          if (inPool.length >= pool.size * IN_FLIGHT_PER_WORKER) await inPool.shift();
+          continue;
         }
+        batch.push({ slot: invoices.length, invoice: mapped.invoice });
+        invoices.push(NOT_CHECKED);
+        if (batch.length >= CHECK_BATCH) await flush();
       }
     } finally {
       // what was read before a failure is still checked, as when each invoice went alone
       if (batch.length > 0) await flush();
+      await Promise.all(inPool);
     }
   } catch (err) {
     errors.push(asAgentError(err, { file: displayName }));
   }
-  const done = (await Promise.all(invoices)).filter((i) => i !== NOT_CHECKED);
+  const done = invoices.filter((i) => i !== NOT_CHECKED);
   if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }

@@ -57,6 +57,38 @@ for (const name of EXAMPLES) {
   });
 }
 
+test('150 invoices (three batches over two workers) come back in file order, with the bad ones where they were', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'preview-pool-'));
+  try {
+    const rows = ['Numer;Data;NIP;Nabywca;Towar;Ilość;Cena;VAT'];
+    for (let i = 1; i <= 150; i++) {
+      const date = i === 70 ? '2026-12-24' : '2026-11-20'; // 70: issued after "today" (a rules error)
+      const qty = i === 100 ? '1,2,3' : String(1 + (i % 5)); // 100: not a number (a mapping error)
+      rows.push(`FV/${i};${date};5260250274;Firma ${i};Towar ${i};${qty};${10 + i},50;23`);
+    }
+    const file = join(dir, 'many.csv');
+    await writeFile(file, rows.join('\n') + '\n');
+    const mapping = join(dir, 'many.json');
+    await writeFile(mapping, JSON.stringify({
+      name: 'many', input: { format: 'csv', encoding: 'utf-8', csv: { delimiter: ';', header: true } },
+      invoices: { per: 'record' },
+      invoice: { number: { column: 'Numer' }, issueDate: { column: 'Data' }, buyer: { taxId: { column: 'NIP', nip: true }, name: { column: 'Nabywca' } } },
+      line: { description: { column: 'Towar' }, quantity: { column: 'Ilość', decimal: 'comma' }, unitNetPrice: { column: 'Cena', decimal: 'comma' }, vatRate: { column: 'VAT' } },
+    }));
+    const opts = { mapping, schema: 'FA(3)' as const, today: TODAY, now: NOW };
+    const alone = await previewFile(file, opts);
+    const pooled = await previewFile(file, { ...opts, checkPool: pool });
+    assert.deepEqual(facts(pooled), facts(alone));
+    assert.deepEqual(pooled.invoices.map((i) => i.number), Array.from({ length: 150 }, (_, k) => `FV/${k + 1}`));
+    assert.deepEqual(pooled.invoices[69]!.errors.map((e) => e.code), ['FA_ISSUE_DATE_FUTURE']);
+    assert.deepEqual(pooled.invoices[99]!.errors.map((e) => e.code), ['MAP_DECIMAL']);
+    assert.equal(pooled.invoices.filter((i) => i.xml).length, 148);
+    assert.equal(pooled.invoices[0]!.warnings[0]!.code, 'FA_ISSUE_DATE_PAST');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('errors found in a worker (stated totals mismatch) come back as AgentErrors with their place; the other invoices pass', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'preview-pool-'));
   try {
@@ -87,7 +119,7 @@ test('errors found in a worker (stated totals mismatch) come back as AgentErrors
 test('a closed pool refuses work with a message; previewFile reports it per invoice', async () => {
   const closed = createCheckPool(1);
   await closed.close();
-  await assert.rejects(closed.check({} as never, { schema: 'FA(3)', today: TODAY }), /the check pool is closed/);
+  await assert.rejects(closed.check([], { schema: 'FA(3)', today: TODAY }), /the check pool is closed/);
   const exp = JSON.parse(readFileSync('test/fixtures/examples/optima-csv.expected.json', 'utf8')) as { input: string; mapping: string };
   const r = await previewFile(exp.input, { mapping: exp.mapping, schema: 'FA(3)', today: TODAY, now: NOW, checkPool: closed });
   assert.equal(r.ok, false);
