@@ -148,7 +148,7 @@ export const configSchema = {
           description: 'What is written for each purchase invoice besides its XML.',
           properties: {
             metadata: { type: 'boolean', default: true, description: 'Write <ksef-number>.json with the invoice metadata.' },
-            csv: { type: 'boolean', default: false, description: 'Append a flat line per invoice to purchases/purchases-<date>.csv for ERP import.' },
+            csv: { type: 'boolean', default: false, description: 'Write a flat CSV for ERP import, one file per downloaded package in purchases/import/ (columns from the purchase mapping).' },
             json: { type: 'boolean', default: false, description: 'Write a flat JSON summary per invoice for ERP import.' },
           },
           additionalProperties: false,
