@@ -16,6 +16,11 @@ export async function fsyncDir(dir: string): Promise<void> {
 export interface WriteFileAtomicOptions {
   /** create the folder when missing (default true); false makes a vanished folder an ENOENT error */
   readonly createDir?: boolean;
+  /**
+   * fsync the folder after the rename (default true). Writers of many files into one folder pass
+   * false and call fsyncDir once for the folder before they rely on the files being durable.
+   */
+  readonly syncDir?: boolean;
 }
 
 /**
@@ -43,5 +48,5 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await unlink(tmp).catch(() => {});
     throw e;
   }
-  await fsyncDir(dir);
+  if (options.syncDir !== false) await fsyncDir(dir);
 }

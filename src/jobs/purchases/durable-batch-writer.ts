@@ -1,31 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { fsyncDir } from '../../core/write-file-atomic.ts';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fsyncDir, writeFileAtomic } from '../../core/write-file-atomic.ts';
 
 export interface PendingFile {
   readonly path: string;
   readonly data: string | Uint8Array;
 }
 
-async function writeOne(f: PendingFile): Promise<void> {
-  const tmp = join(dirname(f.path), `.${basename(f.path)}.${randomBytes(4).toString('hex')}.tmp`);
-  const h = await open(tmp, 'w');
-  try {
-    await h.writeFile(f.data);
-    await h.sync();
-  } catch (e) {
-    await h.close();
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
-  await h.close();
-  try {
-    await rename(tmp, f.path);
-  } catch (e) {
-    await unlink(tmp).catch(() => {});
-    throw e;
-  }
+function writeOne(f: PendingFile): Promise<void> {
+  // the folders exist already and are synced once by the caller
+  return writeFileAtomic(f.path, f.data, { createDir: false, syncDir: false });
 }
 
 /**
