@@ -25,7 +25,7 @@ function configFor(dir: string, inbox: { id: string; mapping: string }): Record<
     root: './data',
     simulator: { rateLimits: 'prod', processingDelayMs: 0 },
     companies: [{
-      id: 'bench', nip: '5260250274', name: 'Przykładowa Spółka Demo sp. z o.o.',
+      id: 'bench', nip: '9999999999', name: 'Przykładowa Spółka Demo sp. z o.o.',
       address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' },
       token: { env: 'KSEF_BENCH_TOKEN' }, schema: 'FA(3)',
       folders: { outbox: 'outbox', archive: 'archive', work: 'work' },

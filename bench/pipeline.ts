@@ -27,7 +27,7 @@ import type { CompanyProfile } from '../src/core/invoice.ts';
 
 const TODAY = '2026-11-30';
 // The same seller as preview's placeholder; declared here so the memory children load only readers + mapping.
-const COMPANY: CompanyProfile = { nip: '5260250274', name: 'Przykładowa Spółka Demo sp. z o.o.', address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' } };
+const COMPANY: CompanyProfile = { nip: '9999999999', name: 'Przykładowa Spółka Demo sp. z o.o.', address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' } };
 const NOW = new Date('2026-11-30T08:00:00Z');
 const LINES_PER_INVOICE = 4;
 const RATES = ['23', '8', '5', '23'] as const;

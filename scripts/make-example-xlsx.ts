@@ -45,7 +45,7 @@ export async function makeExampleXlsx(path: string): Promise<void> {
   const ws = wb.addWorksheet('Sprzedaż');
   ws.getCell('A1').value = 'Rejestr sprzedaży – listopad 2026';
   ws.getCell('A1').font = { bold: true, size: 14 };
-  ws.getCell('A2').value = 'Przykładowa Spółka Demo sp. z o.o., NIP 526-025-02-74';
+  ws.getCell('A2').value = 'Przykładowa Spółka Demo sp. z o.o., NIP 999-999-99-99';
   ws.getRow(3).values = HEADER;
   ws.getRow(3).font = { bold: true };
   let total = new Big(0);

@@ -44,7 +44,7 @@ export async function runDemo(opts: { dir?: string; out?: (line: string) => void
     root: './data',
     simulator: { rateLimits: 'relaxed', processingDelayMs: 100 },
     companies: [{
-      id: 'demo', nip: '5260250274', name: 'Przykładowa Spółka Demo sp. z o.o.',
+      id: 'demo', nip: '9999999999', name: 'Przykładowa Spółka Demo sp. z o.o.',
       address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' },
       token: { env: tokenEnv }, schema: 'FA(3)',
       folders: { outbox: 'outbox', archive: 'archive', work: 'work' },

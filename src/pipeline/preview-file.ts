@@ -18,7 +18,7 @@ import type { CheckPool } from './check-pool.ts';
  * its name says so, and the CLI tells the admin it is in use.
  */
 export const PLACEHOLDER_COMPANY: CompanyProfile = {
-  nip: '5260250274',
+  nip: '9999999999',
   name: 'Przykładowa Spółka Demo sp. z o.o. (DEMO – placeholder seller for preview)',
   address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' },
 };

@@ -17,7 +17,7 @@ test('run: processes a dropped file, then SIGTERM finishes cleanly with exit 0',
   const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
   const env = await makeAgentEnv({ inboxes: [{ id: 'shop', mapping: 'shop-json.json' }], simUrl: sim.baseUrl });
   try {
-    sim.registerToken('5260250274', env.token);
+    sim.registerToken('9999999999', env.token);
     const child = spawn(process.execPath, [join(REPO, 'bin/ksef-hotfolder.js'), 'run', '--config', env.configFile], { env: env.env, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     await cp(join(REPO, 'inbox-example/shop/orders-20261121.json'), join(env.inbox('shop'), 'orders.json'));
@@ -55,13 +55,13 @@ test('status: pending, failed, accepted today and KSeF reachability', async () =
   const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
   const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json', example: 'optima' }, { id: 'shop', mapping: 'shop-json.json' }], simUrl: sim.baseUrl });
   try {
-    sim.registerToken('5260250274', env.token);
+    sim.registerToken('9999999999', env.token);
     await writeFile(join(env.inbox('shop'), 'broken.json'), '{');
     assert.equal((await runAgentChild(['once', '--config', env.configFile], env.env)).code, 0);
     const r = await runAgentChild(['status', '--config', env.configFile], env.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\): 4 accepted, 0 rejected, 1 file\(s\) to errors\//);
-    assert.match(r.stdout, /company acme \(NIP 5260250274\): 0 file\(s\) in progress, 0 invoice\(s\) waiting to be sent, 0 sent and awaiting KSeF/);
+    assert.match(r.stdout, /company acme \(NIP 9999999999\): 0 file\(s\) in progress, 0 invoice\(s\) waiting to be sent, 0 sent and awaiting KSeF/);
     assert.match(r.stdout, /KSeF: reachable \(http:\/\/127\.0\.0\.1:\d+\/v2, HTTP 200\)/);
     await sim.close();
     const down = await runAgentChild(['status', '--config', env.configFile], env.env);
@@ -102,8 +102,8 @@ test('demo: every example accepted, summary line last', async () => {
     assert.equal(s.accepted, 16);
     assert.equal(s.errors, 0);
     assert.equal(lines.at(-1), 'demo: 16 accepted, 0 errors');
-    assert.ok(lines.some((l) => /^  outbox\/upo\/5260250274-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}\.xml$/.test(l)));
-    assert.ok(lines.some((l) => /FA\/231\/2026\s+5260250274-/.test(l)));
+    assert.ok(lines.some((l) => /^  outbox\/upo\/9999999999-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}\.xml$/.test(l)));
+    assert.ok(lines.some((l) => /FA\/231\/2026\s+9999999999-/.test(l)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

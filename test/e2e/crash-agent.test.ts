@@ -27,7 +27,7 @@ for (const c of CASES) {
     const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
     const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json', example: 'optima' }, { id: 'dos', mapping: 'dos-fixed.json', example: 'dos' }], simUrl: sim.baseUrl, send: c.send });
     try {
-      sim.registerToken('5260250274', env.token);
+      sim.registerToken('9999999999', env.token);
       const first = await runAgentChild(['once', '--config', env.configFile], { ...env.env, KSEF_HOTFOLDER_CRASH_AT: c.point });
       assert.equal(first.signal, 'SIGKILL', `the first run must die at ${c.point}: ${first.stderr}`);
       const second = await runAgentChild(['once', '--config', env.configFile], env.env);

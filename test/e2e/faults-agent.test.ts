@@ -20,7 +20,7 @@ function seeded(seed: number): () => number {
 
 async function withAgent(sim: RunningSimulator, send: Record<string, unknown>, body: (env: AgentEnv, agent: Agent) => Promise<void>): Promise<void> {
   const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json', example: 'optima' }, { id: 'shop', mapping: 'shop-json.json' }], simUrl: sim.baseUrl, send });
-  sim.registerToken('5260250274', env.token);
+  sim.registerToken('9999999999', env.token);
   const agent = new Agent(await loadConfig(env.configFile), { env: env.env });
   try {
     await agent.open();
@@ -108,7 +108,7 @@ test('a 429 with Retry-After from the simulator (PROD limits) is waited out: non
   const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0, now: () => frozenAt ?? Date.now() + offset });
   try {
     const env = await makeAgentEnv({ inboxes: [{ id: 'shop', mapping: 'shop-json.json' }], simUrl: sim.baseUrl, send: { mode: 'online' } });
-    sim.registerToken('5260250274', env.token);
+    sim.registerToken('9999999999', env.token);
     const agent = new Agent(await loadConfig(env.configFile), { env: env.env });
     try {
       await agent.open();

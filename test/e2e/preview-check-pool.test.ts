@@ -64,7 +64,7 @@ test('150 invoices (three batches over two workers) come back in file order, wit
     for (let i = 1; i <= 150; i++) {
       const date = i === 70 ? '2026-12-24' : '2026-11-20'; // 70: issued after "today" (a rules error)
       const qty = i === 100 ? '1,2,3' : String(1 + (i % 5)); // 100: not a number (a mapping error)
-      rows.push(`FV/${i};${date};5260250274;Firma ${i};Towar ${i};${qty};${10 + i},50;23`);
+      rows.push(`FV/${i};${date};9999999999;Firma ${i};Towar ${i};${qty};${10 + i},50;23`);
     }
     const file = join(dir, 'many.csv');
     await writeFile(file, rows.join('\n') + '\n');

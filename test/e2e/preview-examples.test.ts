@@ -199,7 +199,7 @@ test('preview without --out prints every invoice as an FA XML document on stdout
   const docs = c.out.join('').split(/(?=<\?xml )/).filter((s) => s.trim());
   assert.equal(docs.length, exp.invoices.length);
   docs.forEach((d, i) => assertFa(d, exp.invoices[i]!, 'FA(2)'));
-  assert.match(c.err.join(''), /note: seller is the placeholder demo company \(NIP 5260250274\)/);
+  assert.match(c.err.join(''), /note: seller is the placeholder demo company \(NIP 9999999999\)/);
 });
 
 test('real child process: node bin/ksef-hotfolder.js preview prints the XML and exits 0', () => {

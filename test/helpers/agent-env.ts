@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-export const DEMO_NIP = '5260250274';
+export const DEMO_NIP = '9999999999';
 
 export interface InboxSpec {
   readonly id: string;
@@ -40,7 +40,7 @@ export interface AgentEnvOptions {
 }
 
 export function newToken(): string {
-  return `20261121-EC-${randomBytes(5).toString('hex').toUpperCase()}-${randomBytes(5).toString('hex').toUpperCase()}-AB|nip-5260250274|${randomBytes(32).toString('hex')}`;
+  return `20261121-EC-${randomBytes(5).toString('hex').toUpperCase()}-${randomBytes(5).toString('hex').toUpperCase()}-AB|nip-9999999999|${randomBytes(32).toString('hex')}`;
 }
 
 export async function makeAgentEnv(o: AgentEnvOptions): Promise<AgentEnv> {

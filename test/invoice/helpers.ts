@@ -2,7 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { CompanyProfile, Invoice, InvoiceLine } from '../../src/core/invoice.ts';
 
 export const COMPANY: CompanyProfile = {
-  nip: '5260250274',
+  nip: '9999999999',
   name: 'Hurtownia Testowa sp. z o.o.',
   address: { country: 'PL', line1: 'ul. Prosta 51', line2: '00-838 Warszawa' },
   email: 'faktury@example.pl',

@@ -12,14 +12,14 @@ interface Case {
 }
 
 const kawa = { description: 'Kawa', quantity: '2', unitNetPrice: '10.5', vatRate: '23' };
-const firma = { id: { type: 'nip', nip: '5260250274' }, name: 'Firma' };
+const firma = { id: { type: 'nip', nip: '9999999999' }, name: 'Firma' };
 const base = { kind: 'VAT', number: 'FV/1', issueDate: '2026-11-03', buyer: firma, currency: 'PLN', pricing: 'net' };
 
 const cases: Case[] = [
   {
     name: 'per key: adjacent rows with the same key form one invoice; NIP dashes removed; decimal comma; date pattern',
     mapping: mappingJson(),
-    records: rows(row({}), row({ Towar: 'Herbata', Ilosc: '1 234,5', Cena: '0,99', VAT: '8%' }), row({ Nr: 'FV/2', NIP: 'PL 526 025 02 74' })),
+    records: rows(row({}), row({ Towar: 'Herbata', Ilosc: '1 234,5', Cena: '0,99', VAT: '8%' }), row({ Nr: 'FV/2', NIP: 'PL 999 999 99 99' })),
     expected: [
       { ...base, lines: [kawa, { description: 'Herbata', quantity: '1234.5', unitNetPrice: '0.99', vatRate: '8' }] },
       { ...base, number: 'FV/2', lines: [kawa] },
@@ -149,23 +149,23 @@ const cases: Case[] = [
       lookups: { vat: { values: { A: '23', Z: 'zw' }, unmatched: 'error' } },
     },
     records: [
-      { recordType: 'H', values: { nr: 'F1', data: '20261110', nip: '5260250274', nazwa: 'Żuraw' }, where: { file: 'F.TXT', line: 1 } },
+      { recordType: 'H', values: { nr: 'F1', data: '20261110', nip: '9999999999', nazwa: 'Żuraw' }, where: { file: 'F.TXT', line: 1 } },
       { recordType: 'L', values: { towar: 'Drzwi', ilosc: '00004000', netto: '0000499600', st: 'A' }, where: { file: 'F.TXT', line: 2 } },
       { recordType: 'L', values: { towar: 'Montaż', ilosc: '00000500', netto: '0000001050', st: 'Z' }, where: { file: 'F.TXT', line: 3 } },
       { recordType: 'S', values: { netto: '000000500650', brutto: '000000615558' }, where: { file: 'F.TXT', line: 4 } },
-      { recordType: 'H', values: { nr: 'F2', data: '20261111', nip: '5260250274', nazwa: 'Ćma' }, where: { file: 'F.TXT', line: 5 } },
+      { recordType: 'H', values: { nr: 'F2', data: '20261111', nip: '9999999999', nazwa: 'Ćma' }, where: { file: 'F.TXT', line: 5 } },
       { recordType: 'L', values: { towar: 'Listwa', ilosc: '00001000', netto: '0000001875', st: 'A' }, where: { file: 'F.TXT', line: 6 } },
     ],
     expected: [
       {
         kind: 'VAT', number: 'F1', issueDate: '2026-11-10', currency: 'PLN', pricing: 'net',
-        buyer: { id: { type: 'nip', nip: '5260250274' }, name: 'Żuraw' },
+        buyer: { id: { type: 'nip', nip: '9999999999' }, name: 'Żuraw' },
         statedTotals: { net: '-5006.5', gross: '6155.58' },
         lines: [{ description: 'Drzwi', quantity: '4', netAmount: '4996', vatRate: '23' }, { description: 'Montaż', quantity: '0.5', netAmount: '10.5', vatRate: 'zw' }],
       },
       {
         kind: 'VAT', number: 'F2', issueDate: '2026-11-11', currency: 'PLN', pricing: 'net',
-        buyer: { id: { type: 'nip', nip: '5260250274' }, name: 'Ćma' },
+        buyer: { id: { type: 'nip', nip: '9999999999' }, name: 'Ćma' },
         lines: [{ description: 'Listwa', quantity: '1', netAmount: '18.75', vatRate: '23' }],
       },
     ],
@@ -194,7 +194,7 @@ const cases: Case[] = [
     records: rows(
       { Nr: '1', Data: '01.11.2026', NIP: '', Firma: '', Imie: 'Anna', Nazwisko: 'Nowak', Netto: '', Brutto: '12,30', VAT: '23', MPP: 'T', Typ: 'X', Kasowa: '' , Towar: 'A' },
       { Nr: '1', Data: '01.11.2026', NIP: '', Firma: '', Imie: '', Nazwisko: '', Netto: '', Brutto: '0,00', VAT: '23', MPP: '', Typ: '', Kasowa: '', Towar: 'Suma' },
-      { Nr: '2', Data: '01.11.2026', NIP: '5260250274', Firma: 'Firma', Imie: '', Nazwisko: '', Netto: '100,00', Brutto: '123,00', VAT: '23', MPP: 'tak', Typ: 'Y', Kasowa: '', Towar: 'B' },
+      { Nr: '2', Data: '01.11.2026', NIP: '9999999999', Firma: 'Firma', Imie: '', Nazwisko: '', Netto: '100,00', Brutto: '123,00', VAT: '23', MPP: 'tak', Typ: 'Y', Kasowa: '', Towar: 'B' },
     ),
     expected: [
       {
@@ -280,7 +280,7 @@ const cases: Case[] = [
       invoice: {
         number: { column: 'Nr' },
         issueDate: { column: 'Data', date: 'dd.MM.yyyy' },
-        seller: { taxId: { value: '5260250274' }, name: { value: 'Sprzedawca' } },
+        seller: { taxId: { value: '9999999999' }, name: { value: 'Sprzedawca' } },
         buyer: { taxId: { column: 'NIP', nip: true }, name: { column: 'Nabywca' } },
         correction: { reason: { column: 'Powod' }, effect: { value: '2' }, originalNumber: { column: 'Orig' }, originalIssueDate: { column: 'OrigData', date: 'dd.MM.yyyy' }, originalKsefNumber: { column: 'OrigKsef' } },
         annotations: { exemptionText: { column: 'Zw' } },
@@ -298,7 +298,7 @@ const cases: Case[] = [
     expected: [
       {
         ...base, kind: 'KOR',
-        seller: { id: { type: 'nip', nip: '5260250274' }, name: 'Sprzedawca' },
+        seller: { id: { type: 'nip', nip: '9999999999' }, name: 'Sprzedawca' },
         correction: { reason: 'Zwrot', effect: '2', corrected: [{ number: 'FV/0', issueDate: '2026-10-01' }] },
         annotations: { exemption: { basis: 'law', text: 'art. 43' } },
         payment: { bankAccount: 'PL6110901014', paid: false },

@@ -58,4 +58,4 @@ export function bare(r: MappedInvoice): Record<string, unknown> {
   return rest;
 }
 
-export const row = (v: Record<string, string>): Record<string, string> => ({ Nr: 'FV/1', Data: '03.11.2026', NIP: '526-025-02-74', Nabywca: 'Firma', Towar: 'Kawa', Ilosc: '2', Cena: '10,50', VAT: '23', ...v });
+export const row = (v: Record<string, string>): Record<string, string> => ({ Nr: 'FV/1', Data: '03.11.2026', NIP: '999-999-99-99', Nabywca: 'Firma', Towar: 'Kawa', Ilosc: '2', Cena: '10,50', VAT: '23', ...v });
