@@ -28,6 +28,18 @@ export interface BatchOptions {
   readonly offlineMode?: boolean;
   /** parallel part uploads (default 4) */
   readonly uploadConcurrency?: number;
+  /**
+   * Awaited as soon as KSeF has named the session (`POST /sessions/batch` answered) and before any
+   * part is uploaded: the place to make the reference durable. If it throws, nothing is uploaded
+   * and the error propagates (KSeF cancels the empty session when its upload window ends).
+   */
+  readonly onOpened?: (sessionReferenceNumber: string) => Promise<void>;
+  /**
+   * Awaited after every part is uploaded, right before the first close request. Until a close
+   * arrives KSeF processes nothing, so a failure before this hook means the invoices were not
+   * taken; a failure after it leaves the outcome to KSeF's final session status.
+   */
+  readonly onClosing?: (sessionReferenceNumber: string) => Promise<void>;
 }
 
 export interface SubmittedFile {
@@ -59,7 +71,9 @@ export interface BatchResult {
 
 /**
  * ZIP the invoices, split into ≤100 MB parts, encrypt each with the session key, open the batch
- * session, upload every part to the URL KSeF names (no Authorization header), close.
+ * session, upload every part to the URL KSeF names (no Authorization header), close. The hooks
+ * `onOpened` (before any upload) and `onClosing` (before the close) let the caller record how far
+ * it got, so that an interruption can be reconciled without presuming anything.
  */
 export async function submitBatch(
   http: KsefHttp,
@@ -119,6 +133,7 @@ export async function submitBatch(
     return r.body;
   });
   const sessionRef = opened.referenceNumber;
+  await opts.onOpened?.(sessionRef);
 
   const byOrdinal = new Map(parts.map((p) => [p.ordinalNumber, p]));
   const queue = [...opened.partUploadRequests];
@@ -140,6 +155,7 @@ export async function submitBatch(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.uploadConcurrency ?? 4, queue.length)) }, worker));
 
+  await opts.onClosing?.(sessionRef);
   try {
     await http.call({
       method: 'POST',

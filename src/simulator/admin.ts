@@ -21,7 +21,11 @@ export function setFaults(sim: Sim, patch: Partial<FaultOptions> & { outageMs?: 
   return sim.faults;
 }
 
-/** Make open online sessions (all, or the one named) reach the end of their lifetime now. */
+/**
+ * Make open sessions (all, or the one named) reach the end of their lifetime now: an online
+ * session counts as closed (170, then final); a batch session never closed has missed its upload
+ * window and reads 440 "Sesja anulowana" (its parts and its close are refused from now on).
+ */
 export function expireSessions(sim: Sim, referenceNumber?: string): string[] {
   const now = sim.now();
   const hit: string[] = [];

@@ -10,7 +10,7 @@ import { intakeInvoice } from './invoice-intake.ts';
 import { MAX_SESSION_INVOICES } from './online-sessions.ts';
 import { parseJson, route, type Route, type SimRequest } from './router.ts';
 import { KEY_ERROR, parseFormCode, sessionOf, unwrapSessionKey } from './session-common.ts';
-import { sessionStatus } from './session-view.ts';
+import { batchWindowOver, sessionStatus } from './session-view.ts';
 import type { Sim } from './sim-context.ts';
 import type { BatchPart, SessionRecord } from './state.ts';
 import { unzip } from './zip.ts';
@@ -84,7 +84,7 @@ export function uploadPart(sim: Sim, ref: string, ordinal: number, body: Buffer)
   const session = sim.state.sessions.get(ref);
   const part = session?.batch?.parts.find((p) => p.ordinalNumber === ordinal);
   if (!session || !part) return { status: 400, text: 'Unknown upload target.' };
-  if (session.closedAt !== undefined || sim.now() > session.validUntil) return { status: 403, text: 'Upload window is over.' };
+  if (session.closedAt !== undefined || batchWindowOver(sim, session)) return { status: 403, text: 'Upload window is over.' };
   let parts = sim.batchUploads.get(ref);
   if (!parts) sim.batchUploads.set(ref, (parts = new Map()));
   parts.set(ordinal, body);
@@ -95,16 +95,14 @@ export function uploadPart(sim: Sim, ref: string, ordinal: number, body: Buffer)
 
 function closeHandler(sim: Sim, req: SimRequest) {
   const session = sessionOf(sim, req, 'Batch');
+  const now = sim.now();
+  if (session.closedAt === undefined && !session.failure && batchWindowOver(sim, session)) {
+    // the session already reads 440 (cancelled); the close is refused with the time-out code
+    throw apiError(21208, 'Przekroczono czas oczekiwania na przesłanie części paczki; sesja została anulowana.');
+  }
   const status = sessionStatus(sim, session);
   if (session.closedAt !== undefined || (status.code !== 100 && !(session.failure?.code === 415))) {
     throw apiError(21180, `Status sesji (${status.code}) uniemożliwia wykonanie operacji.`);
-  }
-  const now = sim.now();
-  if (now > session.validUntil) {
-    session.failure = { code: 440, description: 'Sesja anulowana', details: ['Przekroczono czas wysyłki'] };
-    session.closedAt = now;
-    sim.state.touch();
-    throw apiError(21208, 'Przekroczono czas oczekiwania na przesłanie części paczki; sesja została anulowana.');
   }
   const uploads = sim.batchUploads.get(session.referenceNumber) ?? new Map<number, Buffer>();
   const errors = [];

@@ -35,7 +35,10 @@ export interface RunningSimulator {
   /** Retire the active key(s) (one usage or both); old-key encryptions then get 21470. */
   rotateKeys(usage?: KeyUsage): void;
   publicKeys(): PublicKeyCertificate[];
-  /** End the lifetime of open online sessions now (all, or one). Returns the references hit. */
+  /**
+   * End the lifetime of open sessions now (all, or one): online ones close, batch ones never
+   * closed are cancelled (440, upload window over). Returns the references hit.
+   */
   expireSessions(referenceNumber?: string): string[];
   setRateLimits(mode: RateLimitMode): void;
   /** Wait until background work (batch processing) is done. */

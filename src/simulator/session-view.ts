@@ -73,6 +73,14 @@ function counts(sim: Sim, session: SessionRecord): Counts {
   return c;
 }
 
+/** A batch session never closed whose upload window is over: KSeF cancels it, nothing is processed. */
+export const BATCH_TIMED_OUT: StatusInfo = { code: 440, description: 'Sesja anulowana', details: ['Przekroczono czas wysyłki'] };
+
+/** The upload window of a batch session (parts × 20 min from the open) has ended: [open, validUntil). */
+export function batchWindowOver(sim: Sim, session: SessionRecord): boolean {
+  return session.kind === 'Batch' && sim.now() >= session.validUntil;
+}
+
 /** When the session stopped taking invoices (explicit close or end of its lifetime), if it has. */
 export function closedAt(sim: Sim, session: SessionRecord): number | undefined {
   if (session.closedAt !== undefined) return session.closedAt;
@@ -86,7 +94,8 @@ export function sessionStatus(sim: Sim, session: SessionRecord): StatusInfo {
   const c = counts(sim, session);
   const now = sim.now();
   if (closed === undefined) {
-    return session.kind === 'Online' ? { code: 100, description: 'Sesja interaktywna otwarta' } : { code: 100, description: 'Sesja wsadowa rozpoczęta' };
+    if (session.kind === 'Online') return { code: 100, description: 'Sesja interaktywna otwarta' };
+    return batchWindowOver(sim, session) ? BATCH_TIMED_OUT : { code: 100, description: 'Sesja wsadowa rozpoczęta' };
   }
   const processing = session.kind === 'Online' ? { code: 170, description: 'Sesja interaktywna zamknięta' } : { code: 150, description: 'Trwa przetwarzanie' };
   if (session.kind === 'Batch' && !session.processed) return processing;

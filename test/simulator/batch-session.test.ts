@@ -102,3 +102,65 @@ test('batch close with a declared part missing gives 21205', async () => {
     await sim.close();
   }
 });
+
+test('batch never closed: after the upload window (parts × 20 min) it reads 440 everywhere; parts and close are refused', async () => {
+  let now = Date.parse('2026-03-02T10:00:00Z');
+  const sim = await startSimulator({ rateLimits: 'off', now: () => now });
+  try {
+    const client = new SimTestClient(sim.baseUrl);
+    const token = sim.registerToken(NIP);
+    await client.login(NIP, token);
+    const files = [{ name: 'a.xml', data: fa3Invoice({ sellerNip: NIP, number: 'W/1' }) }, { name: 'b.xml', data: fa3Invoice({ sellerNip: NIP, number: 'W/2' }) }];
+    const { open, pkg } = await openBatch(client, files, 2);
+    const ref = open.json.referenceNumber as string;
+    const p1 = open.json.partUploadRequests[0];
+    assert.equal((await fetch(p1.url, { method: 'PUT', headers: p1.headers, body: new Uint8Array(pkg.encrypted[0]!) })).status, 201);
+    now += 40 * 60_000 - 1;
+    await client.login(NIP, token); // the access token has expired meanwhile
+    assert.equal((await client.call('GET', `/sessions/${ref}`)).json.status.code, 100, 'still inside the window');
+    now += 1;
+    const st = await client.call('GET', `/sessions/${ref}`);
+    assert.deepEqual(st.json.status, { code: 440, description: 'Sesja anulowana', details: ['Przekroczono czas wysyłki'] });
+    assert.equal(st.json.invoiceCount, 0);
+    const listed = await client.call('GET', '/sessions?sessionType=Batch');
+    assert.equal(listed.json.sessions[0].status.code, 440);
+    const cancelled = await client.call('GET', '/sessions?sessionType=Batch&statuses=Cancelled');
+    assert.deepEqual(cancelled.json.sessions.map((s: { referenceNumber: string }) => s.referenceNumber), [ref]);
+    assert.equal((await client.call('GET', '/sessions?sessionType=Batch&statuses=InProgress')).json.sessions.length, 0);
+    const p2 = open.json.partUploadRequests[1];
+    assert.equal((await fetch(p2.url, { method: 'PUT', headers: p2.headers, body: new Uint8Array(pkg.encrypted[1]!) })).status, 403);
+    const close = await client.call('POST', `/sessions/batch/${ref}/close`);
+    assert.equal(close.status, 400);
+    assert.equal(close.json.exception.exceptionDetailList[0].exceptionCode, 21208);
+    assert.equal((await client.call('GET', `/sessions/${ref}/invoices`)).json.invoices.length, 0);
+    await sim.idle();
+    assert.equal(sim.counters().totals.attempts, 0, 'nothing was processed');
+    assert.deepEqual(client.violations, []);
+  } finally {
+    await sim.close();
+  }
+});
+
+test('expireSessions (handle and POST /_sim/sessions/expire) ends the upload window of open batch sessions: 440 at once', async () => {
+  let now = Date.parse('2026-03-02T10:00:00Z');
+  const sim = await startSimulator({ rateLimits: 'off', now: () => now });
+  try {
+    const client = new SimTestClient(sim.baseUrl);
+    await client.login(NIP, sim.registerToken(NIP));
+    const a = await openBatch(client, [{ name: 'a.xml', data: fa3Invoice({ sellerNip: NIP, number: 'X/1' }) }], 1);
+    const b = await openBatch(client, [{ name: 'b.xml', data: fa3Invoice({ sellerNip: NIP, number: 'X/2' }) }], 1);
+    const refA = a.open.json.referenceNumber as string;
+    const refB = b.open.json.referenceNumber as string;
+    assert.deepEqual(sim.expireSessions(refA), [refA]);
+    assert.equal((await client.call('GET', `/sessions/${refA}`)).json.status.code, 440);
+    assert.equal((await client.call('GET', `/sessions/${refB}`)).json.status.code, 100);
+    const r = await fetch(sim.baseUrl.replace('/v2', '/_sim/sessions/expire'), { method: 'POST', body: '{}' });
+    assert.deepEqual((await r.json()).expired, [refB]);
+    const st = await client.call('GET', `/sessions/${refB}`);
+    assert.deepEqual(st.json.status.details, ['Przekroczono czas wysyłki']);
+    assert.deepEqual(sim.expireSessions(), [], 'a cancelled session is not open any more');
+    assert.deepEqual(client.violations, []);
+  } finally {
+    await sim.close();
+  }
+});
