@@ -68,4 +68,103 @@ describe('batch session against the simulator', () => {
       await t.close();
     }
   });
+  it('onOpened sees the session reference before any part is uploaded, onClosing after the last part and before the close', async () => {
+    const t = await startClientSim();
+    try {
+      const log: string[] = [];
+      const c = t.newClient({ onResponse: (r) => log.push(`${r.method} ${new URL(r.url).pathname.replace(/\/v2/, '')} ${r.status}`) });
+      const files: BatchFile[] = Array.from({ length: 30 }, (_, i) => ({ fileName: `h-${i}.xml`, content: faSample({ sellerNip: t.nip, invoiceNumber: `FV/H/${i}` }) }));
+      let openedRef = '';
+      const sub = await c.submitBatch(files, 'FA(3)', {
+        maxPartBytes: 4_000,
+        onOpened: async (ref) => {
+          openedRef = ref;
+          log.push(`onOpened ${ref}`);
+          // KSeF knows the session and has nothing to process yet
+          assert.equal((await c.getSessionStatus(ref)).status.code, 100);
+        },
+        onClosing: async (ref) => {
+          log.push(`onClosing ${ref}`);
+        },
+      });
+      assert.equal(openedRef, sub.sessionReferenceNumber);
+      assert.ok(sub.partCount >= 2, `parts: ${sub.partCount}`);
+      const steps = log.filter((l) => !l.startsWith('GET /rate-limits') && !l.includes('/auth/') && !l.includes('/security/'));
+      const at = (p: RegExp): number[] => steps.flatMap((l, i) => (p.test(l) ? [i] : []));
+      const [open] = at(/^POST \/sessions\/batch 201$/);
+      const [hookOpen] = at(/^onOpened /);
+      const puts = at(/^PUT \/storage\/batch\//);
+      const [hookClose] = at(/^onClosing /);
+      const [close] = at(/^POST \/sessions\/batch\/[^/]+\/close 204$/);
+      assert.equal(puts.length, sub.partCount);
+      assert.ok(open! < hookOpen!, steps.join('\n'));
+      assert.ok(hookOpen! < Math.min(...puts), steps.join('\n'));
+      assert.ok(Math.max(...puts) < hookClose!, steps.join('\n'));
+      assert.ok(hookClose! < close!, steps.join('\n'));
+      assert.equal(steps[hookOpen! + 1], `GET /sessions/${sub.sessionReferenceNumber} 200`);
+      await t.sim.idle();
+      const res = await c.collectBatch(sub);
+      assert.equal(res.invoices.filter((r) => r.state === 'accepted').length, 30);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('an onOpened that throws stops the batch before any upload: the error propagates, KSeF later cancels the session (440)', async () => {
+    const t = await startClientSim();
+    try {
+      const log: string[] = [];
+      const c = t.newClient({ onResponse: (r) => log.push(`${r.method} ${new URL(r.url).pathname}`) });
+      const boom = new Error('state store is full');
+      let ref = '';
+      let closing = 0;
+      const files: BatchFile[] = [{ fileName: 'a.xml', content: faSample({ sellerNip: t.nip, invoiceNumber: 'FV/T/1' }) }];
+      await assert.rejects(
+        c.submitBatch(files, 'FA(3)', {
+          onOpened: async (r) => {
+            ref = r;
+            throw boom;
+          },
+          onClosing: async () => {
+            closing++;
+          },
+        }),
+        (e) => e === boom,
+      );
+      assert.match(ref, /-SB-/);
+      assert.equal(closing, 0);
+      assert.deepEqual(log.filter((l) => l.startsWith('PUT ') || l.endsWith('/close')), [], 'nothing uploaded, nothing closed');
+      assert.equal((await c.getSessionStatus(ref)).status.code, 100);
+      assert.deepEqual(t.sim.expireSessions(), [ref]);
+      const st = await c.getSessionStatus(ref);
+      assert.deepEqual([st.status.code, st.status.details], [440, ['Przekroczono czas wysyłki']]);
+      assert.equal(t.sim.counters().totals.attempts, 0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('an onClosing that throws leaves the session unclosed (status 100, nothing processed)', async () => {
+    const t = await startClientSim();
+    try {
+      const files: BatchFile[] = [{ fileName: 'a.xml', content: faSample({ sellerNip: t.nip, invoiceNumber: 'FV/C/1' }) }];
+      let ref = '';
+      await assert.rejects(
+        t.client.submitBatch(files, 'FA(3)', {
+          onOpened: async (r) => {
+            ref = r;
+          },
+          onClosing: async () => {
+            throw new Error('stop before close');
+          },
+        }),
+        /stop before close/,
+      );
+      await t.sim.idle();
+      assert.equal((await t.client.getSessionStatus(ref)).status.code, 100);
+      assert.equal(t.sim.counters().totals.attempts, 0);
+    } finally {
+      await t.close();
+    }
+  });
 });
