@@ -131,6 +131,15 @@ test('bad files end in errors/ with reports while good files beside them go thro
     }
     const baddate = (await resultOf(env, 'baddate.json'))!;
     assert.ok(baddate.invoices.some((i) => i.invoiceNumber === 'SKLEP/2026/11/0457' && i.errors.length > 0));
+    // the file is the unit: its two valid invoices were not sent, and the result says why
+    const held = baddate.invoices.filter((i) => i.invoiceNumber !== 'SKLEP/2026/11/0457');
+    assert.equal(held.length, 2);
+    for (const i of held) {
+      assert.equal(i.ksefNumber, null);
+      assert.deepEqual(i.errors.map((e) => e.code), ['PIPELINE_NOT_SENT'], i.invoiceNumber);
+    }
+    const baddateTxt = await readFile(join(env.outbox, 'errors', 'baddate.json.error.txt'), 'utf8');
+    assert.match(baddateTxt, /SKLEP\/2026\/11\/0457/);
     // secrets: no token in any log, outbox, archive or state file
     const files = await listTree(env.dir);
     assert.ok(files.some((f) => f.startsWith('logs/')), 'logs were written');
