@@ -11,8 +11,14 @@ export interface AgentEvents {
   'inbox.claimed': { readonly file: InboxFile };
   /** a claim was refused because the writer still holds the file (EBUSY/EPERM/EACCES) */
   'inbox.busy': { readonly companyId: string; readonly inboxId: string; readonly name: string; readonly code: string };
-  /** scanning or watching an inbox failed (share offline, permissions); retried */
-  'inbox.error': { readonly companyId: string; readonly inboxId: string; readonly folder: string; readonly code: string; readonly message: string };
+  /**
+   * scanning or watching an inbox failed (share offline, permissions); retried on every scan but
+   * reported once until it changes. `code` is stable (INBOX_FOLDER_MISSING, INBOX_FOLDER_DENIED,
+   * INBOX_FOLDER_UNREADABLE, or a claim/watch failure); `systemCode` the OS error code when known.
+   */
+  'inbox.error': { readonly companyId: string; readonly inboxId: string; readonly folder: string; readonly code: string; readonly message: string; readonly systemCode?: string };
+  /** a scan of an inbox that had failed succeeded again */
+  'inbox.recovered': { readonly companyId: string; readonly inboxId: string; readonly folder: string };
   /** a file ended in errors/ with a report */
   'file.failed': { readonly companyId: string; readonly sourceName: string; readonly codes: readonly string[] };
   /** a file's invoices are all final, its results written and the source archived */

@@ -27,6 +27,22 @@ export interface InboxWatcherOptions {
   readonly fsRename?: (from: string, to: string) => Promise<void>;
 }
 
+/** A failed scan of the inbox folder in words an operator can act on, with a stable code. */
+export function folderProblem(folder: string, err: NodeJS.ErrnoException): { code: string; message: string; systemCode: string } {
+  const systemCode = err.code ?? 'EIO';
+  switch (systemCode) {
+    case 'ENOENT':
+      return { code: 'INBOX_FOLDER_MISSING', systemCode, message: `inbox folder ${folder} does not exist (deleted, or a share not mounted); its files wait until it is back` };
+    case 'ENOTDIR':
+      return { code: 'INBOX_FOLDER_MISSING', systemCode, message: `inbox folder ${folder} is not a folder; its files wait until it is one` };
+    case 'EACCES':
+    case 'EPERM':
+      return { code: 'INBOX_FOLDER_DENIED', systemCode, message: `inbox folder ${folder} cannot be read: permission denied for the agent's user (${systemCode})` };
+    default:
+      return { code: 'INBOX_FOLDER_UNREADABLE', systemCode, message: `inbox folder ${folder} cannot be read (${systemCode}: ${err.message}); retried on every scan` };
+  }
+}
+
 /**
  * Watches one inbox. The periodic scan is the source of truth; chokidar events (or its polling
  * mode, for network shares) only make the next scan come sooner. Each scan runs candidates
@@ -42,6 +58,8 @@ export class InboxWatcher {
   #running: Promise<InboxFile[]> | undefined;
   #again = false;
   #stopped = true;
+  /** code of the folder problem last reported, until a scan succeeds again */
+  #folderProblem: string | undefined;
 
   constructor(opts: InboxWatcherOptions) {
     this.#o = opts;
@@ -72,9 +90,17 @@ export class InboxWatcher {
       const candidates = await scanInbox(o.folder, { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker, ...(o.files !== undefined ? { files: o.files } : {}) });
       ready = this.#gate.observe(candidates);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      o.bus.emit('inbox.error', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, code: err.code ?? 'EIO', message: err.message });
+      const problem = folderProblem(o.folder, e as NodeJS.ErrnoException);
+      // reported when it starts or changes, not on every scan (a share may stay away for hours)
+      if (problem.code !== this.#folderProblem) {
+        this.#folderProblem = problem.code;
+        o.bus.emit('inbox.error', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, ...problem });
+      }
       return claimed;
+    }
+    if (this.#folderProblem !== undefined) {
+      this.#folderProblem = undefined;
+      o.bus.emit('inbox.recovered', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder });
     }
     for (const c of ready.slice(0, o.policy.maxFilesPerScan)) {
       o.bus.emit('inbox.ready', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, size: c.size });
@@ -87,7 +113,11 @@ export class InboxWatcher {
         });
       } catch (e) {
         const err = e as { code?: string; message: string };
-        o.bus.emit('inbox.error', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, code: err.code ?? 'INBOX_CLAIM_FAILED', message: err.message });
+        o.bus.emit('inbox.error', {
+          companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, code: 'INBOX_CLAIM_FAILED',
+          message: `cannot claim ${c.name} from ${o.folder} into the work area (${err.message}); it stays in the inbox and is tried again`,
+          ...(err.code ? { systemCode: err.code } : {}),
+        });
         continue;
       }
       if (r.status === 'busy') {
@@ -135,7 +165,11 @@ export class InboxWatcher {
     w.on('add', hint).on('change', hint);
     w.on('error', (e: unknown) => {
       const err = e as NodeJS.ErrnoException;
-      o.bus.emit('inbox.error', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, code: err.code ?? 'EWATCH', message: err.message });
+      o.bus.emit('inbox.error', {
+        companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, code: 'INBOX_WATCH_FAILED',
+        message: `change notifications for ${o.folder} failed (${err.message}); the periodic scan goes on`,
+        ...(err.code ? { systemCode: err.code } : {}),
+      });
     });
     this.#watcher = w;
     await new Promise<void>((resolve) => w.once('ready', () => resolve()));

@@ -149,10 +149,18 @@ test('the watcher reports busy files and takes them on a later scan; a missing f
     const missing = await s.w.scanOnce();
     assert.deepEqual(missing, []);
     assert.equal(s.events[0]![0], 'inbox.error');
-    assert.equal((s.events[0]![1] as AgentEvents['inbox.error']).code, 'ENOENT');
+    const e = s.events[0]![1] as AgentEvents['inbox.error'];
+    assert.equal(e.code, 'INBOX_FOLDER_MISSING');
+    assert.equal(e.systemCode, 'ENOENT');
+    assert.equal(e.message, `inbox folder ${s.folder} does not exist (deleted, or a share not mounted); its files wait until it is back`);
+    // reported once, not on every scan
+    await s.w.scanOnce();
+    await s.w.scanOnce();
+    assert.equal(s.events.filter(([n]) => n === 'inbox.error').length, 1);
     await mkdir(s.folder);
     await writeFile(join(s.folder, 'x.csv'), 'x');
     assert.deepEqual(await s.w.scanOnce(), []);
+    assert.ok(s.events.some(([n, p]) => n === 'inbox.recovered' && (p as AgentEvents['inbox.recovered']).folder === s.folder), 'recovery reported');
     assert.deepEqual(s.events[s.events.length - 1], ['inbox.busy', { companyId: 'acme', inboxId: 'csv', name: 'x.csv', code: 'EBUSY' }]);
     busy = false;
     assert.deepEqual((await s.w.scanOnce()).map((f) => f.sourceName), ['x.csv']);

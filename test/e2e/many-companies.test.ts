@@ -1,0 +1,116 @@
+// Many companies in one agent process (issue 4): each with its own NIP, token, inbox, outbox and
+// KSeF session; one company whose token KSeF refuses and one whose inbox folder vanished never
+// stop the others, and the refused one goes through once its token is valid.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { Agent } from '../../src/agent/agent.ts';
+import { startSimulator } from '../../src/simulator/index.ts';
+import { REPO, newToken, readJson } from '../helpers/agent-env.ts';
+
+interface Result { status: string; summary: { accepted: number }; invoices: { status: string; ksefNumber: string | null; sessionReferenceNumber: string | null }[] }
+
+// fictional NIPs with valid check digits
+const COMPANIES = [
+  { id: 'north', nip: '1111111111' },
+  { id: 'south', nip: '2222222222' },
+  { id: 'east', nip: '3333333333' },
+] as const;
+
+async function until(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+test('three companies in one process: a refused token and a vanished inbox stop only their own company', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ksef-many-'));
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  const tokens = Object.fromEntries(COMPANIES.map((c) => [c.id, newToken().replace('nip-9999999999', `nip-${c.nip}`)]));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const c of COMPANIES) env[`KSEF_TOKEN_${c.id.toUpperCase()}`] = tokens[c.id];
+  const config = {
+    environment: 'sim',
+    root: './data',
+    simulator: { url: sim.baseUrl },
+    companies: COMPANIES.map((c) => ({
+      id: c.id, nip: c.nip, name: `Spółka ${c.id} sp. z o.o.`,
+      address: { country: 'PL', line1: 'ul. Testowa 1', line2: '00-001 Warszawa' },
+      token: { env: `KSEF_TOKEN_${c.id.toUpperCase()}` }, schema: 'FA(3)',
+      folders: { outbox: `${c.id}/outbox`, archive: `${c.id}/archive`, work: `${c.id}/work` },
+      inboxes: [
+        { id: 'csv', folder: `${c.id}/inbox/csv`, mapping: join(REPO, 'mappings', 'optima-csv.json') },
+        { id: 'shop', folder: `${c.id}/inbox/shop`, mapping: join(REPO, 'mappings', 'shop-json.json') },
+      ],
+    })),
+    send: { mode: 'online', statusPollIntervalMs: 100 },
+    watcher: { stabilityWindowMs: 0, scanIntervalMs: 100 },
+    logging: { level: 'debug', console: false, dir: 'logs' },
+  };
+  const configFile = join(dir, 'agent.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  for (const c of COMPANIES) {
+    await mkdir(join(dir, c.id, 'inbox', 'csv'), { recursive: true });
+    await mkdir(join(dir, c.id, 'inbox', 'shop'), { recursive: true });
+  }
+  // north and east have valid tokens; south's token is unknown to KSeF for now
+  sim.registerToken('1111111111', tokens['north']);
+  sim.registerToken('3333333333', tokens['east']);
+  const agent = new Agent(await loadConfig(configFile), { env });
+  const errors: { companyId?: string; code?: string; message: string }[] = [];
+  agent.bus.on('agent.error', (e) => errors.push(e));
+  agent.bus.on('inbox.error', (e) => errors.push({ companyId: e.companyId, code: e.code, message: e.message }));
+  const result = (co: string, source: string) => readJson<Result>(join(dir, co, 'outbox', 'results', `${source}.result.json`)).catch(() => undefined);
+  try {
+    await agent.open();
+    await agent.start();
+    // east's shop inbox disappears (a share unmounted); its CSV inbox keeps working
+    await rm(join(dir, 'east', 'inbox', 'shop'), { recursive: true });
+    for (const c of COMPANIES) await cp(join(REPO, 'inbox-example/optima/faktury-2026-11.csv'), join(dir, c.id, 'inbox', 'csv', 'faktury-2026-11.csv'));
+    await cp(join(REPO, 'inbox-example/shop/orders-20261121.json'), join(dir, 'north', 'inbox', 'shop', 'orders.json'));
+
+    await until('north and east done', async () => (await result('north', 'faktury-2026-11.csv'))?.status === 'complete' && (await result('north', 'orders.json'))?.status === 'complete' && (await result('east', 'faktury-2026-11.csv'))?.status === 'complete');
+    await until('south refused and east inbox error reported', async () => errors.some((e) => e.companyId === 'south') && errors.some((e) => e.companyId === 'east'));
+    const southPending = await result('south', 'faktury-2026-11.csv');
+    assert.equal(southPending?.status, 'pending', 'south waits, its file is not lost');
+    const southError = errors.find((e) => e.companyId === 'south')!;
+    assert.match(southError.message, /token|auth|uwierzyteln/i, southError.message);
+    assert.ok(!JSON.stringify(errors).includes(tokens['south']!), 'no token in the errors');
+    const eastErrors = errors.filter((e) => e.companyId === 'east');
+    assert.deepEqual(eastErrors.map((e) => e.code), ['INBOX_FOLDER_MISSING'], 'the vanished inbox is reported once, with a stable code');
+    assert.match(eastErrors[0]!.message, /east[\\/]inbox[\\/]shop does not exist/);
+    assert.equal(southError.code, 'KSEF_AUTH_FAILED');
+
+    // south's token becomes valid: its invoices go out without a restart
+    sim.registerToken('2222222222', tokens['south']);
+    await until('south done', async () => (await result('south', 'faktury-2026-11.csv'))?.status === 'complete');
+
+    const sessionsByCompany = new Map<string, Set<string>>();
+    for (const c of COMPANIES) {
+      const r = (await result(c.id, 'faktury-2026-11.csv'))!;
+      assert.equal(r.summary.accepted, 4, c.id);
+      const refs = new Set<string>();
+      for (const i of r.invoices) {
+        assert.ok(i.ksefNumber?.startsWith(`${c.nip}-`), `${c.id}: KSeF number under its own NIP, got ${i.ksefNumber}`);
+        refs.add(i.sessionReferenceNumber!);
+        const upo = await readFile(join(dir, c.id, 'outbox', 'upo', `${i.ksefNumber}.xml`), 'utf8');
+        assert.match(upo, new RegExp(c.nip));
+      }
+      sessionsByCompany.set(c.id, refs);
+    }
+    for (const [a, ra] of sessionsByCompany) for (const [b, rb] of sessionsByCompany) if (a !== b) for (const r of ra) assert.ok(!rb.has(r), `${a} and ${b} share session ${r}`);
+    const c = sim.counters();
+    assert.equal(c.totals.accepted, 4 * 3 + 3);
+    assert.equal(c.totals.attempts, 4 * 3 + 3, 'every invoice sent once');
+  } finally {
+    await agent.stop();
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
