@@ -10,6 +10,7 @@ import type { KsefClient } from '../ksef/index.ts';
 import { createLogger, closeLogger } from '../log/create-logger.ts';
 import { logEvents } from '../log/log-events.ts';
 import { Redactor } from '../log/redactor.ts';
+import { MappingCache } from '../mapping/index.ts';
 import { CompanyPipeline } from '../pipeline/company-pipeline.ts';
 import { crashPoint } from '../pipeline/crash-point.ts';
 import { companyProfile, localToday } from '../pipeline/pipeline-context.ts';
@@ -112,6 +113,8 @@ export class Agent {
       this.baseUrl = this.#sim.baseUrl;
     } else if (c.environment === 'sim') this.baseUrl = c.simulator.url ?? '';
     const logger = this.#logger;
+    // every mapping compiled once, and again only after its file changes
+    const mappings = new MappingCache();
     for (const co of c.companies) {
       const client = createKsefClient({
         environment: c.environment,
@@ -143,7 +146,7 @@ export class Agent {
       }
       const pipeline = new CompanyPipeline({
         company: co, profile: companyProfile(co), store: this.#store, client, bus: this.bus, sessions,
-        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(),
+        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(), mappings,
       });
       this.pipelines.push(pipeline);
       for (const inbox of co.inboxes) {

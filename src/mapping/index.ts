@@ -1,5 +1,6 @@
 /** The mapping language: everything other folders may use. */
 export { loadMapping, compileMappingText, checkMappingText, MappingInvalidError } from './load-mapping.ts';
+export { MappingCache } from './mapping-cache.ts';
 export { mapRecords } from './apply-mapping.ts';
 export type { MappedInvoice, MapContext } from './apply-mapping.ts';
 export { mappingAppliesTo } from './compiled-mapping.ts';

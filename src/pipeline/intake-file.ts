@@ -61,6 +61,7 @@ async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig
       today: ctx.today(),
       now: ctx.now(),
       displayName: file.sourceName,
+      ...(ctx.mappings ? { mappings: ctx.mappings } : {}),
     });
   } catch (e) {
     return { file: file.sourceName, mapping: inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };

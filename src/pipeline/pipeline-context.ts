@@ -2,6 +2,7 @@ import type { CompanyConfig, ResultsCsvPolicy, SendPolicy } from '../config/agen
 import type { EventBus } from '../core/events.ts';
 import type { CompanyProfile } from '../core/invoice.ts';
 import type { KsefClient } from '../ksef/index.ts';
+import type { MappingCache } from '../mapping/index.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { SessionJournal } from './session-journal.ts';
 
@@ -18,6 +19,8 @@ export interface PipelineContext {
   /** local yyyy-mm-dd for business rules */
   readonly today: () => string;
   readonly now: () => Date;
+  /** compiled mappings shared by every file taken in (without it each file compiles its mapping) */
+  readonly mappings?: MappingCache;
 }
 
 export function companyProfile(c: CompanyConfig): CompanyProfile {

@@ -8,6 +8,7 @@ import { AgentError, isAgentError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema, Invoice, InvoiceXml, IsoDate } from '../core/invoice.ts';
 import { readRecords } from '../readers/index.ts';
 import { MappingInvalidError, loadMapping, mapRecords } from '../mapping/index.ts';
+import type { MappingCache } from '../mapping/index.ts';
 import { buildFaXml } from '../invoice/build-fa-xml.ts';
 import { validateInvoice } from '../invoice/validate.ts';
 import { checkXsd } from '../invoice/check-xsd.ts';
@@ -42,6 +43,11 @@ export interface PreviewOptions {
    * are the same either way, in the same order.
    */
   readonly checkPool?: CheckPool;
+  /**
+   * Where the compiled mapping comes from: a cache that compiles each mapping file once and again
+   * only when it changes (the agent's intake). Without it the file is read and compiled for this call.
+   */
+  readonly mappings?: MappingCache;
 }
 
 /** What checkInvoice needs besides the invoice. */
@@ -137,7 +143,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   const head = { file: displayName, mapping: opts.mapping, schema: opts.schema };
   let mapping: Awaited<ReturnType<typeof loadMapping>>;
   try {
-    mapping = await loadMapping(opts.mapping);
+    mapping = opts.mappings ? await opts.mappings.get(opts.mapping) : await loadMapping(opts.mapping);
   } catch (err) {
     // every problem of the mapping file on its own line, not just the first
     const problems = err instanceof MappingInvalidError && err.problems.length > 0 ? [...err.problems] : [asAgentError(err)];

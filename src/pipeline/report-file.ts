@@ -67,7 +67,7 @@ export function resultOf(ctx: PipelineContext, f: FileRecord, duplicateLines?: r
 async function duplicateLines(ctx: PipelineContext, f: FileRecord): Promise<Line[]> {
   const inbox = ctx.company.inboxes.find((b) => b.id === f.inboxId);
   if (!inbox || !(await exists(f.path))) return [];
-  const p = await previewFile(f.path, { mapping: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName });
+  const p = await previewFile(f.path, { mapping: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName, ...(ctx.mappings ? { mappings: ctx.mappings } : {}) });
   return p.invoices.map((inv) => {
     const number = inv.xml?.invoiceNumber ?? inv.number ?? '';
     const prior = inv.xml ? ctx.store.findAccepted(inv.xml.sellerNip, inv.xml.kind, number) : undefined;
