@@ -2,7 +2,15 @@
  * Test hook for the crash tests: when the environment variable KSEF_HOTFOLDER_CRASH_AT names this
  * point (optionally `name@N` for the N-th time it is reached), the process kills itself with
  * SIGKILL right there — no clean-up, no flush, exactly like kill -9 or a power cut. Points:
- * `after-claim`, `after-intent`, `after-send`, `after-batch-submit`, `while-outbox`, `before-archive`.
+ * - `after-claim`: a file moved into the work area, not yet recorded;
+ * - `after-intent`: intent recorded (online: with the session reference; batch: no session yet);
+ * - `after-send`: an online send answered, its reference not yet recorded;
+ * - `after-batch-open`: batch session opened and its reference durable (journal + every invoice),
+ *   no part uploaded yet;
+ * - `before-batch-close`: every part uploaded, the close not yet sent;
+ * - `after-batch-submit`: batch closed, before the `ksef.sent` events;
+ * - `while-outbox`: between the UPO and the sent XML of an accepted invoice;
+ * - `before-archive`: results written, source not yet archived.
  * Never set it in production.
  */
 const hits = new Map<string, number>();

@@ -8,15 +8,19 @@ import type { PipelineContext } from './pipeline-context.ts';
 
 const OPEN_SESSION = new Set([100, 150, 170]);
 
+/** Warned once per process: sessions we wait on because they were interrupted before the close. */
+const warnedOpen = new WeakMap<PipelineContext, Set<string>>();
+
 /**
  * One pass over this company's invoices whose send may have happened: the same code serves the
  * steady state and the start-up reconciliation, so nothing is ever resent without proof that
  * KSeF does not have it.
  * - online, intent recorded: looked up by hash in the session listing → `sent`, or proven absent → `planned`;
- * - batch, intent recorded, session unknown (interrupted before KSeF named it): back to `planned`,
- *   remembered (journal first) so that a 440 on the resend counts as ours;
- * - batch with its session: once the session is final, matched by file name or hash → `sent`,
- *   or absent → `planned`;
+ * - batch, intent recorded, no session reference: the reference is made durable before any part
+ *   is uploaded, so nothing reached KSeF → `planned`;
+ * - batch with its session: while the session is open (100) or processing (150) nothing is
+ *   decided; once it is final (200, or 4xx such as 440 "cancelled" for a batch never closed in
+ *   its upload window) each invoice is matched by file name or hash → `sent`, or absent → `planned`;
  * - sent: status from the final batch session's listing, else by reference; a final status
  *   settles the invoice (UPO, sent XML, result).
  * KSeF is asked first (one listing per session); then every state change of the pass is made in
@@ -28,11 +32,16 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
   const mine = ctx.store.inFlight().filter((i) => i.companyId === ctx.company.id);
   if (mine.length === 0) return problems;
   const listings = new Map<string, SessionInvoice[] | 'open'>();
+  /** batch sessions KSeF still shows as opened (100): the upload or the close was interrupted */
+  const unclosed = new Map<string, { count: number; dateCreated?: string }>();
   const listing = async (ref: string, batch: boolean): Promise<SessionInvoice[] | 'open'> => {
     let l = listings.get(ref);
     if (!l) {
-      if (batch && OPEN_SESSION.has((await ctx.client.getSessionStatus(ref)).status.code)) l = 'open';
-      else l = await ctx.client.listSessionInvoices(ref);
+      const status = batch ? await ctx.client.getSessionStatus(ref) : undefined;
+      if (status && OPEN_SESSION.has(status.status.code)) {
+        l = 'open';
+        if (status.status.code === 100) unclosed.set(ref, { count: 0, ...(status.dateCreated ? { dateCreated: status.dateCreated } : {}) });
+      } else l = await ctx.client.listSessionInvoices(ref);
       listings.set(ref, l);
     }
     return l;
@@ -52,7 +61,6 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
     return m;
   };
 
-  const lost: InvoiceRecord[] = [];
   const absent: InvoiceRecord[] = [];
   const found: { inv: InvoiceRecord; ksef: SessionInvoice }[] = [];
   const outcomes: KsefOutcome[] = [];
@@ -62,11 +70,16 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
       const ref = inv.sessionReferenceNumber;
       if (inv.state === 'intent-recorded') {
         if (!ref) {
-          lost.push(inv);
+          // the reference is durable before anything is sent (online) or uploaded (batch)
+          absent.push(inv);
           continue;
         }
         const l = await listing(ref, inv.sessionKind === 'batch');
-        if (l === 'open') continue;
+        if (l === 'open') {
+          const u = unclosed.get(ref);
+          if (u) u.count++;
+          continue;
+        }
         const m = indexed(ref, l);
         const k = (inv.sessionKind === 'batch' ? m.get(`f:${batchFileName(inv)}`) : undefined) ?? m.get(`h:${inv.hash}`);
         if (k) found.push({ inv, ksef: k });
@@ -87,11 +100,11 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
     }
   }
 
+  warnUnclosed(ctx, unclosed);
   try {
-    await ctx.sessions.markLostBatches(lost.map((i) => i.id));
-    if (lost.length || absent.length || found.length) {
+    if (absent.length || found.length) {
       const sent = await ctx.store.batch((tx) => {
-        for (const inv of [...lost, ...absent]) tx.transition(inv.id, 'planned');
+        for (const inv of absent) tx.transition(inv.id, 'planned');
         return found.map(({ inv, ksef }) => ({ inv: tx.transition(inv.id, 'sent', { invoiceReferenceNumber: ksef.referenceNumber }), ksef }));
       });
       outcomes.unshift(...sent);
@@ -102,4 +115,25 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
   }
   problems.push(...(await settleInvoices(ctx, outcomes, shouldStop)));
   return problems;
+}
+
+/**
+ * One warning per interrupted batch session: the operator sees why `once` (or the service) waits.
+ * KSeF cancels a batch session that was never closed when its upload window ends (20 minutes per
+ * part after the open; status 440), and only then are its invoices proven absent and sent again.
+ */
+function warnUnclosed(ctx: PipelineContext, unclosed: ReadonlyMap<string, { count: number; dateCreated?: string }>): void {
+  let seen = warnedOpen.get(ctx);
+  for (const [ref, u] of unclosed) {
+    if (u.count === 0 || seen?.has(ref)) continue;
+    if (!seen) warnedOpen.set(ctx, (seen = new Set()));
+    seen.add(ref);
+    ctx.bus.emit('agent.warning', {
+      companyId: ctx.company.id,
+      code: 'PIPELINE_BATCH_UNCLOSED',
+      message:
+        `${ctx.company.id}: waiting for KSeF to cancel the interrupted batch ${ref} (${u.count} invoice(s); opened ${u.dateCreated ?? 'earlier'}, never closed): ` +
+        'KSeF cancels it when its upload window ends (at most 20 minutes per part after the open); then the invoices are sent again in a new batch',
+    });
+  }
 }

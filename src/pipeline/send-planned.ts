@@ -1,4 +1,6 @@
+import { isAgentError } from '../core/errors.ts';
 import { isKsefError } from '../ksef/index.ts';
+import type { BatchSubmission } from '../ksef/index.ts';
 import type { InvoiceRecord } from '../store/state-store.ts';
 import { boundedPool } from './bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
@@ -36,9 +38,14 @@ async function sendOnline(ctx: PipelineContext, inv: InvoiceRecord): Promise<voi
 }
 
 /**
- * Sends planned invoices as one batch session: intent recorded for all of them at once, then
- * ZIP → encrypt → open → upload → close; the session reference is recorded right after. Results
- * are collected by the poller.
+ * Sends planned invoices as one batch session. Intent recorded for all of them at once (no session
+ * yet), then ZIP → encrypt → open; the moment KSeF names the session, its reference is journalled
+ * and written on every invoice in one store transaction, before any part is uploaded. Then upload
+ * → close. So an invoice that is intent-recorded in a batch without a session reference was never
+ * uploaded: KSeF cannot have it. A failure before the close (nothing can be processed without it)
+ * puts the invoices back to `planned` at once; a failure at or after the close leaves them
+ * intent-recorded with the reference, and the poller waits for KSeF's final session status.
+ * Results are collected by the poller.
  */
 async function sendBatch(ctx: PipelineContext, invoices: readonly InvoiceRecord[]): Promise<void> {
   const contents = await boundedPool(invoices, 8, (inv) => readInvoiceXml(ctx.company.folders.work, inv.id));
@@ -48,14 +55,41 @@ async function sendBatch(ctx: PipelineContext, invoices: readonly InvoiceRecord[
     return { fileName: batchFileName(inv), content: r.value };
   });
   await ctx.store.batch((tx) => {
-    for (const inv of invoices) tx.transition(inv.id, 'intent-recorded', { sessionKind: 'batch' });
+    // a reference left from an earlier, cancelled attempt must not stand for this one
+    for (const inv of invoices) tx.transition(inv.id, 'intent-recorded', { sessionKind: 'batch', sessionReferenceNumber: undefined });
   });
   crashPoint('after-intent');
-  const sub = await ctx.client.submitBatch(files, ctx.company.schema);
-  await ctx.sessions.add(sub.sessionReferenceNumber);
-  await ctx.store.batch((tx) => {
-    for (const inv of invoices) tx.annotate(inv.id, { sessionReferenceNumber: sub.sessionReferenceNumber });
-  });
+  let opened: string | undefined;
+  let closing = false;
+  let sub: BatchSubmission;
+  try {
+    sub = await ctx.client.submitBatch(files, ctx.company.schema, {
+      onOpened: async (ref) => {
+        await ctx.sessions.add(ref);
+        await ctx.store.batch((tx) => {
+          for (const inv of invoices) tx.annotate(inv.id, { sessionReferenceNumber: ref });
+        });
+        opened = ref;
+        crashPoint('after-batch-open');
+      },
+      onClosing: async () => {
+        closing = true;
+        crashPoint('before-batch-close');
+      },
+    });
+  } catch (e) {
+    if (closing) throw e;
+    // never closed: KSeF processes nothing of this session (it cancels it when the upload window ends)
+    await ctx.store.batch((tx) => {
+      for (const inv of invoices) tx.transition(inv.id, 'planned');
+    });
+    ctx.bus.emit('agent.warning', {
+      companyId: ctx.company.id,
+      code: isAgentError(e) ? e.code : 'PIPELINE_INTERNAL',
+      message: `${ctx.company.id}: batch of ${invoices.length} invoice(s) ${opened ? `(session ${opened}) ` : ''}stopped before it was closed, so KSeF processes none of it: the invoices are planned again and go out in the next batch`,
+    });
+    throw e;
+  }
   for (const inv of invoices) ctx.bus.emit('ksef.sent', { companyId: inv.companyId, invoice: inv.number, sessionReferenceNumber: sub.sessionReferenceNumber });
   crashPoint('after-batch-submit');
 }

@@ -19,28 +19,15 @@ export class SessionJournal {
       if (e.code === 'ENOENT') return '';
       throw e;
     });
-    for (const line of text.split('\n')) if (line.trim()) this.#refs.add(line.trim());
+    for (const line of text.split('\n')) {
+      const ref = line.trim();
+      // `lost-batch:<invoice>` lines were written by older versions (a presumption now dropped)
+      if (ref && !ref.startsWith('lost-batch:')) this.#refs.add(ref);
+    }
   }
 
   has(ref: string | undefined): boolean {
-    return ref !== undefined && !ref.startsWith('lost-batch:') && this.#refs.has(ref);
-  }
-
-  /**
-   * An invoice whose batch send was interrupted before KSeF named the session: if a resend gets a
-   * 440, the original is presumed to be that lost batch of ours.
-   */
-  markLostBatch(invoiceId: string): Promise<void> {
-    return this.add(`lost-batch:${invoiceId}`);
-  }
-
-  /** markLostBatch for many invoices with one append and one fsync. */
-  markLostBatches(invoiceIds: readonly string[]): Promise<void> {
-    return this.addMany(invoiceIds.map((id) => `lost-batch:${id}`));
-  }
-
-  hasLostBatch(invoiceId: string): boolean {
-    return this.#refs.has(`lost-batch:${invoiceId}`);
+    return ref !== undefined && this.#refs.has(ref);
   }
 
   add(ref: string): Promise<void> {

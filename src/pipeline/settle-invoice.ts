@@ -25,7 +25,8 @@ type Settlement =
 
 /**
  * What a final status means for our invoice: accepted → accepted; 440 whose original is ours (its
- * KSeF number is in our state, its session is one we opened, or our own interrupted batch) →
+ * KSeF number is in our state, or its session is one we opened: the journal has every session
+ * reference before anything is sent or uploaded in it) →
  * accepted with the original KSeF number; anything else → rejected with the code and KSeF's text.
  * Undefined while KSeF is still processing.
  */
@@ -39,7 +40,7 @@ function decide(ctx: PipelineContext, inv: InvoiceRecord, ksef: SessionInvoice):
     const originalKsef = typeof ext['originalKsefNumber'] === 'string' ? ext['originalKsefNumber'] : undefined;
     const originalSession = typeof ext['originalSessionReferenceNumber'] === 'string' ? ext['originalSessionReferenceNumber'] : undefined;
     const known = ctx.store.findAccepted(inv.sellerNip, inv.kind, inv.number);
-    const ours = originalKsef !== undefined && (known?.ksefNumber === originalKsef || ctx.sessions.has(originalSession) || ctx.sessions.hasLostBatch(inv.id));
+    const ours = originalKsef !== undefined && (known?.ksefNumber === originalKsef || ctx.sessions.has(originalSession));
     if (ours && originalSession) return { to: 'accepted', inv, sessionRef: originalSession, ksef, ksefNumber: originalKsef!, original: true };
   }
   return { to: 'rejected', inv, error: { code: err.code, message: err.message, where: { invoice: inv.number } } };
