@@ -18,6 +18,7 @@ export function healthOf(agent: Agent): Record<string, unknown> {
     activeFiles: store.activeFiles().filter((f) => f.companyId === p.companyId).length,
     planned: store.planned(p.companyId).length,
     inFlight: store.inFlight().filter((i) => i.companyId === p.companyId).length,
+    ...(p.held ? { held: { code: p.held.code, message: p.held.message, since: p.held.since, nextTry: p.held.until } } : {}),
   }));
   return { status: 'ok', environment: agent.config.environment, companies, acceptedToday: counts.acceptedOnDay, rejectedToday: counts.rejectedOnDay, filesFailedToday: counts.filesFailedOnDay };
 }

@@ -51,6 +51,8 @@ export interface SendPolicy {
   readonly batchThreshold: number;
   readonly maxInvoicesPerBatch: number;
   readonly statusPollIntervalMs: number;
+  /** first pause after a refusal of kind config (login refused, …); doubles up to 15 minutes */
+  readonly refusedRetryMs: number;
   readonly upo: { readonly download: boolean };
 }
 

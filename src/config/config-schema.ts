@@ -114,6 +114,10 @@ export const configSchema = {
         batchThreshold: { type: 'integer', minimum: 1, maximum: 10000, default: 100, description: 'Pending invoices of one company at or above which mode auto opens a batch session.' },
         maxInvoicesPerBatch: { type: 'integer', minimum: 1, maximum: 10000, default: 10000, description: 'Most invoices put in one batch session (KSeF allows 10,000).' },
         statusPollIntervalMs: { type: 'integer', minimum: 100, maximum: 600000, default: 2000, description: 'How often the status of sent invoices is asked, in milliseconds.' },
+        refusedRetryMs: {
+          type: 'integer', minimum: 100, maximum: 3600000, default: 60000,
+          description: "After KSeF refuses a company's login or permissions (token revoked or wrong, FA schema not allowed), that company's sending pauses this long, doubling on every new refusal up to 15 minutes; its files wait in the work area and the other companies go on. once exits with code 1 naming it.",
+        },
         upo: {
           type: 'object',
           default: {},

@@ -12,6 +12,19 @@ import { sendPlanned } from './send-planned.ts';
 import { sweepTempFiles } from './sweep-temp-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
+/** Longest pause between two tries after KSeF refused a company (see CompanyPipeline.held). */
+export const MAX_HOLD_MS = 15 * 60_000;
+
+export interface CompanyHold {
+  /** code of the refusal, e.g. KSEF_AUTH_FAILED */
+  readonly code: string;
+  readonly message: string;
+  /** ISO times: first refusal, next try */
+  readonly since: string;
+  readonly until: string;
+  readonly pauseMs: number;
+}
+
 /**
  * The whole life of one company's files after the claim, as repeatable steps: take claimed files
  * in, send what is planned, reconcile and poll what is in flight, bring the outbox up to date.
@@ -23,6 +36,7 @@ export class CompanyPipeline {
   readonly #reporter = new FileReporter();
   readonly #queue: InboxFile[] = [];
   #lastProblem = '';
+  #hold: CompanyHold | undefined;
 
   constructor(ctx: PipelineContext) {
     this.ctx = ctx;
@@ -63,9 +77,31 @@ export class CompanyPipeline {
     }
   }
 
+  /**
+   * Why this company's KSeF work is paused, if it is: KSeF refused something only a person can fix
+   * (the login with this token, the permissions, the FA schema). Files are still taken in and
+   * results written; sending and polling wait until `until`, then try again.
+   */
+  get held(): CompanyHold | undefined {
+    return this.#hold;
+  }
+
+  #holdFor(e: unknown, message: string): void {
+    const now = this.ctx.now().getTime();
+    const pause = this.#hold ? Math.min(this.#hold.pauseMs * 2, MAX_HOLD_MS) : this.ctx.send.refusedRetryMs;
+    const code = isAgentError(e) ? e.code : 'PIPELINE_INTERNAL';
+    this.#hold = { code, message, since: this.#hold?.since ?? new Date(now).toISOString(), until: new Date(now + pause).toISOString(), pauseMs: pause };
+  }
+
   #problem(e: unknown, what: string): void {
     const code = isAgentError(e) ? e.code : 'PIPELINE_INTERNAL';
     const message = `${this.companyId}: ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    if (isAgentError(e) && e.kind === 'config') {
+      const first = this.#hold?.code !== code;
+      this.#holdFor(e, message);
+      if (first) this.ctx.bus.emit('agent.error', { message: `${message}; sending for ${this.companyId} pauses (next try ${this.#hold!.until}), its files wait in the work area`, code, companyId: this.companyId, error: e });
+      return;
+    }
     if (isAgentError(e) && e.kind === 'transient') {
       // one line per kind of trouble, not one per retry
       if (this.#lastProblem !== code) this.ctx.bus.emit('agent.warning', { message, code, companyId: this.companyId });
@@ -95,8 +131,9 @@ export class CompanyPipeline {
         break;
       }
     }
+    const held = this.#hold !== undefined && ctx.now().getTime() < Date.parse(this.#hold.until);
     let problems = 0;
-    for (const [what, run] of [['sending', sendPlanned], ['asking KSeF for statuses', pollInFlight]] as const) {
+    for (const [what, run] of held ? [] : ([['sending', sendPlanned], ['asking KSeF for statuses', pollInFlight]] as const)) {
       if (shouldStop()) return;
       try {
         const found = await run(ctx, shouldStop);
@@ -107,7 +144,13 @@ export class CompanyPipeline {
         problems++;
       }
     }
-    if (problems === 0) this.#lastProblem = '';
+    if (!held && problems === 0) {
+      this.#lastProblem = '';
+      if (this.#hold) {
+        this.ctx.bus.emit('agent.warning', { message: `${this.companyId}: KSeF accepts this company again (paused since ${this.#hold.since} for ${this.#hold.code}); sending resumes`, code: 'PIPELINE_RESUMED', companyId: this.companyId });
+        this.#hold = undefined;
+      }
+    }
     if (shouldStop()) return;
     const active = ctx.store.activeFiles().filter((x) => x.companyId === this.companyId && x.state !== 'claimed');
     try {
@@ -117,9 +160,12 @@ export class CompanyPipeline {
     }
   }
 
-  /** Nothing queued and nothing active in the state for this company. */
+  /**
+   * Nothing this company can do now: nothing queued, and nothing active in the state — or what is
+   * active waits for a person (the company is held, see `held`).
+   */
   isIdle(): boolean {
-    return this.#queue.length === 0 && !this.ctx.store.activeFiles().some((f) => f.companyId === this.companyId);
+    return this.#queue.length === 0 && (this.#hold !== undefined || !this.ctx.store.activeFiles().some((f) => f.companyId === this.companyId));
   }
 
   /** Work that waits on KSeF (for pacing: poll again after the configured interval). */

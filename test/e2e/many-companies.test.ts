@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { Agent } from '../../src/agent/agent.ts';
+import { healthOf } from '../../src/agent/health-server.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
+import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { runAgentChild } from '../helpers/agent-child.ts';
 import { REPO, newToken, readJson } from '../helpers/agent-env.ts';
 
 interface Result { status: string; summary: { accepted: number }; invoices: { status: string; ksefNumber: string | null; sessionReferenceNumber: string | null }[] }
@@ -29,9 +32,17 @@ async function until(what: string, fn: () => Promise<boolean>, ms = 30_000): Pro
   }
 }
 
-test('three companies in one process: a refused token and a vanished inbox stop only their own company', async () => {
+interface Installation {
+  readonly dir: string;
+  readonly configFile: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly tokens: Record<string, string>;
+  result(co: string, source: string): Promise<Result | undefined>;
+}
+
+/** Three companies against one simulator; north and east have tokens KSeF knows, south's is unknown to it for now. */
+async function install(sim: RunningSimulator, send: Record<string, unknown>): Promise<Installation> {
   const dir = await mkdtemp(join(tmpdir(), 'ksef-many-'));
-  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
   const tokens = Object.fromEntries(COMPANIES.map((c) => [c.id, newToken().replace('nip-9999999999', `nip-${c.nip}`)]));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const c of COMPANIES) env[`KSEF_TOKEN_${c.id.toUpperCase()}`] = tokens[c.id];
@@ -49,7 +60,7 @@ test('three companies in one process: a refused token and a vanished inbox stop 
         { id: 'shop', folder: `${c.id}/inbox/shop`, mapping: join(REPO, 'mappings', 'shop-json.json') },
       ],
     })),
-    send: { mode: 'online', statusPollIntervalMs: 100 },
+    send: { mode: 'online', statusPollIntervalMs: 100, ...send },
     watcher: { stabilityWindowMs: 0, scanIntervalMs: 100 },
     logging: { level: 'debug', console: false, dir: 'logs' },
   };
@@ -59,14 +70,19 @@ test('three companies in one process: a refused token and a vanished inbox stop 
     await mkdir(join(dir, c.id, 'inbox', 'csv'), { recursive: true });
     await mkdir(join(dir, c.id, 'inbox', 'shop'), { recursive: true });
   }
-  // north and east have valid tokens; south's token is unknown to KSeF for now
   sim.registerToken('1111111111', tokens['north']);
   sim.registerToken('3333333333', tokens['east']);
+  const result = (co: string, source: string) => readJson<Result>(join(dir, co, 'outbox', 'results', `${source}.result.json`)).catch(() => undefined);
+  return { dir, configFile, env, tokens, result };
+}
+
+test('three companies in one process: a refused token and a vanished inbox stop only their own company', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  const { dir, configFile, env, tokens, result } = await install(sim, { refusedRetryMs: 300 });
   const agent = new Agent(await loadConfig(configFile), { env });
   const errors: { companyId?: string; code?: string; message: string }[] = [];
   agent.bus.on('agent.error', (e) => errors.push(e));
   agent.bus.on('inbox.error', (e) => errors.push({ companyId: e.companyId, code: e.code, message: e.message }));
-  const result = (co: string, source: string) => readJson<Result>(join(dir, co, 'outbox', 'results', `${source}.result.json`)).catch(() => undefined);
   try {
     await agent.open();
     await agent.start();
@@ -86,6 +102,10 @@ test('three companies in one process: a refused token and a vanished inbox stop 
     assert.deepEqual(eastErrors.map((e) => e.code), ['INBOX_FOLDER_MISSING'], 'the vanished inbox is reported once, with a stable code');
     assert.match(eastErrors[0]!.message, /east[\\/]inbox[\\/]shop does not exist/);
     assert.equal(southError.code, 'KSEF_AUTH_FAILED');
+
+    const health = healthOf(agent) as { companies: { id: string; held?: { code: string; nextTry: string } }[] };
+    assert.deepEqual(health.companies.map((c) => [c.id, c.held?.code]), [['north', undefined], ['south', 'KSEF_AUTH_FAILED'], ['east', undefined]]);
+    assert.ok(Date.parse(health.companies[1]!.held!.nextTry) > Date.now() - 60_000);
 
     // south's token becomes valid: its invoices go out without a restart
     sim.registerToken('2222222222', tokens['south']);
@@ -110,6 +130,34 @@ test('three companies in one process: a refused token and a vanished inbox stop 
     assert.equal(c.totals.attempts, 4 * 3 + 3, 'every invoice sent once');
   } finally {
     await agent.stop();
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('once with a company whose token KSeF refuses: the others finish, exit code 1 names the company, its file waits; the next once sends it', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  const { dir, configFile, env, tokens, result } = await install(sim, {});
+  try {
+    for (const c of COMPANIES) await cp(join(REPO, 'inbox-example/optima/faktury-2026-11.csv'), join(dir, c.id, 'inbox', 'csv', 'faktury-2026-11.csv'));
+    const first = await runAgentChild(['once', '--config', configFile], env);
+    assert.equal(first.code, 1, first.stderr);
+    assert.match(first.stderr, /^once: company south was not sent: sending: KSeF refused the login for NIP 2222222222: .* \[KSEF_AUTH_FAILED\]; 1 file\(s\) wait in the work area and go out on the next run once this is fixed$/m);
+    assert.doesNotMatch(first.stderr, /company (north|east)/);
+    for (const t of Object.values(tokens)) assert.ok(!first.stderr.includes(t) && !first.stdout.includes(t), 'no token in the output');
+    assert.equal((await result('north', 'faktury-2026-11.csv'))?.status, 'complete');
+    assert.equal((await result('east', 'faktury-2026-11.csv'))?.status, 'complete');
+    assert.equal((await result('south', 'faktury-2026-11.csv'))?.status, 'pending');
+    assert.equal(sim.counters().sends.filter((r) => r.sellerNip === '2222222222').length, 0, 'nothing of south reached KSeF');
+
+    sim.registerToken('2222222222', tokens['south']);
+    const second = await runAgentChild(['once', '--config', configFile], env);
+    assert.equal(second.code, 0, second.stderr);
+    const south = (await result('south', 'faktury-2026-11.csv'))!;
+    assert.equal(south.status, 'complete');
+    assert.equal(south.summary.accepted, 4);
+    assert.equal(sim.counters().totals.attempts, 12, 'every invoice sent once');
+  } finally {
     await sim.close();
     await rm(dir, { recursive: true, force: true });
   }
