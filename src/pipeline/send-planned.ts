@@ -83,11 +83,14 @@ async function sendBatch(ctx: PipelineContext, invoices: readonly InvoiceRecord[
     await ctx.store.batch((tx) => {
       for (const inv of invoices) tx.transition(inv.id, 'planned');
     });
-    ctx.bus.emit('agent.warning', {
-      companyId: ctx.company.id,
-      code: isAgentError(e) ? e.code : 'PIPELINE_INTERNAL',
-      message: `${ctx.company.id}: batch of ${invoices.length} invoice(s) ${opened ? `(session ${opened}) ` : ''}stopped before it was closed, so KSeF processes none of it: the invoices are planned again and go out in the next batch`,
-    });
+    // (a failed open needs no word beyond the error itself: KSeF named no session)
+    if (opened) {
+      ctx.bus.emit('agent.warning', {
+        companyId: ctx.company.id,
+        code: isAgentError(e) ? e.code : 'PIPELINE_INTERNAL',
+        message: `${ctx.company.id}: batch session ${opened} (${invoices.length} invoice(s)) stopped before it was closed, so KSeF processes none of it: the invoices are planned again and go out in the next batch`,
+      });
+    }
     throw e;
   }
   for (const inv of invoices) ctx.bus.emit('ksef.sent', { companyId: inv.companyId, invoice: inv.number, sessionReferenceNumber: sub.sessionReferenceNumber });
