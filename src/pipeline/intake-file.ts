@@ -62,6 +62,7 @@ async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig
       now: ctx.now(),
       displayName: file.sourceName,
       ...(ctx.mappings ? { mappings: ctx.mappings } : {}),
+      lean: true,
     });
   } catch (e) {
     return { file: file.sourceName, mapping: inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };

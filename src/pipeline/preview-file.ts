@@ -48,6 +48,12 @@ export interface PreviewOptions {
    * only when it changes (the agent's intake). Without it the file is read and compiled for this call.
    */
   readonly mappings?: MappingCache;
+  /**
+   * Keep only what taking the file in needs — number, FA XML, errors — and drop each invoice's
+   * canonical model and warnings as soon as it is checked, so a file of many invoices is not held
+   * in memory twice (the agent's intake). Default: everything is kept (preview shows it all).
+   */
+  readonly lean?: boolean;
 }
 
 /** What checkInvoice needs besides the invoice. */
@@ -137,6 +143,11 @@ export async function checkInvoices(invoices: readonly Invoice[], opts: CheckOpt
   return out;
 }
 
+/** What a lean preview keeps of a checked invoice. */
+function leanOf(p: PreviewedInvoice): PreviewedInvoice {
+  return { ...(p.number !== undefined ? { number: p.number } : {}), ...(p.xml ? { xml: p.xml } : {}), ...(p.seller ? { seller: p.seller } : {}), errors: p.errors, warnings: [] };
+}
+
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */
 export async function previewFile(file: string, opts: PreviewOptions): Promise<PreviewResult> {
   const displayName = opts.displayName ?? basename(file);
@@ -160,7 +171,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   const flush = async (): Promise<void> => {
     const now = batch;
     batch = [];
-    const fill = (results: readonly PreviewedInvoice[]) => now.forEach((b, k) => (invoices[b.slot] = results[k]!));
+    const fill = (results: readonly PreviewedInvoice[]) => now.forEach((b, k) => (invoices[b.slot] = opts.lean ? leanOf(results[k]!) : results[k]!));
     if (!pool) {
       fill(await checkInvoices(now.map((b) => b.invoice), checkOpts));
       return;

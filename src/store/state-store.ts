@@ -124,12 +124,13 @@ export interface StateStore {
   /** The file is fully reported (archived or in errors/): it and its invoices leave the hot state. */
   finishFile(fileId: string): Promise<void>;
 
+  /** an active file, or a finished one (without its invoice ids and errors, which stay in the history) */
   getFile(id: string): FileRecord | undefined;
   getInvoice(id: string): InvoiceRecord | undefined;
   invoicesOf(fileId: string): InvoiceRecord[];
   /** every file of this company with this content (active and finished), oldest first */
   filesByHash(companyId: string, sha256: string): FileRecord[];
-  /** an accepted invoice with this business key, if any */
+  /** an accepted invoice with this business key, if any (a finished one without intentAt/sentAt) */
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined;
   /** files not finished yet (for recovery on start) */
   activeFiles(): FileRecord[];
