@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { AgentError } from '../core/errors.ts';
 import { writeErrorReport } from '../outbox/error-report.ts';
@@ -83,6 +84,8 @@ async function writeResults(ctx: PipelineContext, r: ResultFile): Promise<void> 
   if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv);
 }
 
+const sameRecords = (a: readonly InvoiceRecord[], b: readonly InvoiceRecord[]): boolean => a.length === b.length && a.every((x, k) => x === b[k]);
+
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
 /** Result files written (and sources archived) at once. */
@@ -96,19 +99,27 @@ const REPORT_CONCURRENCY = 8;
  * it again completes the same work.
  */
 export class FileReporter {
-  readonly #last = new Map<string, string>();
+  /**
+   * Per active file, what its last written result was made of: the store's records (which the
+   * store replaces, never changes, so the same objects mean nothing changed) and a digest of the
+   * result. A pass over thousands of files waiting for KSeF then builds nothing for them, and
+   * what is kept per file is small whatever the file holds.
+   */
+  readonly #last = new Map<string, { readonly file: FileRecord; readonly invoices: readonly InvoiceRecord[]; readonly digest: string }>();
 
-  /** Outbox work of one file; true when the file is ready to be finished. */
-  async #outbox(ctx: PipelineContext, f: FileRecord): Promise<{ final: boolean; result: ResultFile }> {
+  /** Outbox work of one file; `final` when the file is ready to be finished (its result is then given). */
+  async #outbox(ctx: PipelineContext, f: FileRecord): Promise<{ final: boolean; result?: ResultFile }> {
     const invoices = ctx.store.invoicesOf(f.id);
     const final = f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
+    const last = this.#last.get(f.id);
+    if (!final && last && last.file === f && sameRecords(last.invoices, invoices)) return { final };
     const r = resultOf(ctx, f, f.state === 'duplicate' ? await duplicateLines(ctx, f) : undefined);
-    const key = JSON.stringify({ ...r, updatedAt: '' });
-    if (this.#last.get(f.id) !== key) {
+    const digest = createHash('sha256').update(JSON.stringify({ ...r, updatedAt: '' })).digest('base64');
+    if (last?.digest !== digest) {
       crashPoint('while-outbox');
       await writeResults(ctx, r);
-      this.#last.set(f.id, key);
     }
+    this.#last.set(f.id, { file: f, invoices, digest });
     if (!final) return { final, result: r };
     // failed files go to errors/ (again, if a crash interrupted the intake); the others are archived
     if (f.state === 'failed' && (await exists(f.path))) {
@@ -138,7 +149,7 @@ export class FileReporter {
     const problems: { file: FileRecord; error: unknown }[] = [];
     const finishing: { f: FileRecord; result: ResultFile }[] = [];
     for (const { f, r } of outcomes) {
-      if (r.started && r.ok && r.value.final) finishing.push({ f, result: r.value.result });
+      if (r.started && r.ok && r.value.final) finishing.push({ f, result: r.value.result! });
       else if (r.started && !r.ok) problems.push({ file: f, error: r.error });
     }
     if (finishing.length === 0) return problems;

