@@ -15,6 +15,8 @@ const enc = encodeURIComponent;
 export const MAX_PART_BYTES = 100_000_000;
 export const MAX_PARTS = 50;
 export const MAX_INVOICES_PER_SESSION = 10_000;
+/** close requests with an unknown outcome, each checked with the session status before the next */
+const CLOSE_ATTEMPTS = 3;
 
 export interface BatchFile {
   /** name inside the ZIP; KSeF echoes it as `invoiceFileName` */
@@ -156,22 +158,24 @@ export async function submitBatch(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.uploadConcurrency ?? 4, queue.length)) }, worker));
 
   await opts.onClosing?.(sessionRef);
-  try {
-    await http.call({
-      method: 'POST',
-      path: `/sessions/batch/${enc(sessionRef)}/close`,
-      auth: 'access',
-      group: 'batchSession',
-      idempotent: false,
-      expect: 'none',
-      operation: 'POST /sessions/batch/{ref}/close',
-    });
-  } catch (e) {
-    if (!isKsefError(e) || e.code !== 'KSEF_OUTCOME_UNKNOWN') throw e;
-    // ask rather than repeat: still 100 means the close never arrived
-    const s = await getSessionStatus(http, sessionRef);
-    if (s.status.code === 100) {
-      await http.call({ method: 'POST', path: `/sessions/batch/${enc(sessionRef)}/close`, auth: 'access', group: 'batchSession', idempotent: false, expect: 'none', operation: 'POST /sessions/batch/{ref}/close' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await http.call({
+        method: 'POST',
+        path: `/sessions/batch/${enc(sessionRef)}/close`,
+        auth: 'access',
+        group: 'batchSession',
+        idempotent: false,
+        expect: 'none',
+        operation: 'POST /sessions/batch/{ref}/close',
+      });
+      break;
+    } catch (e) {
+      if (!isKsefError(e) || e.code !== 'KSEF_OUTCOME_UNKNOWN' || attempt >= CLOSE_ATTEMPTS) throw e;
+      // ask rather than repeat: still 100 means the close never arrived (and a session is
+      // processed at most once: a close that did arrive makes the next one fail with 21180)
+      const s = await getSessionStatus(http, sessionRef);
+      if (s.status.code !== 100) break;
     }
   }
   return { sessionReferenceNumber: sessionRef, files: submitted, partCount, zipSize: zip.length, zipHash };

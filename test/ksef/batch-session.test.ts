@@ -167,4 +167,29 @@ describe('batch session against the simulator', () => {
       await t.close();
     }
   });
+  it('a close that keeps failing with 5xx is asked about and repeated at most 3 times, then reported as an unknown outcome', async () => {
+    const t = await startClientSim();
+    try {
+      const log: string[] = [];
+      const c = t.newClient({ onResponse: (r) => log.push(`${r.method} ${new URL(r.url).pathname.replace(/^\/v2/, '')} ${r.status}`) });
+      const files: BatchFile[] = [{ fileName: 'a.xml', content: faSample({ sellerNip: t.nip, invoiceNumber: 'FV/K/1' }) }];
+      t.sim.setFaults({ error5xxRate: 1, paths: ['/close'] });
+      let ref = '';
+      let closing = 0;
+      await assert.rejects(
+        c.submitBatch(files, 'FA(3)', { onOpened: async (r) => void (ref = r), onClosing: async () => void closing++ }),
+        { code: 'KSEF_OUTCOME_UNKNOWN' },
+      );
+      assert.equal(closing, 1);
+      const closes = log.filter((l) => l.startsWith(`POST /sessions/batch/${ref}/close`));
+      assert.equal(closes.length, 3, log.join('\n'));
+      assert.ok(closes.every((l) => / 5\d\d$/.test(l)));
+      assert.equal(log.filter((l) => l === `GET /sessions/${ref} 200`).length, 2, 'the status is asked before each repeat');
+      // no close arrived: the session is still open (KSeF cancels it when its upload window ends)
+      t.sim.setFaults({ error5xxRate: 0, paths: [] });
+      assert.equal((await c.getSessionStatus(ref)).status.code, 100);
+    } finally {
+      await t.close();
+    }
+  });
 });
