@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { KsefError } from './errors.ts';
@@ -7,12 +8,18 @@ export interface NamedFile {
   readonly content: Buffer;
 }
 
-/** An in-memory ZIP of the given files (deflated), as a batch session wants it. */
+/**
+ * An in-memory ZIP of the given files (deflated), as a batch session wants it. Entries are added
+ * as lazy streams so that yazl deflates them one after the other: `addBuffer` starts a native
+ * deflate for every file at once (about 230 KiB of native memory each — 2 GB for a batch of
+ * 10,000 invoices). Streamed entries carry their CRC and sizes in a data descriptor after the data
+ * (general-purpose bit 3), as Java's ZipOutputStream writes them; every ZIP reader accepts that.
+ */
 export function buildZip(files: readonly NamedFile[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   // a fixed mtime keeps the archive (and its hash) reproducible
   const mtime = new Date('2020-01-01T00:00:00Z');
-  for (const f of files) zip.addBuffer(f.content, f.fileName, { mtime });
+  for (const f of files) zip.addReadStreamLazy(f.fileName, { mtime, size: f.content.length }, (cb) => cb(null, Readable.from([f.content])));
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -1,4 +1,5 @@
 /** ZIP in and out of memory (yauzl / yazl): batch packages in, export packages out. */
+import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 
@@ -35,7 +36,8 @@ export function unzip(buffer: Buffer): Promise<ZipEntry[]> {
 export function zipEntries(entries: readonly ZipEntry[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
-    for (const e of entries) zip.addBuffer(e.data, e.name, { mtime: new Date(0) });
+    // lazy streams are deflated one after the other; addBuffer would start every deflate at once
+    for (const e of entries) zip.addReadStreamLazy(e.name, { mtime: new Date(0), size: e.data.length }, (cb) => cb(null, Readable.from([e.data])));
     const chunks: Buffer[] = [];
     zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
     zip.outputStream.on('error', reject);
