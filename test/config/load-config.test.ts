@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { readToken } from '../../src/config/read-token.ts';
@@ -9,15 +8,9 @@ import { isValidNip } from '../../src/core/nip.ts';
 import { renderConfigSchema } from '../../src/config/render-config-schema.ts';
 import { CONFIG_REFERENCE_BEGIN, CONFIG_REFERENCE_END, renderConfigReference } from '../../src/config/render-config-reference.ts';
 import { AgentError } from '../../src/core/errors.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'cfg-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('cfg-', fn);
 
 const company = (over: Record<string, unknown> = {}) => ({
   id: 'acme',

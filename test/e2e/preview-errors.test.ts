@@ -4,24 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { runPreview, xmlFileName } from '../../src/cli/preview.ts';
 import type { PreviewCliOptions } from '../../src/cli/preview.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
 const TODAY = '2026-11-21';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'preview-err-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('preview-err-', fn);
 
 /** A copy of an example text file with `edit` applied to its decoded text, in the same encoding. */
 async function editedCopy(dir: string, src: string, name: string, encoding: string, edit: (text: string) => string): Promise<string> {

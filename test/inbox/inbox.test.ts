@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, appendFile, mkdir, rename, readdir, readFile, utimes, stat } from 'node:fs/promises';
+import { writeFile, appendFile, mkdir, rename, readdir, readFile, utimes, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus } from '../../src/core/events.ts';
 import type { AgentEvents } from '../../src/core/events.ts';
@@ -12,15 +11,9 @@ import type { InboxWatcherOptions } from '../../src/inbox/inbox-watcher.ts';
 import { scanInbox } from '../../src/inbox/scan-inbox.ts';
 import { claimFile, listClaimed } from '../../src/inbox/claim-file.ts';
 import { isIgnoredName } from '../../src/inbox/name-filter.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'inbox-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('inbox-', fn);
 
 const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 2000, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Redactor, REDACTED } from '../../src/log/redactor.ts';
@@ -9,15 +8,9 @@ import { closeLogger, createLogger } from '../../src/log/create-logger.ts';
 import { logEvents } from '../../src/log/log-events.ts';
 import { EventBus } from '../../src/core/events.ts';
 import { AgentError } from '../../src/core/errors.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'log-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('log-', fn);
 
 const TOKEN = '20260302-EC-2B0F4A1C5D-9E8F7A6B5C|nip-5265877635|a1b2c3d4e5f6a7b8c9d0';
 const ACCESS = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI1MjY1ODc3NjM1In0.c2lnbmF0dXJl';

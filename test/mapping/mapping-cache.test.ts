@@ -1,24 +1,17 @@
 /** MappingCache: a mapping is compiled once per version of its file; previewFile can use it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MappingCache, MappingInvalidError } from '../../src/mapping/index.ts';
 import { previewFile } from '../../src/pipeline/preview-file.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const SHOP_MAPPING = join(REPO, 'mappings/shop-json.json');
 const SHOP_ORDERS = join(REPO, 'inbox-example/shop/orders-20261121.json');
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'ksef-mapping-cache-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('ksef-mapping-cache-', fn);
 
 /** Rewrites the mapping with another name and a later modification time. */
 async function rename(path: string, name: string, mtime: Date): Promise<void> {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, readdir, writeFile, link, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError } from '../../src/core/errors.ts';
 import { safeFileName } from '../../src/outbox/safe-file-name.ts';
@@ -9,15 +8,9 @@ import { archiveSource, writeSentXml, writeUpo } from '../../src/outbox/outbox-f
 import { writeErrorReport, renderErrorText } from '../../src/outbox/error-report.ts';
 import { buildResultFile, writeResultFile } from '../../src/outbox/result-file.ts';
 import { renderResultCsv, writeResultCsv } from '../../src/outbox/result-csv.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'outbox-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('outbox-', fn);
 
 test('archive never overwrites: same name twice the same day gets a suffix; a retry after link does not duplicate', async () => {
   await withDir(async (dir) => {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, readdir, stat, appendFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat, appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LowdbStateStore } from '../../src/store/lowdb-state-store.ts';
 import { FsyncJsonFile } from '../../src/store/fsync-json-file.ts';
@@ -9,15 +8,9 @@ import { HistoryLog } from '../../src/store/history-log.ts';
 import { localDay } from '../../src/store/local-day.ts';
 import type { InboxFile } from '../../src/core/records.ts';
 import type { AgentError } from '../../src/core/errors.ts';
+import { withTempDir } from '../helpers/temp-dir.ts';
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'store-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('store-', fn);
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const inbox = (n: number, sha = `sha-${n}`): InboxFile => ({
