@@ -1,3 +1,4 @@
+import { boundedPool, firstFailure } from '../core/bounded-pool.ts';
 import type { FaSchema } from '../core/invoice.ts';
 import { aesEncrypt, encryptionInfo, generateSymmetricKey, sha256Base64 } from './crypto.ts';
 import { KsefError, isKsefError } from './errors.ts';
@@ -138,24 +139,23 @@ export async function submitBatch(
   await opts.onOpened?.(sessionRef);
 
   const byOrdinal = new Map(parts.map((p) => [p.ordinalNumber, p]));
-  const queue = [...opened.partUploadRequests];
-  const worker = async (): Promise<void> => {
-    for (let req = queue.shift(); req; req = queue.shift()) {
-      const part = byOrdinal.get(req.ordinalNumber);
-      if (!part) throw new KsefError('KSEF_PROTOCOL', `batch ${sessionRef}: KSeF asked for part ${req.ordinalNumber}, which was not declared`);
-      await http.call({
-        method: (req.method?.toUpperCase() ?? 'PUT') as 'PUT',
-        url: req.url,
-        headers: req.headers ?? {},
-        body: part.encrypted,
-        // writing the same bytes to the same blob twice is harmless
-        idempotent: true,
-        expect: 'none',
-        operation: `upload batch part ${req.ordinalNumber}`,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.uploadConcurrency ?? 4, queue.length)) }, worker));
+  const uploads = await boundedPool(opened.partUploadRequests, opts.uploadConcurrency ?? 4, async (req) => {
+    const part = byOrdinal.get(req.ordinalNumber);
+    if (!part) throw new KsefError('KSEF_PROTOCOL', `batch ${sessionRef}: KSeF asked for part ${req.ordinalNumber}, which was not declared`);
+    await http.call({
+      method: (req.method?.toUpperCase() ?? 'PUT') as 'PUT',
+      url: req.url,
+      headers: req.headers ?? {},
+      body: part.encrypted,
+      // writing the same bytes to the same blob twice is harmless
+      idempotent: true,
+      expect: 'none',
+      operation: `upload batch part ${req.ordinalNumber}`,
+    });
+  }, { stopAfter: () => true });
+  // a part that failed (after the client's own retries) ends the send before the close
+  const failed = firstFailure(uploads);
+  if (failed !== undefined) throw failed;
 
   await opts.onClosing?.(sessionRef);
   for (let attempt = 1; ; attempt++) {

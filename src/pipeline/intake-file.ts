@@ -3,7 +3,7 @@ import type { InboxFile } from '../core/records.ts';
 import type { InboxConfig } from '../config/agent-config.ts';
 import type { FileRecord, PlannedInvoice, StoredError } from '../store/state-store.ts';
 import { writeErrorReport } from '../outbox/error-report.ts';
-import { createLimiter } from './bounded-pool.ts';
+import { createLimiter } from '../core/bounded-pool.ts';
 import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';

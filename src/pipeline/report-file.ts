@@ -8,7 +8,7 @@ import { buildResultFile, writeResultFile } from '../outbox/result-file.ts';
 import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
 import { writeResultCsv } from '../outbox/result-csv.ts';
 import { archiveSource } from '../outbox/outbox-files.ts';
-import { boundedPool } from './bounded-pool.ts';
+import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
 import { previewFile } from './preview-file.ts';

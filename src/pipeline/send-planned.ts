@@ -2,7 +2,7 @@ import { isAgentError } from '../core/errors.ts';
 import { isKsefError } from '../ksef/index.ts';
 import type { BatchSubmission } from '../ksef/index.ts';
 import type { InvoiceRecord } from '../store/state-store.ts';
-import { boundedPool } from './bounded-pool.ts';
+import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { readInvoiceXml } from './invoice-xml-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';

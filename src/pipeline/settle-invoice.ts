@@ -3,7 +3,7 @@ import { invoiceError, invoiceState } from '../ksef/index.ts';
 import type { SessionInvoice } from '../ksef/index.ts';
 import type { InvoicePatch, InvoiceRecord, StoredError } from '../store/state-store.ts';
 import { writeSentXml, writeUpo } from '../outbox/outbox-files.ts';
-import { boundedPool } from './bounded-pool.ts';
+import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { readInvoiceXml } from './invoice-xml-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { boundedPool, firstFailure } from '../../core/bounded-pool.ts';
 import { fsyncDir, writeFileAtomic } from '../../core/write-file-atomic.ts';
 
 export interface PendingFile {
@@ -21,10 +22,8 @@ function writeOne(f: PendingFile): Promise<void> {
 export async function writeFilesDurably(files: readonly PendingFile[], concurrency = 16): Promise<void> {
   const dirs = new Set(files.map((f) => dirname(f.path)));
   for (const d of dirs) await mkdir(d, { recursive: true });
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) await writeOne(files[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  // the first failure stops further writes; the ones already started finish before it is thrown
+  const failed = firstFailure(await boundedPool(files, concurrency, writeOne, { stopAfter: () => true }));
+  if (failed !== undefined) throw failed;
   for (const d of dirs) await fsyncDir(d);
 }

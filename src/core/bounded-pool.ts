@@ -1,4 +1,6 @@
 /**
+ * Bounded concurrency for the pipeline, the jobs and the KSeF client.
+ *
  * Runs `work` over `items` with at most `limit` running at once, in item order of start. Every
  * item's outcome is returned in input order (a failure does not stop the others that already
  * started). When `stopAfter(error)` says so, or `shouldStop()` is true, no further item starts;
@@ -51,4 +53,10 @@ export function createLimiter(limit: number): <R>(task: () => Promise<R>) => Pro
       release();
     }
   };
+}
+
+/** The error of the first item that failed, if any (for callers that want all-or-error). */
+export function firstFailure<R>(outcomes: readonly PoolOutcome<R>[]): unknown {
+  for (const o of outcomes) if (o.started && !o.ok) return o.error;
+  return undefined;
 }
