@@ -10,18 +10,12 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { Agent } from '../../src/agent/agent.ts';
 import { makeAgentEnv, readJson, listTree, REPO } from '../helpers/agent-env.ts';
 import type { AgentEnv } from '../helpers/agent-env.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 interface Result { source: string; status: string; duplicateOf?: string; summary: { accepted: number; rejected: number }; invoices: { invoiceNumber: string; status: string; ksefNumber: string | null; errors: { code: string }[] }[] }
 
 const SHOP = join(REPO, 'inbox-example/shop/orders-20261121.json');
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 const resultOf = (env: AgentEnv, source: string): Promise<Result | undefined> =>
   readJson<Result>(join(env.outbox, 'results', `${source}.result.json`)).catch(() => undefined);
@@ -49,7 +43,7 @@ test('a file written slowly in chunks is taken only when complete, once', async 
         await appendFile(target, bytes.subarray(i, i + step));
         await sleep(250);
       }
-      await until('result', complete(env, 'orders.json'));
+      await waitFor('result', complete(env, 'orders.json'));
       assert.equal((await resultOf(env, 'orders.json'))!.summary.accepted, 3);
       assert.equal(agent.simulator!.counters().totals.attempts, 3);
       assert.equal((await readdir(join(env.outbox, 'errors')).catch(() => [])).length, 0, 'never taken half-written');
@@ -66,7 +60,7 @@ test('renamed in: taken once; same name with new content: processed as new; iden
       const staged = join(env.dir, 'staging.json');
       await cp(SHOP, staged);
       await rename(staged, join(env.inbox('shop'), 'orders.json'));
-      await until('first result', complete(env, 'orders.json'));
+      await waitFor('first result', complete(env, 'orders.json'));
       const first = (await resultOf(env, 'orders.json'))!;
       assert.equal(first.status, 'complete');
       assert.equal(first.summary.accepted, 3);
@@ -74,7 +68,7 @@ test('renamed in: taken once; same name with new content: processed as new; iden
       // same name, different content (one order renumbered): a new file
       const changed = (await readFile(SHOP, 'utf8')).replace('SKLEP/2026/11/0457', 'SKLEP/2026/11/0999');
       await writeFile(join(env.inbox('shop'), 'orders.json'), changed);
-      await until('second result', async () => (await resultOf(env, 'orders.json'))?.invoices.some((i) => i.invoiceNumber === 'SKLEP/2026/11/0999' && i.status === 'accepted') ?? false);
+      await waitFor('second result', async () => (await resultOf(env, 'orders.json'))?.invoices.some((i) => i.invoiceNumber === 'SKLEP/2026/11/0999' && i.status === 'accepted') ?? false);
       const second = (await resultOf(env, 'orders.json'))!;
       assert.equal(second.summary.accepted, 3);
       const notes = second.invoices.filter((i) => i.errors.some((e) => e.code === 'PIPELINE_ALREADY_ACCEPTED'));
@@ -82,7 +76,7 @@ test('renamed in: taken once; same name with new content: processed as new; iden
 
       // identical content again under another name: reported as duplicate, not sent
       await cp(SHOP, join(env.inbox('shop'), 'again.json'));
-      await until('duplicate result', complete(env, 'again.json'));
+      await waitFor('duplicate result', complete(env, 'again.json'));
       const dup = (await resultOf(env, 'again.json'))!;
       assert.equal(dup.status, 'duplicate');
       assert.equal(dup.duplicateOf, 'orders.json');
@@ -92,7 +86,7 @@ test('renamed in: taken once; same name with new content: processed as new; iden
       assert.equal(c.totals.attempts, 4, '3 + the one renumbered invoice');
       for (const row of c.sends) assert.equal(row.accepted, 1);
       // the result file is final before its source is archived: wait for the last move
-      await until('three archived sources', async () => (await listTree(env.archive)).length >= 3);
+      await waitFor('three archived sources', async () => (await listTree(env.archive)).length >= 3);
       const archived = await listTree(env.archive);
       assert.equal(archived.length, 3, `every source archived: ${archived.join(', ')}`);
     });

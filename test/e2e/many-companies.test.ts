@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { Agent } from '../../src/agent/agent.ts';
 import { healthOf } from '../../src/agent/health-server.ts';
@@ -14,6 +13,7 @@ import { startSimulator } from '../../src/simulator/index.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { runAgentChild } from '../helpers/agent-child.ts';
 import { REPO, newToken, readJson } from '../helpers/agent-env.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 interface Result { status: string; summary: { accepted: number }; invoices: { status: string; ksefNumber: string | null; sessionReferenceNumber: string | null }[] }
 
@@ -24,13 +24,6 @@ const COMPANIES = [
   { id: 'east', nip: '3333333333' },
 ] as const;
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 interface Installation {
   readonly dir: string;
@@ -91,8 +84,14 @@ test('three companies in one process: a refused token and a vanished inbox stop 
     for (const c of COMPANIES) await cp(join(REPO, 'inbox-example/optima/faktury-2026-11.csv'), join(dir, c.id, 'inbox', 'csv', 'faktury-2026-11.csv'));
     await cp(join(REPO, 'inbox-example/shop/orders-20261121.json'), join(dir, 'north', 'inbox', 'shop', 'orders.json'));
 
-    await until('north and east done', async () => (await result('north', 'faktury-2026-11.csv'))?.status === 'complete' && (await result('north', 'orders.json'))?.status === 'complete' && (await result('east', 'faktury-2026-11.csv'))?.status === 'complete');
-    await until('south refused and east inbox error reported', async () => errors.some((e) => e.companyId === 'south') && errors.some((e) => e.companyId === 'east'));
+    await waitFor('north and east done', async () => (await result('north', 'faktury-2026-11.csv'))?.status === 'complete' && (await result('north', 'orders.json'))?.status === 'complete' && (await result('east', 'faktury-2026-11.csv'))?.status === 'complete', 30_000);
+    await waitFor('south refused and east inbox error reported', async () => errors.some((e) => e.companyId === 'south') && errors.some((e) => e.companyId === 'east'), 30_000);
+    // held, not hammered: over 1.5 s (15 poll intervals) south tries to log in a few times, not every step
+    const loginsBefore = sim.counters().requests['POST /auth/ksef-token'] ?? 0;
+    await new Promise((r) => setTimeout(r, 1500));
+    const southLogins = (sim.counters().requests['POST /auth/ksef-token'] ?? 0) - loginsBefore;
+    assert.ok(southLogins <= 3, `south logged in ${southLogins} times in 1.5 s while held (pauses 0.3, 0.6, 1.2 s…)`);
+    assert.equal(errors.filter((e) => e.companyId === 'south').length, 1, 'the refusal is reported once');
     const southPending = await result('south', 'faktury-2026-11.csv');
     assert.equal(southPending?.status, 'pending', 'south waits, its file is not lost');
     const southError = errors.find((e) => e.companyId === 'south')!;
@@ -109,7 +108,7 @@ test('three companies in one process: a refused token and a vanished inbox stop 
 
     // south's token becomes valid: its invoices go out without a restart
     sim.registerToken('2222222222', tokens['south']);
-    await until('south done', async () => (await result('south', 'faktury-2026-11.csv'))?.status === 'complete');
+    await waitFor('south done', async () => (await result('south', 'faktury-2026-11.csv'))?.status === 'complete', 30_000);
 
     const sessionsByCompany = new Map<string, Set<string>>();
     for (const c of COMPANIES) {

@@ -15,6 +15,7 @@ import { Agent } from '../../src/agent/agent.ts';
 import { statusReport } from '../../src/cli/status.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { makeAgentEnv, readJson, REPO, DEMO_NIP } from '../helpers/agent-env.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 interface Result { status: string; summary: { accepted: number; pending?: number }; invoices: { status: string; ksefNumber?: string }[] }
 
@@ -24,15 +25,6 @@ async function resultOf(path: string): Promise<Result | undefined> {
   return readJson<Result>(path).catch(() => undefined);
 }
 
-async function until<T>(what: string, limitMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + limitMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 test('an outage of a minute (30 s down, 30 s maintenance page) while the service runs: all accepted once, nothing lost', { timeout: 180_000 }, async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'ksef-sim-state-'));
@@ -52,14 +44,14 @@ test('an outage of a minute (30 s down, 30 s maintenance page) while the service
     await agent.open();
     await agent.start();
     await cp(join(REPO, 'inbox-example/optima/faktury-2026-11.csv'), join(env.inbox('optima'), 'faktury-2026-11.csv'));
-    await until('the first invoice sent', 30_000, async () => (sent.length > 0 ? true : undefined));
+    await waitFor('the first invoice sent', async () => sent.length > 0, 30_000);
 
     // KSeF goes down hard: nothing listens on its port
     await sim.close();
     const downAt = Date.now();
     await cp(join(REPO, 'inbox-example/shop/orders-20261121.json'), join(env.inbox('shop'), 'orders-20261121.json'));
     // the step in flight gives up on the dead server after its retries, then writes the results
-    const during = await until('a pending result during the outage', 25_000, () => resultOf(csvResult));
+    const during = await waitFor('a pending result during the outage', () => resultOf(csvResult), 25_000);
     assert.equal(during.status, 'pending', 'results say pending while KSeF is away');
     assert.ok(during.invoices.every((i) => i.status === 'pending' || i.status === 'accepted'), JSON.stringify(during.invoices.map((i) => i.status)));
     const down = await statusReport(config);
@@ -76,8 +68,12 @@ test('an outage of a minute (30 s down, 30 s maintenance page) while the service
     assert.equal(stillPending?.status, 'pending');
     assert.ok(Date.now() - downAt < 60_000 + 5_000, 'still inside the minute');
 
-    const csv = await until('the CSV result complete', 90_000, async () => ((await resultOf(csvResult))?.status === 'complete' ? resultOf(csvResult) : undefined));
-    const json = await until('the JSON result complete', 30_000, async () => ((await resultOf(jsonResult))?.status === 'complete' ? resultOf(jsonResult) : undefined));
+    const complete = (path: string) => async () => {
+      const r = await resultOf(path);
+      return r?.status === 'complete' ? r : undefined;
+    };
+    const csv = await waitFor('the CSV result complete', complete(csvResult), 90_000);
+    const json = await waitFor('the JSON result complete', complete(jsonResult), 30_000);
     assert.ok(Date.now() - downAt >= 60_000, 'nothing was accepted before KSeF came back');
     assert.equal(csv.summary.accepted, 4);
     assert.equal(json.summary.accepted, json.invoices.length);
