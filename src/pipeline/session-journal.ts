@@ -19,11 +19,7 @@ export class SessionJournal {
       if (e.code === 'ENOENT') return '';
       throw e;
     });
-    for (const line of text.split('\n')) {
-      const ref = line.trim();
-      // `lost-batch:<invoice>` lines were written by older versions (a presumption now dropped)
-      if (ref && !ref.startsWith('lost-batch:')) this.#refs.add(ref);
-    }
+    for (const line of text.split('\n')) if (line.trim()) this.#refs.add(line.trim());
   }
 
   has(ref: string | undefined): boolean {
