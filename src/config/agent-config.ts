@@ -1,4 +1,5 @@
 import type { FaSchema } from '../core/invoice.ts';
+import type { Limits } from '../core/limits.ts';
 
 /** The checked configuration: defaults applied, every folder and file path absolute. */
 export type Environment = 'sim' | 'test' | 'demo' | 'prod';
@@ -14,6 +15,8 @@ export interface InboxConfig {
   readonly mapping: string;
   /** file-name glob, case-insensitive; undefined = every file */
   readonly files?: string;
+  /** the top-level limits with this inbox's overrides (set by the loader; DEFAULT_LIMITS when absent) */
+  readonly limits?: Limits;
 }
 
 export interface CompanyFolders {
@@ -118,4 +121,6 @@ export interface AgentConfig {
   readonly resultsCsv: ResultsCsvPolicy;
   readonly logging: LoggingPolicy;
   readonly health: HealthPolicy;
+  /** size limits checked while a file is read (each inbox has them merged with its own) */
+  readonly limits: Limits;
 }

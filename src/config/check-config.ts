@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { AgentError } from '../core/errors.ts';
 import type { AgentConfig, CompanyConfig, InboxConfig } from './agent-config.ts';
+import type { Limits } from '../core/limits.ts';
 import { configSchema } from './config-schema.ts';
 import { isValidNip, nipProblem } from '../core/nip.ts';
 
@@ -176,7 +177,10 @@ export function checkConfig(raw: unknown, configFile: string): AgentConfig {
       ...(c as unknown as CompanyConfig),
       token: 'env' in token ? { env: String(token['env']) } : { file: resolve(base, String(token['file'])) },
       folders: folders as unknown as CompanyConfig['folders'],
-      inboxes: inboxes.map((b, j): InboxConfig => ({ ...b, mapping: resolve(base, String(obj(arr(c['inboxes'])[j])!['mapping'])) })),
+      inboxes: inboxes.map((b, j): InboxConfig => {
+        const given = obj(arr(c['inboxes'])[j])!;
+        return { ...b, mapping: resolve(base, String(given['mapping'])), limits: { ...(d.limits as Limits), ...(obj(given['limits']) as Partial<Limits> | undefined) } };
+      }),
     };
   });
   const logging = d.logging;

@@ -18,6 +18,24 @@ const tokenSource = {
   maxProperties: 1,
 } as const;
 
+/**
+ * Size limits checked while a file is read, before mapping (src/core/limits.ts holds the same
+ * defaults for callers without a configuration, e.g. preview without --config).
+ */
+const limitProperties = (withDefaults: boolean) => {
+  const p = <D extends number>(min: number, max: number, def: D, description: string) =>
+    ({ type: 'integer', minimum: min, maximum: max, ...(withDefaults ? { default: def } : {}), description }) as const;
+  return {
+    maxFileBytes: p(1, 4294967296, 104857600, 'Largest source file taken in, in bytes (checked before it is opened); a larger one goes to errors/ with LIMIT_FILE_SIZE.'),
+    maxDocumentBytes: p(1, 1073741824, 33554432, 'Largest XML or JSON file, in bytes: these are parsed as a whole, several times their size in memory (LIMIT_DOCUMENT_SIZE).'),
+    maxRecordsPerFile: p(1, 10000000, 200000, 'Most records (CSV/XLSX rows, fixed-width lines, XML/JSON records) read from one file; reading stops at the next one (LIMIT_RECORDS).'),
+    maxInvoicesPerFile: p(1, 100000, 10000, 'Most invoices in one file; a file is taken in as a whole, so this bounds what it holds in memory (LIMIT_INVOICES).'),
+    maxLinesPerInvoice: p(1, 10000, 10000, 'Most lines of one invoice (FA allows 10,000 FaWiersz); reading stops at the next one (LIMIT_LINES_PER_INVOICE).'),
+    maxRecordChars: p(1024, 67108864, 1048576, 'Longest CSV record or fixed-width line, in characters, e.g. after a quote that is never closed (LIMIT_RECORD_LENGTH).'),
+    maxXlsxUncompressedBytes: p(1024, 4294967296, 268435456, 'Largest total unpacked size an XLSX may declare, in bytes: a zip bomb guard (LIMIT_XLSX_UNCOMPRESSED).'),
+  } as const;
+};
+
 const inbox = {
   type: 'object',
   description: 'One inbox: a folder the ERP writes to and the mapping that turns its files into invoices.',
@@ -27,6 +45,12 @@ const inbox = {
     folder: { ...folderPath, description: 'Folder watched for this inbox (relative to the configuration file); defaults to the company inbox folder.' },
     mapping: { ...folderPath, description: 'Mapping file that turns this inbox\'s files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json.' },
     files: { type: 'string', minLength: 1, description: 'File-name glob this inbox takes (e.g. "*.csv"; * and ? wildcards, case-insensitive); all files when omitted.' },
+    limits: {
+      type: 'object',
+      description: 'Limits for this inbox\'s files, each overriding the one of the top-level limits.',
+      properties: limitProperties(false),
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;
@@ -207,6 +231,13 @@ export const configSchema = {
         maxFiles: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Number of rotated log files kept.' },
         console: { type: 'boolean', default: true, description: 'Also write readable lines to the console.' },
       },
+      additionalProperties: false,
+    },
+    limits: {
+      type: 'object',
+      default: {},
+      description: 'Size limits checked while a file is read, before mapping, so one huge or hostile file goes to errors/ instead of taking the agent\'s memory (see docs/memory.md).',
+      properties: limitProperties(true),
       additionalProperties: false,
     },
     health: {

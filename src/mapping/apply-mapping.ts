@@ -10,8 +10,9 @@ import { groupRecords } from './group-records.ts';
 
 export type { MapContext, MappedInvoice } from './build-invoice.ts';
 
-export async function* mapRecords(mapping: CompiledMapping, records: AsyncIterable<SourceRecord>, ctx: MapContext): AsyncIterable<MappedInvoice> {
-  for await (const group of groupRecords(records, mapping.grouping, mapping.skip, { today: ctx.today, mappingFile: mapping.file })) {
+export async function* mapRecords(mapping: CompiledMapping, records: AsyncIterable<SourceRecord>, ctx: MapContext, limits?: { readonly maxLinesPerInvoice: number }): AsyncIterable<MappedInvoice> {
+  const env = { today: ctx.today, mappingFile: mapping.file, ...(limits ? { maxLinesPerInvoice: limits.maxLinesPerInvoice } : {}) };
+  for await (const group of groupRecords(records, mapping.grouping, mapping.skip, env)) {
     yield await buildInvoice(mapping, group, group.invoice.where.file, ctx);
   }
 }

@@ -10,6 +10,7 @@ import type { CompiledRule } from './compile-rule.ts';
 import { walkPath, type PathStep, type Values } from './record-path.ts';
 import type { Rec, Scope } from './scope.ts';
 import { recordWhere } from './source-read.ts';
+import { limitExceeded } from '../core/limits.ts';
 
 export type Grouping =
   | { readonly per: 'file' }
@@ -31,7 +32,23 @@ export interface Group {
 interface Env {
   readonly today: string;
   readonly mappingFile: string;
+  /** limits.maxLinesPerInvoice: grouping stops with LIMIT_LINES_PER_INVOICE past it (one invoice is held whole) */
+  readonly maxLinesPerInvoice?: number;
 }
+
+/**
+ * One invoice's records are held until it is complete, so their number is what bounds memory:
+ * stop at the first line over the limit (and at twice as many records of other kinds).
+ */
+function checkInvoiceSize(b: Building, rec: Rec, env: Env): void {
+  const max = env.maxLinesPerInvoice;
+  if (max === undefined || (b.lines.length <= max && b.records.length <= 2 * max)) return;
+  const what = b.lines.length > max ? `more than ${max} lines` : `more than ${2 * max} records`;
+  throw limitExceeded('maxLinesPerInvoice', max, `one invoice has ${what} (it starts at ${describeStart(b.invoice)})`, recordWhere(rec.where));
+}
+
+const describeStart = (r: Rec): string =>
+  r.where.row !== undefined ? `row ${r.where.row}` : r.where.line !== undefined ? `line ${r.where.line}` : r.where.path ?? 'the first record';
 
 function soloScope(rec: Rec, env: Env): Scope {
   return { invoice: rec, byType: new Map(), records: [rec], lines: [], file: rec.where.file, today: env.today };
@@ -69,12 +86,14 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         cur ??= new Building(rec);
         cur.records.push(rec);
         cur.lines.push(rec);
+        checkInvoiceSize(cur, rec, env);
         break;
       case 'record': {
         const b = new Building(rec);
         b.records.push(rec);
         if (!grouping.lines) b.lines.push(rec);
         else nestedLines(rec, grouping.lines, b, env);
+        checkInvoiceSize(b, rec, env);
         yield b.done();
         break;
       }
@@ -89,6 +108,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         if (cur && key !== undefined && key === curKey) {
           cur.records.push(rec);
           cur.lines.push(rec);
+          checkInvoiceSize(cur, rec, env);
           break;
         }
         if (cur) yield cur.done();
@@ -125,6 +145,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
           cur.records.push(rec);
           if (grouping.line.has(type)) cur.lines.push(rec);
           else if (!cur.byType.has(type)) cur.byType.set(type, rec);
+          checkInvoiceSize(cur, rec, env);
         } else {
           const err = new AgentError('MAP_UNEXPECTED_RECORD', `record type "${type}" is not named in invoices.header, line or other`, { where: { ...recordWhere(rec.where), value: type, mapping: `${env.mappingFile}#/invoices` }, rule: 'master-detail record types' });
           if (cur) cur.errors.push(err);

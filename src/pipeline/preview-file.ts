@@ -13,6 +13,8 @@ import { buildFaXml } from '../invoice/build-fa-xml.ts';
 import { validateInvoice } from '../invoice/validate.ts';
 import { checkXsd } from '../invoice/check-xsd.ts';
 import type { CheckPool } from './check-pool.ts';
+import { DEFAULT_LIMITS, LIMIT_CODES, limitExceeded } from '../core/limits.ts';
+import type { Limits } from '../core/limits.ts';
 
 /**
  * The seller used when neither a configuration nor the mapping names one. Clearly a placeholder:
@@ -54,7 +56,14 @@ export interface PreviewOptions {
    * in memory twice (the agent's intake). Default: everything is kept (preview shows it all).
    */
   readonly lean?: boolean;
+  /**
+   * Size limits checked while the file is read, before mapping (the inbox's, from the
+   * configuration); default DEFAULT_LIMITS. A file over one gets only its LIMIT_* error.
+   */
+  readonly limits?: Limits;
 }
+
+const LIMIT_CODE_SET: ReadonlySet<string> = new Set(Object.values(LIMIT_CODES));
 
 /** What checkInvoice needs besides the invoice. */
 export type CheckOptions = Pick<PreviewOptions, 'schema' | 'company' | 'today' | 'now'>;
@@ -182,10 +191,15 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
     inPool.push(checked);
     if (inPool.length >= pool.size * BATCHES_IN_FLIGHT_PER_WORKER) await inPool.shift();
   };
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   try {
     try {
-      const records = readRecords(file, mapping.input, displayName);
-      for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) })) {
+      const records = readRecords(file, mapping.input, displayName, limits);
+      for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) }, limits)) {
+        if (invoices.length >= limits.maxInvoicesPerFile) {
+          const { cells: _cells, ...at } = mapped.ok ? mapped.invoice.provenance : { file: displayName, cells: undefined };
+          throw limitExceeded('maxInvoicesPerFile', limits.maxInvoicesPerFile, `the file has more than ${limits.maxInvoicesPerFile} invoices`, at);
+        }
         if (!mapped.ok) {
           invoices.push({ ...(mapped.number !== undefined ? { number: mapped.number } : {}), errors: mapped.errors, warnings: [] });
           continue;
@@ -202,7 +216,9 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   } catch (err) {
     errors.push(asAgentError(err, { file: displayName }));
   }
-  const done = invoices.filter((i) => i !== NOT_CHECKED);
+  // a file over a limit was not processed: its invoices read so far would only hide the reason
+  const overLimit = errors.some((e) => LIMIT_CODE_SET.has(e.code));
+  const done = overLimit ? [] : invoices.filter((i) => i !== NOT_CHECKED);
   if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }

@@ -9,14 +9,13 @@ import type { CsvError } from 'csv-parse';
 import { AgentError, isAgentError } from '../core/errors.ts';
 import type { SourceRecord } from '../core/records.ts';
 import type { Reader, OptionsOf } from './registry.ts';
+import { limitExceeded } from '../core/limits.ts';
+import type { Limits } from '../core/limits.ts';
 import { decodeFile } from './decode.ts';
 import { crlfToLf, peekText, skipFirstLines } from './text-stream.ts';
 import { sniffDelimiter } from './sniff-delimiter.ts';
 
 type CsvInput = OptionsOf<'csv'>;
-
-/** Longest record accepted: a runaway quote must not swallow the file into memory. */
-const MAX_RECORD_CHARS = 1024 * 1024;
 
 interface RawRow {
   readonly cells: readonly string[];
@@ -31,7 +30,7 @@ const countNewlines = (cells: readonly string[]): number => {
 };
 
 /** Parses decoded text into raw rows with their start line; csv-parse errors become READ_CSV_MALFORMED. */
-async function* parseRows(text: AsyncIterable<string>, delimiter: string, quote: string, lineOffset: number, displayName: string): AsyncGenerator<RawRow> {
+async function* parseRows(text: AsyncIterable<string>, delimiter: string, quote: string, lineOffset: number, displayName: string, maxRecordChars: number): AsyncGenerator<RawRow> {
   const parser = parse({
     delimiter,
     quote: quote === '' ? false : quote,
@@ -42,7 +41,8 @@ async function* parseRows(text: AsyncIterable<string>, delimiter: string, quote:
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
-    max_record_size: MAX_RECORD_CHARS,
+    // the longest record accepted: a runaway quote must not swallow the file into memory
+    max_record_size: maxRecordChars,
   });
   const feeding = pipeline(Readable.from(text, { objectMode: false }), parser);
   let failed: unknown;
@@ -54,16 +54,22 @@ async function* parseRows(text: AsyncIterable<string>, delimiter: string, quote:
       yield { cells: record, line: lineOffset + info.lines - countNewlines(record) };
     }
   } catch (e) {
-    throw toReadError(failed ?? e, lineOffset, displayName);
+    throw toReadError(failed ?? e, lineOffset, displayName, maxRecordChars);
   }
   await feeding.catch((e: unknown) => {
-    throw toReadError(e, lineOffset, displayName);
+    throw toReadError(e, lineOffset, displayName, maxRecordChars);
   });
 }
 
-function toReadError(e: unknown, lineOffset: number, displayName: string): unknown {
+function toReadError(e: unknown, lineOffset: number, displayName: string, maxRecordChars: number): unknown {
   if (isAgentError(e)) return e;
   const err = e as CsvError & { lines?: number };
+  if (err?.code === 'CSV_MAX_RECORD_SIZE') {
+    return limitExceeded('maxRecordChars', maxRecordChars, `a record is longer than ${maxRecordChars} characters (a quote that is never closed, or no line breaks)`, {
+      file: displayName,
+      ...(err.lines !== undefined ? { line: lineOffset + err.lines } : {}),
+    });
+  }
   if (typeof err?.code === 'string' && err.code.startsWith('CSV_')) {
     return new AgentError('READ_CSV_MALFORMED', `the CSV cannot be parsed: ${err.message.replace(/ at line \d+.*$/s, '')}`, {
       where: { file: displayName, ...(err.lines !== undefined ? { line: lineOffset + err.lines } : {}) },
@@ -89,7 +95,7 @@ function headerNames(cells: readonly string[], line: number, displayName: string
   return names;
 }
 
-async function* readCsv(path: string, input: CsvInput, displayName: string): AsyncGenerator<SourceRecord> {
+async function* readCsv(path: string, input: CsvInput, displayName: string, limits: Limits): AsyncGenerator<SourceRecord> {
   const o = input.csv;
   const text = crlfToLf(skipFirstLines(decodeFile(path, { decode: input.decode, displayName }), o.skipLines));
   let source: AsyncIterable<string> = text;
@@ -124,7 +130,7 @@ async function* readCsv(path: string, input: CsvInput, displayName: string): Asy
     return { values, where: { file: displayName, row: r, line: raw.line } };
   };
 
-  for await (const raw of parseRows(source, delimiter, o.quote, o.skipLines, displayName)) {
+  for await (const raw of parseRows(source, delimiter, o.quote, o.skipLines, displayName, limits.maxRecordChars)) {
     if (o.header && names === undefined) {
       names = headerNames(raw.cells, raw.line, displayName);
       expected = names.length;
@@ -143,5 +149,5 @@ async function* readCsv(path: string, input: CsvInput, displayName: string): Asy
 }
 
 export const csvReader: Reader<CsvInput> = {
-  read: (path, options, displayName) => readCsv(path, options, displayName),
+  read: (path, options, displayName, limits) => readCsv(path, options, displayName, limits),
 };

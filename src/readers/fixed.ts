@@ -6,6 +6,8 @@ import { AgentError } from '../core/errors.ts';
 import type { SourceRecord } from '../core/records.ts';
 import type { FixedLayout } from '../core/input-options.ts';
 import type { Reader, OptionsOf } from './registry.ts';
+import { limitExceeded } from '../core/limits.ts';
+import type { Limits } from '../core/limits.ts';
 import { decodeFile } from './decode.ts';
 import { splitLines } from './split-lines.ts';
 import { checkFixedLayouts } from '../core/check-fixed-layouts.ts';
@@ -24,14 +26,16 @@ function layoutFinder(input: FixedInput): (text: string) => { layout?: FixedLayo
   };
 }
 
-async function* readFixed(path: string, input: FixedInput, displayName: string): AsyncGenerator<SourceRecord> {
+async function* readFixed(path: string, input: FixedInput, displayName: string, limits: Limits): AsyncGenerator<SourceRecord> {
   const o = input.fixed;
   const problems = checkFixedLayouts(o);
   if (problems.length > 0) throw problems[0]!.at({ file: displayName });
   const find = layoutFinder(input);
   const known = o.layouts.map((l) => `"${l.type}"`).join(', ');
 
-  for await (const { text, line } of splitLines(decodeFile(path, { decode: input.decode, displayName }))) {
+  const max = limits.maxRecordChars;
+  const tooLong = (line: number) => limitExceeded('maxRecordChars', max, `line ${line} is longer than ${max} characters`, { file: displayName, line });
+  for await (const { text, line } of splitLines(decodeFile(path, { decode: input.decode, displayName }), max, tooLong)) {
     if (o.skipEmptyLines && text.trim() === '') continue;
     const { layout, type } = find(text);
     if (!layout) {
@@ -63,5 +67,5 @@ async function* readFixed(path: string, input: FixedInput, displayName: string):
 }
 
 export const fixedReader: Reader<FixedInput> = {
-  read: (path, options, displayName) => readFixed(path, options, displayName),
+  read: (path, options, displayName, limits) => readFixed(path, options, displayName, limits),
 };

@@ -1,5 +1,6 @@
 import type { SourceRecord } from '../core/records.ts';
 import type { InputFormat, InputOptions } from '../core/input-options.ts';
+import type { Limits } from '../core/limits.ts';
 import { csvReader } from './csv.ts';
 import { xlsxReader } from './xlsx.ts';
 import { fixedReader } from './fixed.ts';
@@ -11,8 +12,10 @@ export interface Reader<O> {
   /**
    * Streams the records of the file at `path`. `displayName` is what errors and provenance call
    * the file (the name the ERP wrote, not the claimed path). Every failure is an AgentError.
+   * A reader stops as soon as one of `limits` it can see is exceeded (record length, XLSX
+   * size); file size and record count are checked around every reader by readRecords.
    */
-  read(path: string, options: O, displayName: string): AsyncIterable<SourceRecord>;
+  read(path: string, options: O, displayName: string, limits: Limits): AsyncIterable<SourceRecord>;
 }
 
 /** The `input` section of a mapping for one format. */

@@ -12,6 +12,10 @@ import type { SourceRecord } from '../core/records.ts';
 import type { Reader, OptionsOf } from './registry.ts';
 import { assertNotEmpty } from './decode.ts';
 import { cellText, columnLetter } from './xlsx-cell.ts';
+import { declaredUncompressedBytes } from './xlsx-size.ts';
+import { ioError } from './io-error.ts';
+import { limitExceeded } from '../core/limits.ts';
+import type { Limits } from '../core/limits.ts';
 
 type XlsxInput = OptionsOf<'xlsx'>;
 
@@ -74,9 +78,15 @@ function sheetPosition(wb: StreamWorkbook, ws: StreamSheet): number {
   return i >= 0 ? i + 1 : Number(ws.id);
 }
 
-async function* readXlsx(path: string, input: XlsxInput, displayName: string): AsyncGenerator<SourceRecord> {
+async function* readXlsx(path: string, input: XlsxInput, displayName: string, limits: Limits): AsyncGenerator<SourceRecord> {
   const o = input.xlsx;
   await assertNotEmpty(path, displayName);
+  const unpacked = await declaredUncompressedBytes(path).catch((e: unknown) => {
+    throw ioError(e, displayName);
+  });
+  if (unpacked !== undefined && unpacked > limits.maxXlsxUncompressedBytes) {
+    throw limitExceeded('maxXlsxUncompressedBytes', limits.maxXlsxUncompressedBytes, `the workbook unpacks to ${unpacked} bytes`, { file: displayName, value: String(unpacked) });
+  }
   const stopWhen = o.stopWhen === undefined ? undefined : new RegExp(o.stopWhen);
   const stream = createReadStream(path);
   const wb = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
@@ -174,5 +184,5 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string): A
 }
 
 export const xlsxReader: Reader<XlsxInput> = {
-  read: (path, options, displayName) => readXlsx(path, options, displayName),
+  read: (path, options, displayName, limits) => readXlsx(path, options, displayName, limits),
 };

@@ -71,7 +71,16 @@ async function* readXml(path: string, input: XmlInput, displayName: string): Asy
     });
   }
   const segments = recordPathSegments(input.xml.recordPath);
-  const root = parser(segments, input.xml.arrays ?? []).parse(text) as XmlObject;
+  let root: XmlObject;
+  try {
+    root = parser(segments, input.xml.arrays ?? []).parse(text) as XmlObject;
+  } catch (e) {
+    // fast-xml-parser refuses elements nested deeper than 100 (its maxNestedTags), before memory or the stack suffer
+    if (e instanceof Error && /nested tags/i.test(e.message)) {
+      throw new AgentError('READ_XML_TOO_DEEP', 'the XML nests elements more than 100 levels deep', { where: { file: displayName }, rule: 'at most 100 nested elements' });
+    }
+    throw e;
+  }
   const found = findRecords(root, segments);
   if (found.length === 0) {
     const rootName = Object.keys(root)[0];

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { readToken } from '../../src/config/read-token.ts';
 import { isValidNip } from '../../src/core/nip.ts';
 import { renderConfigSchema } from '../../src/config/render-config-schema.ts';
+import { DEFAULT_LIMITS } from '../../src/core/limits.ts';
 import { CONFIG_REFERENCE_BEGIN, CONFIG_REFERENCE_END, renderConfigReference } from '../../src/config/render-config-reference.ts';
 import { AgentError } from '../../src/core/errors.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
@@ -54,7 +55,7 @@ test('minimal config: defaults applied and folders resolved against the config f
       archive: join(dir, 'data', 'acme', 'archive'),
       work: join(dir, 'data', 'acme', 'work'),
     });
-    assert.deepEqual(c.inboxes, [{ id: 'csv', folder: join(dir, 'data', 'acme', 'inbox'), mapping: join(dir, 'mappings', 'a.json') }]);
+    assert.deepEqual(c.inboxes, [{ id: 'csv', folder: join(dir, 'data', 'acme', 'inbox'), mapping: join(dir, 'mappings', 'a.json'), limits: DEFAULT_LIMITS }]);
     assert.deepEqual(c.token, { env: 'ACME_TOKEN' });
     assert.equal(cfg.watcher.stabilityWindowMs, 2000);
     assert.equal(cfg.watcher.doneMarker, 'none');
@@ -86,7 +87,7 @@ test('token file and explicit folders are resolved relative to the config file',
     assert.equal(c.folders.outbox, '/srv/out');
     assert.equal(c.folders.work, join(dir, 'w'));
     assert.equal(c.folders.archive, join(dir, 'state', 'acme', 'archive'));
-    assert.deepEqual(c.inboxes[0], { id: 'a', folder: join(dir, 'in', 'a'), mapping: join(dir, 'm.json'), files: '*.csv' });
+    assert.deepEqual(c.inboxes[0], { id: 'a', folder: join(dir, 'in', 'a'), mapping: join(dir, 'm.json'), files: '*.csv', limits: DEFAULT_LIMITS });
     assert.equal(cfg.logging.dir, join(dir, 'logs'));
   });
 });
