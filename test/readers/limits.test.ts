@@ -3,11 +3,7 @@
 // change and where it was hit; the defaults are those the configuration declares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import type { TestContext } from 'node:test';
 import ExcelJS from 'exceljs';
 import { AgentError } from '../../src/core/errors.ts';
 import { DEFAULT_LIMITS, limitsOf } from '../../src/core/limits.ts';
@@ -18,6 +14,7 @@ import { readRecords } from '../../src/readers/index.ts';
 import { configSchema } from '../../src/config/config-schema.ts';
 import { previewFile } from '../../src/pipeline/preview-file.ts';
 import { REPO } from '../helpers/agent-env.ts';
+import { writeOneInvoiceCsv } from '../helpers/one-invoice-csv.ts';
 import { fixtureFile, tempDir } from './reader-test-kit.ts';
 
 const csvInput: InputOptions = {
@@ -130,28 +127,6 @@ test('XML nested deeper than 100 levels is READ_XML_TOO_DEEP, not an internal er
   assert.equal(error.code, 'READ_XML_TOO_DEEP');
   assert.equal(error.where.file, 'deep.xml');
 });
-
-/** Header and first data line of the Optima example (windows-1250 bytes), for a huge one-invoice export. */
-async function optimaLines(): Promise<{ header: Buffer; line: Buffer }> {
-  const bytes = await readFile(join(REPO, 'inbox-example', 'optima', 'faktury-2026-11.csv'));
-  const first = bytes.indexOf(0x0a) + 1;
-  const second = bytes.indexOf(0x0a, first) + 1;
-  return { header: bytes.subarray(0, first), line: bytes.subarray(first, second) };
-}
-
-/** Streams a CSV of `lines` rows of one invoice to disk (never held in memory). */
-export async function writeOneInvoiceCsv(path: string, lines: number): Promise<number> {
-  const { header, line } = await optimaLines();
-  const out = createWriteStream(path);
-  out.write(header);
-  const block = Buffer.concat(Array.from({ length: 1000 }, () => line));
-  for (let i = 0; i < lines; i += 1000) {
-    if (!out.write(i + 1000 <= lines ? block : block.subarray(0, (lines - i) * line.length))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return header.length + lines * line.length;
-}
 
 test('regression: a 1,000,000-line one-invoice CSV stops at line 10,001 of the invoice with the default limits, in bounded memory', async (t) => {
   const path = join(await tempDir(t), 'faktury-huge.csv');
