@@ -6,10 +6,11 @@
  * when every invoice is valid (warnings allowed), 1 on any problem. Sends nothing.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AgentError, describeError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema } from '../core/invoice.ts';
+import type { Limits } from '../core/limits.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { PLACEHOLDER_COMPANY, asAgentError, previewFile } from '../pipeline/preview-file.ts';
 import type { PreviewResult } from '../pipeline/preview-file.ts';
@@ -54,8 +55,11 @@ function parseSchema(s: string | undefined): FaSchema | undefined {
   return hit;
 }
 
-/** The seller and default schema of one configured company. */
-async function companyFromConfig(configPath: string, companyId: string | undefined): Promise<{ profile: CompanyProfile; schema: FaSchema }> {
+/**
+ * The seller, default schema and limits of one configured company: the limits of its inbox that
+ * uses this mapping, else the top-level ones (so preview refuses what the agent would refuse).
+ */
+async function companyFromConfig(configPath: string, companyId: string | undefined, mapping: string): Promise<{ profile: CompanyProfile; schema: FaSchema; limits: Limits }> {
   const config = await loadConfig(configPath);
   const ids = config.companies.map((c) => c.id);
   const company = companyId === undefined && config.companies.length === 1 ? config.companies[0] : config.companies.find((c) => c.id === companyId);
@@ -70,7 +74,8 @@ async function companyFromConfig(configPath: string, companyId: string | undefin
     ...(company.email !== undefined ? { email: company.email } : {}),
     ...(company.bankAccount !== undefined ? { bankAccount: company.bankAccount } : {}),
   };
-  return { profile, schema: company.schema };
+  const inbox = company.inboxes.find((b) => b.mapping === resolve(mapping));
+  return { profile, schema: company.schema, limits: inbox?.limits ?? config.limits };
 }
 
 function report(result: PreviewResult, io: PreviewIo): void {
@@ -88,9 +93,11 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
   try {
     let schema = parseSchema(opts.schema);
     let company: CompanyProfile | undefined;
+    let limits: Limits | undefined;
     if (opts.config !== undefined) {
-      const chosen = await companyFromConfig(opts.config, opts.company);
+      const chosen = await companyFromConfig(opts.config, opts.company, opts.mapping);
       company = chosen.profile;
+      limits = chosen.limits;
       schema ??= chosen.schema;
     } else if (opts.company !== undefined) {
       throw new AgentError('CLI_COMPANY', '--company needs --config', { kind: 'config', rule: '--config CONFIG --company ID' });
@@ -101,6 +108,7 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
       today: opts.today ?? localDate(now),
       now,
       ...(company ? { company } : {}),
+      ...(limits ? { limits } : {}),
     });
   } catch (err) {
     io.stderr(`error: ${describeError(asAgentError(err))}\n`);

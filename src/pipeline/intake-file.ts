@@ -8,8 +8,21 @@ import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
 import type { PipelineContext } from './pipeline-context.ts';
+import { crashPoint } from './crash-point.ts';
 
 const stored = (e: AgentError): StoredError => ({ code: e.code, message: e.message, ...(Object.keys(e.where).length ? { where: e.where } : {}) });
+
+/** Intakes started and never finished (the process died) after which a file is quarantined. */
+export const QUARANTINE_AFTER = 2;
+
+/** The report of a file that killed the agent twice while it was being taken in. */
+function quarantined(sourceName: string, attempts: number): AgentError {
+  return new AgentError('INTAKE_QUARANTINED', `the agent stopped ${attempts} times while taking this file in (it was being read and checked when the process ended, for instance killed for lack of memory), so it is not tried again`, {
+    kind: 'data',
+    where: { file: sourceName },
+    rule: 'check the file (its size, whether it is the export the inbox\'s mapping expects); lower the limits in "limits" so such a file is refused with a LIMIT_* error, or give the agent more memory; then drop it into the inbox again',
+  });
+}
 
 /** Files taken in per store transaction. */
 export const INTAKE_GROUP = 500;
@@ -30,6 +43,15 @@ function problemsOf(p: PreviewResult, sourceName: string): AgentError[] {
     }
   });
   return out;
+}
+
+/**
+ * Files counted but not taken in by this call (it stopped early, or a transient read problem):
+ * that was no failed intake, so their counters go back.
+ */
+async function uncountUnstarted(ctx: PipelineContext, rest: readonly FileRecord[], before: ReadonlyMap<string, number>): Promise<void> {
+  const back = rest.filter((r) => before.has(r.id) && ctx.store.getFile(r.id)?.state === 'claimed');
+  if (back.length > 0) await ctx.store.batch((tx) => back.forEach((r) => tx.setIntakeAttempts(r.id, before.get(r.id)!)));
 }
 
 export interface IntakeItem {
@@ -56,6 +78,7 @@ async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig
   try {
     return await previewFile(file.path, {
       mapping: inbox.mapping,
+      ...(inbox.limits ? { limits: inbox.limits } : {}),
       schema: ctx.company.schema,
       company: ctx.profile,
       today: ctx.today(),
@@ -82,7 +105,17 @@ async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig
  */
 export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeItem[], shouldStop: () => boolean = () => false): Promise<IntakeResult> {
   const { store } = ctx;
-  const recs = await store.batch((tx) => items.map((it) => tx.recordClaim(it.file)));
+  // Every intake is counted durably before it starts, so a file that kills the process (out of
+  // memory) is known on restart. Fresh files are counted together with their claim; a file whose
+  // earlier intake never finished is counted alone, right before its own start, so only the file
+  // being read when the process died is blamed.
+  const before = new Map<string, number>();
+  const recs = await store.batch((tx) => items.map((it) => {
+    const rec = tx.recordClaim(it.file);
+    if (rec.state !== 'claimed' || (rec.intakeAttempts ?? 0) > 0) return rec;
+    before.set(rec.id, 0);
+    return tx.setIntakeAttempts(rec.id, 1);
+  }));
   const decisions: Decision[] = [];
   const hashes = new Set<string>();
   let transient: AgentError | undefined;
@@ -101,18 +134,34 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       decisions.push({ kind: 'duplicate', rec, earlier });
       continue;
     }
+    // a file whose earlier intake never finished goes alone: first in its call, its outcome
+    // recorded before any other file starts, so a second crash is its own
+    const suspect = !before.has(rec.id);
+    if (suspect) {
+      const attempts = rec.intakeAttempts ?? 0;
+      if (attempts >= QUARANTINE_AFTER) {
+        decisions.push({ kind: 'failed', rec, problems: [quarantined(it.file.sourceName, attempts)] });
+        continue;
+      }
+      if (decisions.length > 0) break;
+      before.set(rec.id, attempts);
+      await store.batch((tx) => tx.setIntakeAttempts(rec.id, attempts + 1));
+    }
+    crashPoint('during-intake');
     const p = await preview(ctx, it.file, it.inbox);
     // a file that could not be read for a passing reason (share offline) is tried again later
     transient = p.errors.find((e) => e.kind === 'transient');
     if (transient) break;
     if (!p.ok) {
       decisions.push({ kind: 'failed', rec, problems: problemsOf(p, it.file.sourceName) });
+      if (suspect) break;
       continue;
     }
     // the FA XML files are written while the next files are read (they must be on disk before the state names them)
     p.invoices.forEach((inv, n) => writes.push(limit(() => writeInvoiceXml(ctx.company.folders.work, `${rec.id}#${n + 1}`, inv.xml!.xml))));
     const planned = p.invoices.map(({ xml }) => ({ number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml) }));
     decisions.push({ kind: 'planned', rec, planned });
+    if (suspect) break;
   }
   const written = await Promise.allSettled(writes);
   const failedWrite = written.find((w) => w.status === 'rejected');
@@ -134,6 +183,7 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     }
     return store.getFile(d.rec.id)!;
   }));
+  await uncountUnstarted(ctx, recs.slice(decisions.length), before);
 
   for (const [k, d] of decisions.entries()) {
     const file = items[k]!.file;

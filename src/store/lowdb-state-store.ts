@@ -269,6 +269,11 @@ export class LowdbStateStore implements StateStore {
       if (!i) throw new AgentError('STORE_UNKNOWN_INVOICE', `no active invoice ${invoiceId} in the state`, { kind: 'internal' });
       return this.#setInvoice({ ...i, ...patch, updatedAt: this.#iso() });
     },
+    setIntakeAttempts: (fileId, attempts) => {
+      const f = this.#file(fileId);
+      if (f.state !== 'claimed') throw badFile(f, f.state);
+      return this.#setFile({ ...f, intakeAttempts: attempts, updatedAt: this.#iso() });
+    },
     finishFile: (fileId) => {
       const f = this.#file(fileId);
       if (this.#pendingFinish.some((e) => e.file.id === fileId)) return;

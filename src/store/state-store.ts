@@ -25,6 +25,11 @@ export interface FileRecord extends InboxFile {
   readonly duplicateOf?: string;
   /** set when the file leaves the hot state (archived or reported) */
   readonly finishedAt?: string;
+  /**
+   * For `claimed`: how many times its intake (read → map → check) started and did not finish,
+   * written durably before each start; a file that crashed the agent twice is quarantined.
+   */
+  readonly intakeAttempts?: number;
   readonly updatedAt: string;
 }
 
@@ -99,6 +104,8 @@ export interface StoreTx {
   transition(invoiceId: string, to: InvoiceState, patch?: InvoicePatch): InvoiceRecord;
   annotate(invoiceId: string, patch: InvoicePatch): InvoiceRecord;
   finishFile(fileId: string): void;
+  /** Sets the intake attempt counter of a claimed file (see FileRecord.intakeAttempts). */
+  setIntakeAttempts(fileId: string, attempts: number): FileRecord;
 }
 
 /**
