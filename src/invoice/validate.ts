@@ -7,6 +7,7 @@ import { rateInfo } from './rates.ts';
 import { computeTotals, isAdvance, isCorrection } from './totals.ts';
 import { checkTexts } from './validate-texts.ts';
 import { checkLineArithmetic } from './validate-lines.ts';
+import { checkForbiddenChars } from './validate-chars.ts';
 
 export interface ValidationResult {
   readonly errors: AgentError[];
@@ -60,6 +61,7 @@ export function validateInvoice(inv: Invoice, schema: FaSchema, company: Company
   checkRates(f, inv, schema);
   checkKind(f, inv);
   checkTexts(f, inv, company);
+  checkForbiddenChars(f, inv, company);
   if (numbersOk) checkLineArithmetic(f, inv);
   if (numbersOk && f.errors.length === 0) checkStatedTotals(f, inv);
   return { errors: f.errors, warnings: f.warnings };
