@@ -23,7 +23,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   P_13_4: 'net total at 4/3 %', P_14_4: 'VAT at 4/3 %', P_13_5: 'net total (special procedure)', P_13_6_1: 'net total at 0 %', P_13_6_2: 'net total at 0 % WDT',
   P_13_6_3: 'net total at 0 % export', P_13_7: 'net total exempt (zw)', P_13_8: 'net total outside Poland (np)', P_13_9: 'net total np (art. 100)', P_13_10: 'net total reverse charge (oo)',
   P_7: 'description', P_8A: 'unit', P_8B: 'quantity', P_9A: 'unit net price', P_9B: 'unit gross price', P_10: 'discount', P_11: 'net value', P_11A: 'gross value', P_12: 'VAT rate',
-  P_6A: 'sale date', Indeks: 'SKU', GTU: 'GTU', PKWiU: 'PKWiU', CN: 'CN',
+  NrWierszaFa: 'line number', P_6A: 'sale date', Indeks: 'SKU', GTU: 'GTU', PKWiU: 'PKWiU', CN: 'CN',
   NIP: 'NIP', Nazwa: 'name', AdresL1: 'address', AdresL2: 'address line 2', KodKraju: 'country', NrVatUE: 'EU VAT number', NrID: 'tax id', Termin: 'payment due date',
   FormaPlatnosci: 'payment method', NrRB: 'bank account',
 };
