@@ -84,6 +84,8 @@ export interface InvoiceLine {
   readonly saleDate?: IsoDate;
   /** FA `StanPrzed`: this line shows the state before a correction */
   readonly beforeCorrection?: boolean;
+  /** where the line came from (its record), for error reports; absent for hand-built invoices */
+  readonly provenance?: Provenance;
 }
 
 export interface Payment {

@@ -1,8 +1,11 @@
 import type { CompanyProfile, Invoice } from '../core/invoice.ts';
-import { hasC1Controls, hasInnerWhitespace, mojibakeSample } from './text-checks.ts';
+import { hasInnerWhitespace, mojibakeSample } from './text-checks.ts';
 import type { Findings } from './validate.ts';
 
-/** Warnings about names and codes: what KSeF accepts but receivers' systems break on. */
+/**
+ * Warnings about names and codes: what KSeF accepts but receivers' systems break on. (Control
+ * characters are errors: validate-chars.ts.)
+ */
 export function checkTexts(f: Findings, inv: Invoice, company: CompanyProfile): void {
   const codes: [string | undefined, string][] = [
     [inv.seller?.id.type === 'nip' ? inv.seller.id.nip : inv.seller ? undefined : company.nip, inv.seller ? 'seller.id.nip' : 'company.nip'],
@@ -31,10 +34,6 @@ export function checkTexts(f: Findings, inv: Invoice, company: CompanyProfile): 
   ];
   for (const [value, field] of texts) {
     if (value === undefined) continue;
-    if (hasC1Controls(value)) {
-      f.warn('FA_CONTROL_CHARS', `${field} contains C1 control characters (U+0080–U+009F): the file was probably decoded with the wrong code page`,
-        field, value, 'text without control characters; check the mapping input encoding');
-    }
     const sample = mojibakeSample(value);
     if (sample) {
       f.warn('FA_MOJIBAKE', `${field} looks like UTF-8 read as a single-byte code page ("${sample}" instead of a Polish letter)`,

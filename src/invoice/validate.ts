@@ -1,4 +1,4 @@
-import { AgentError } from '../core/errors.ts';
+import { AgentError, type Where } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema, Invoice } from '../core/invoice.ts';
 import { inFaDateRange, isIsoDate } from './dates.ts';
 import { fractionDigits, isDecimal, money, big } from './money.ts';
@@ -6,6 +6,8 @@ import { normaliseNip, nipProblem } from '../core/nip.ts';
 import { rateInfo } from './rates.ts';
 import { computeTotals, isAdvance, isCorrection } from './totals.ts';
 import { checkTexts } from './validate-texts.ts';
+import { checkLineArithmetic } from './validate-lines.ts';
+import { checkForbiddenChars } from './validate-chars.ts';
 
 export interface ValidationResult {
   readonly errors: AgentError[];
@@ -18,7 +20,7 @@ export class Findings {
   readonly warnings: AgentError[] = [];
   constructor(private readonly inv: Invoice) {}
 
-  private make(code: string, message: string, field: string, value: string | undefined, rule: string): AgentError {
+  private make(code: string, message: string, field: string, value: string | undefined, rule: string, at?: Where): AgentError {
     // A finding is about the data, not the program: its stack trace would only point here, and
     // capturing one cost ten times more than building the error (the offline-date warning is
     // made for most invoices of a backlog).
@@ -27,18 +29,19 @@ export class Findings {
     try {
       return new AgentError(code, message, {
         kind: 'data',
-        where: { ...this.inv.provenance, invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
+        where: { ...(at ?? this.inv.provenance), invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
         rule,
       });
     } finally {
       Error.stackTraceLimit = limit;
     }
   }
-  error(code: string, message: string, field: string, value: string | undefined, rule: string): void {
-    this.errors.push(this.make(code, message, field, value, rule));
+  /** `at`: where the field came from when not the invoice's first record (a line's own record) */
+  error(code: string, message: string, field: string, value: string | undefined, rule: string, at?: Where): void {
+    this.errors.push(this.make(code, message, field, value, rule, at));
   }
-  warn(code: string, message: string, field: string, value: string | undefined, rule: string): void {
-    this.warnings.push(this.make(code, message, field, value, rule));
+  warn(code: string, message: string, field: string, value: string | undefined, rule: string, at?: Where): void {
+    this.warnings.push(this.make(code, message, field, value, rule, at));
   }
 }
 
@@ -58,6 +61,8 @@ export function validateInvoice(inv: Invoice, schema: FaSchema, company: Company
   checkRates(f, inv, schema);
   checkKind(f, inv);
   checkTexts(f, inv, company);
+  checkForbiddenChars(f, inv, company);
+  if (numbersOk) checkLineArithmetic(f, inv);
   if (numbersOk && f.errors.length === 0) checkStatedTotals(f, inv);
   return { errors: f.errors, warnings: f.warnings };
 }

@@ -8,6 +8,9 @@
  * least half as fast as bare XSD validation, so the writer serialises its fixed, namespace-trivial
  * shape itself (~20× faster). The output is checked against the XSD in every writer test.
  */
+import { AgentError } from '../core/errors.ts';
+import { codePointName, findForbiddenChar } from './forbidden-chars.ts';
+
 interface Element {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>> | undefined;
@@ -32,19 +35,19 @@ export class FaNode {
 
   /** Sets this element's own text (for an element with attributes, e.g. KodFormularza). */
   value(text: string): this {
-    this.element.text = clean(text);
+    this.element.text = clean(text, this.element.name);
     return this;
   }
 
   /** A required text element. */
   text(name: string, value: string): this {
-    this.element.children.push({ name, attrs: undefined, children: [], text: clean(value) });
+    this.element.children.push({ name, attrs: undefined, children: [], text: clean(value, name) });
     return this;
   }
 
   /** An optional text element: written only when the value is present and not blank. */
   opt(name: string, value: string | undefined | null): this {
-    if (value !== undefined && value !== null && clean(value) !== '') this.text(name, value);
+    if (value !== undefined && value !== null && clean(value, name) !== '') this.text(name, value);
     return this;
   }
 
@@ -75,16 +78,19 @@ function escapeAttr(s: string): string {
   return escapeText(s).replace(/"/g, '&quot;');
 }
 
-/** A character clean() may have to replace (surrogates only when unpaired). */
-const MAYBE_UNCLEAN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
-
 /**
- * XML 1.0 cannot carry C0 control characters other than tab/LF/CR, nor lone surrogates or
- * U+FFFE/U+FFFF; FA text values are single-line tokens anyway, so they become spaces.
+ * A text value as written: trimmed. A character KSeF rejects or XML cannot carry is refused, never
+ * replaced (a space in place of a NUL changes a legal document silently). Validation reports such
+ * characters as data errors (FA_FORBIDDEN_CHAR) before any XML is built, so reaching this throw
+ * is a bug: it is an internal error, defence in depth.
  */
-export function clean(s: string): string {
-  if (!MAYBE_UNCLEAN.test(s)) return s.trim(); // the common case: no candidate at all
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ')
-    .trim();
+export function clean(s: string, element: string): string {
+  const bad = findForbiddenChar(s);
+  if (bad) {
+    throw new AgentError('FA_XML_FORBIDDEN_CHAR', `internal error: the FA XML element ${element} would contain ${codePointName(bad.codePoint)} at position ${bad.index + 1}; validation should have refused it`, {
+      kind: 'internal',
+      where: { field: element, value: s },
+    });
+  }
+  return s.trim();
 }

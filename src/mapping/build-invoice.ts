@@ -122,7 +122,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
     const prefix = `lines[${i}].`;
     const lv = await evaluate(m.lineFields, scope, rec, prefix, number, m.file, errors);
     checkRequired(REQUIRED_LINE, lv, m.lineFields, rec, prefix, m.file, '/line', number, errors);
-    lines.push(lineFrom(lv));
+    lines.push(lineFrom(lv, rec.where));
   }
 
   const notes: { key: string; value: string }[] = [];
@@ -141,7 +141,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
   return { ok: true, invoice: assemble(inv, number, buyer, seller, lines, notes, group.invoice.where) };
 }
 
-function lineFrom(lv: Values): InvoiceLine {
+function lineFrom(lv: Values, provenance: Provenance): InvoiceLine {
   return compact({
     description: lv.str('description') ?? '',
     unit: lv.str('unit'),
@@ -158,6 +158,7 @@ function lineFrom(lv: Values): InvoiceLine {
     cn: lv.str('cn'),
     saleDate: lv.str('saleDate'),
     beforeCorrection: lv.bool('beforeCorrection'),
+    provenance,
   }) as InvoiceLine;
 }
 

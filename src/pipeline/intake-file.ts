@@ -1,12 +1,14 @@
 import { AgentError } from '../core/errors.ts';
 import type { InboxFile } from '../core/records.ts';
 import type { InboxConfig } from '../config/agent-config.ts';
-import type { FileRecord, PlannedInvoice, StoredError } from '../store/state-store.ts';
+import type { FileRecord, InvoiceRecord, PlannedInvoice, StoredError } from '../store/state-store.ts';
 import { writeErrorReport } from '../outbox/error-report.ts';
 import { createLimiter } from '../core/bounded-pool.ts';
 import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
+import { faContentHash } from '../invoice/content-hash.ts';
+import { checkAcceptedNumbers, numbersTwiceInFile } from './number-reuse.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { crashPoint } from './crash-point.ts';
 
@@ -72,7 +74,7 @@ type Decision =
   | { readonly kind: 'known'; readonly rec: FileRecord }
   | { readonly kind: 'duplicate'; readonly rec: FileRecord; readonly earlier: FileRecord }
   | { readonly kind: 'failed'; readonly rec: FileRecord; readonly problems: AgentError[] }
-  | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[] };
+  | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[]; readonly accepted: ReadonlyMap<number, InvoiceRecord> };
 
 async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<PreviewResult> {
   try {
@@ -97,8 +99,9 @@ async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig
  * identical content, or read → mapped → FA XML → validated → XSD. A bad file goes to errors/ with
  * its reports (the reporter then writes its result file); a good one has its invoices planned,
  * each FA XML kept in the work area (written before the state names it). An invoice whose
- * (seller NIP, kind, number) we already got accepted is settled at once with the original KSeF
- * number. All claims are recorded with one durable write and all outcomes with a second one;
+ * (seller NIP, kind, number) we already got accepted with the same content is settled at once
+ * with the original KSeF number; with other content, or a number twice in one file, the file
+ * fails (number-reuse.ts). All claims are recorded with one durable write and all outcomes with a second one;
  * error reports follow the state. Stops early (taken < items.length) at a file whose content
  * repeats one of this call (it goes next time, to be seen as a duplicate), or at a transient read
  * problem. Safe to repeat for files in state `claimed`.
@@ -157,10 +160,26 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       if (suspect) break;
       continue;
     }
+    // one invoice per number: the same number twice in this file, or accepted before with other content, is an error
+    const twice = numbersTwiceInFile(p, it.file.sourceName);
+    const known = await checkAcceptedNumbers(ctx, p, it.file.sourceName);
+    if (twice.size || known.errors.size) {
+      const withErrors: PreviewResult = {
+        ...p,
+        ok: false,
+        invoices: p.invoices.map((inv, n) => {
+          const errs = [twice.get(n), known.errors.get(n)].filter((e): e is AgentError => e !== undefined);
+          return errs.length ? { ...inv, errors: errs } : inv;
+        }),
+      };
+      decisions.push({ kind: 'failed', rec, problems: problemsOf(withErrors, it.file.sourceName) });
+      if (suspect) break;
+      continue;
+    }
     // the FA XML files are written while the next files are read (they must be on disk before the state names them)
     p.invoices.forEach((inv, n) => writes.push(limit(() => writeInvoiceXml(ctx.company.folders.work, `${rec.id}#${n + 1}`, inv.xml!.xml))));
-    const planned = p.invoices.map(({ xml }) => ({ number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml) }));
-    decisions.push({ kind: 'planned', rec, planned });
+    const planned = p.invoices.map(({ xml }) => ({ number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml), contentHash: faContentHash(xml!.xml) }));
+    decisions.push({ kind: 'planned', rec, planned, accepted: known.accepted });
     if (suspect) break;
   }
   const written = await Promise.allSettled(writes);
@@ -171,8 +190,10 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     if (d.kind === 'known') return d.rec;
     if (d.kind === 'duplicate') return tx.markDuplicateFile(d.rec.id, d.earlier.id);
     if (d.kind === 'failed') return tx.failFile(d.rec.id, d.problems.map(stored));
-    for (const r of tx.planInvoices(d.rec.id, d.planned)) {
-      const prior = store.findAccepted(r.sellerNip, r.kind, r.number);
+    for (const [n, r] of tx.planInvoices(d.rec.id, d.planned).entries()) {
+      // accepted earlier with the same content (checkAcceptedNumbers); one accepted since then is
+      // not compared here: the invoice is sent, and KSeF's 440 is settled by content (settle-invoice)
+      const prior = d.accepted.get(n);
       if (!prior) continue;
       tx.transition(r.id, 'accepted', {
         duplicateOfOriginal: true,

@@ -6,6 +6,8 @@ import { writeSentXml, writeUpo } from '../outbox/outbox-files.ts';
 import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { readInvoiceXml } from './invoice-xml-files.ts';
+import { faContentHash } from '../invoice/content-hash.ts';
+import { contentHashOf, reusedNumberError } from './number-reuse.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
 /** A status KSeF gave for one of our invoices (state `sent` or `intent-recorded`). */
@@ -23,27 +25,74 @@ type Settlement =
   | { readonly to: 'accepted'; readonly inv: InvoiceRecord; readonly sessionRef: string; readonly ksef: SessionInvoice; readonly ksefNumber: string; readonly original: boolean }
   | { readonly to: 'rejected'; readonly inv: InvoiceRecord; readonly error: StoredError };
 
+/** What settling one call's outcomes has learnt so far (shared by its 440 decisions). */
+interface DuplicateContext {
+  /** invoices KSeF accepted in this call, by KSeF number (their state changes with the rest) */
+  readonly acceptedNow: ReadonlyMap<string, InvoiceRecord>;
+  /** listings of our own sessions asked for an original's hash, by session reference */
+  readonly listings: Map<string, Promise<SessionInvoice[]>>;
+}
+
 /**
- * What a final status means for our invoice: accepted → accepted; 440 whose original is ours (its
- * KSeF number is in our state, or its session is one we opened: the journal has every session
- * reference before anything is sent or uploaded in it) →
- * accepted with the original KSeF number; anything else → rejected with the code and KSeF's text.
- * Undefined while KSeF is still processing.
+ * What a final status means for our invoice: accepted → accepted; 440 (KSeF holds an invoice with
+ * this seller NIP, kind and number) → decideDuplicate; anything else → rejected with the code and
+ * KSeF's text. Undefined while KSeF is still processing.
  */
-function decide(ctx: PipelineContext, inv: InvoiceRecord, ksef: SessionInvoice): Settlement | undefined {
+async function decide(ctx: PipelineContext, inv: InvoiceRecord, ksef: SessionInvoice, dup: DuplicateContext): Promise<Settlement | undefined> {
   const state = invoiceState(ksef.status.code);
   if (state === 'processing') return undefined;
   if (state === 'accepted') return { to: 'accepted', inv, sessionRef: inv.sessionReferenceNumber!, ksef, ksefNumber: ksef.ksefNumber!, original: false };
+  if (state === 'duplicate') return decideDuplicate(ctx, inv, ksef, dup);
   const err = invoiceError(ksef)!;
-  if (state === 'duplicate') {
-    const ext = ksef.status.extensions ?? {};
-    const originalKsef = typeof ext['originalKsefNumber'] === 'string' ? ext['originalKsefNumber'] : undefined;
-    const originalSession = typeof ext['originalSessionReferenceNumber'] === 'string' ? ext['originalSessionReferenceNumber'] : undefined;
-    const known = ctx.store.findAccepted(inv.sellerNip, inv.kind, inv.number);
-    const ours = originalKsef !== undefined && (known?.ksefNumber === originalKsef || ctx.sessions.has(originalSession));
-    if (ours && originalSession) return { to: 'accepted', inv, sessionRef: originalSession, ksef, ksefNumber: originalKsef!, original: true };
-  }
   return { to: 'rejected', inv, error: { code: err.code, message: err.message, where: { invoice: inv.number } } };
+}
+
+/**
+ * A 440 counts as ours only when the original KSeF holds is this invoice's content:
+ * - the original is one of our invoices (accepted now or before under that KSeF number, or in
+ *   flight in the original's session): same content hash → accepted with the original KSeF number;
+ *   other content → rejected, INVOICE_NUMBER_REUSED naming the original and the differences;
+ * - else, when the original's session is one we opened (an earlier send of this very invoice whose
+ *   outcome was lost), KSeF's listing of that session gives the original's hash: our bytes →
+ *   accepted; otherwise rejected;
+ * - else someone else's invoice holds the number: rejected, INVOICE_NUMBER_REUSED.
+ */
+async function decideDuplicate(ctx: PipelineContext, inv: InvoiceRecord, ksef: SessionInvoice, dup: DuplicateContext): Promise<Settlement> {
+  const ext = ksef.status.extensions ?? {};
+  const originalKsef = typeof ext['originalKsefNumber'] === 'string' ? ext['originalKsefNumber'] : undefined;
+  const originalSession = typeof ext['originalSessionReferenceNumber'] === 'string' && ext['originalSessionReferenceNumber'] ? ext['originalSessionReferenceNumber'] : undefined;
+  const accepted = (sessionRef: string): Settlement => ({ to: 'accepted', inv, sessionRef, ksef, ksefNumber: originalKsef!, original: true });
+  const sameKey = (r: InvoiceRecord) => r.id !== inv.id && r.sellerNip === inv.sellerNip && r.kind === inv.kind && r.number === inv.number;
+  const rejected = async (refusedBy: string, earlier?: InvoiceRecord): Promise<Settlement> => {
+    const xml = await readInvoiceXml(ctx.company.folders.work, inv.id).catch(() => undefined);
+    const e = await reusedNumberError(ctx, {
+      number: inv.number, refusedBy,
+      ...(originalKsef ? { earlierKsefNumber: originalKsef } : {}),
+      ...(earlier ? { earlier } : {}),
+      ...(xml ? { xml } : {}),
+    });
+    return { to: 'rejected', inv, error: { code: e.code, message: e.message, where: { invoice: inv.number } } };
+  };
+  const refusedBy = `KSeF refused it as a duplicate (status 440)${originalSession ? `, the original having been sent in session ${originalSession}` : ''}`;
+  if (originalKsef === undefined) return rejected(refusedBy);
+
+  const known = ctx.store.findAccepted(inv.sellerNip, inv.kind, inv.number);
+  const original = dup.acceptedNow.get(originalKsef)
+    ?? (known && known.id !== inv.id && known.ksefNumber === originalKsef ? known : undefined)
+    ?? (originalSession ? ctx.store.inFlight().find((r) => sameKey(r) && r.sessionReferenceNumber === originalSession) : undefined);
+  if (original) {
+    const theirs = await contentHashOf(ctx, original);
+    const ours = inv.contentHash ?? faContentHash(await readInvoiceXml(ctx.company.folders.work, inv.id));
+    if (theirs !== undefined && theirs === ours) return accepted(originalSession ?? original.sessionReferenceNumber ?? inv.sessionReferenceNumber!);
+    return rejected(refusedBy, { ...original, ksefNumber: originalKsef });
+  }
+  if (originalSession && ctx.sessions.has(originalSession)) {
+    let listing = dup.listings.get(originalSession);
+    if (!listing) dup.listings.set(originalSession, (listing = ctx.client.listSessionInvoices(originalSession)));
+    const entry = (await listing).find((k) => k.ksefNumber === originalKsef);
+    if (entry?.invoiceHash === inv.hash) return accepted(originalSession);
+  }
+  return rejected(refusedBy);
 }
 
 /** upo/ and sent/ of an accepted invoice (idempotent); returns the facts its state change records. */
@@ -84,7 +133,20 @@ const isTransient = (e: unknown): boolean => isAgentError(e) && e.kind === 'tran
  */
 export async function settleInvoices(ctx: PipelineContext, outcomes: readonly KsefOutcome[], shouldStop: () => boolean = () => false): Promise<unknown[]> {
   const problems: unknown[] = [];
-  const decided = outcomes.map((o) => decide(ctx, o.inv, o.ksef)).filter((s): s is Settlement => s !== undefined);
+  const acceptedNow = new Map<string, InvoiceRecord>();
+  for (const o of outcomes) if (invoiceState(o.ksef.status.code) === 'accepted' && o.ksef.ksefNumber) acceptedNow.set(o.ksef.ksefNumber, o.inv);
+  const dup: DuplicateContext = { acceptedNow, listings: new Map() };
+  const decided: Settlement[] = [];
+  for (const o of outcomes) {
+    try {
+      const s = await decide(ctx, o.inv, o.ksef, dup);
+      if (s) decided.push(s);
+    } catch (e) {
+      // a 440 whose original could not be looked up (KSeF busy): that invoice waits for the next pass
+      problems.push(e);
+      if (isTransient(e)) break;
+    }
+  }
   for (let at = 0; at < decided.length; at += SETTLE_CHUNK) {
     if (shouldStop()) break;
     const chunk = decided.slice(at, at + SETTLE_CHUNK);

@@ -238,6 +238,7 @@ export class LowdbStateStore implements StateStore {
       const at = this.#iso();
       const recs = invoices.map((p, k): InvoiceRecord => ({
         id: `${fileId}#${k + 1}`, fileId, companyId: f.companyId, number: own(p.number), kind: own(p.kind), sellerNip: own(p.sellerNip), hash: own(p.hash),
+        ...(p.contentHash !== undefined ? { contentHash: own(p.contentHash) } : {}),
         state: 'planned', updatedAt: at,
       }));
       for (const r of recs) this.#setInvoice(r);

@@ -54,6 +54,11 @@ export interface InvoiceRecord {
   readonly sellerNip: string;
   /** sha256 of the FA XML to be sent */
   readonly hash: string;
+  /**
+   * the invoice's business content: sha256 of the FA XML without its creation time (faContentHash);
+   * decides whether a number used again is the same invoice. Absent in state written before it existed.
+   */
+  readonly contentHash?: string;
   readonly state: InvoiceState;
   readonly sessionKind?: 'online' | 'batch';
   readonly sessionReferenceNumber?: string;
@@ -77,6 +82,8 @@ export interface PlannedInvoice {
   readonly kind: string;
   readonly sellerNip: string;
   readonly hash: string;
+  /** see InvoiceRecord.contentHash */
+  readonly contentHash?: string;
 }
 
 /** Facts a transition may add. */

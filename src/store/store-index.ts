@@ -28,6 +28,7 @@ const bizKey = (sellerNip: string, kind: string, number: string): string => [sel
 type PackedInvoice = [
   id: string, companyId: string, hash: string, sessionKind: string | null, sessionReferenceNumber: string | null, invoiceReferenceNumber: string | null,
   ksefNumber: string | null, acquisitionDate: string | null, upoFile: string | null, duplicateOfOriginal: 1 | 0, finalAt: string | null, updatedAt: string | null,
+  contentHash?: string,
 ];
 
 function packInvoice(i: InvoiceRecord): string {
@@ -35,14 +36,16 @@ function packInvoice(i: InvoiceRecord): string {
     i.id, i.companyId, i.hash, i.sessionKind ?? null, i.sessionReferenceNumber ?? null, i.invoiceReferenceNumber ?? null,
     i.ksefNumber ?? null, i.acquisitionDate ?? null, i.upoFile ?? null, i.duplicateOfOriginal ? 1 : 0, i.finalAt ?? null, i.updatedAt === i.finalAt ? null : i.updatedAt,
   ];
+  if (i.contentHash !== undefined) p.push(i.contentHash);
   return JSON.stringify(p);
 }
 
 function unpackInvoice(key: string, s: string): InvoiceRecord {
   const [sellerNip, kind, number] = key.split('\u0000') as [string, string, string];
-  const [id, companyId, hash, sessionKind, sessionRef, invoiceRef, ksefNumber, acquisitionDate, upoFile, dup, finalAt, updatedAt] = JSON.parse(s) as PackedInvoice;
+  const [id, companyId, hash, sessionKind, sessionRef, invoiceRef, ksefNumber, acquisitionDate, upoFile, dup, finalAt, updatedAt, contentHash] = JSON.parse(s) as PackedInvoice;
   return {
     id, fileId: id.slice(0, id.lastIndexOf('#')), companyId, number, kind, sellerNip, hash, state: 'accepted',
+    ...(contentHash !== undefined ? { contentHash } : {}),
     ...(sessionKind !== null ? { sessionKind: sessionKind as 'online' | 'batch' } : {}),
     ...(sessionRef !== null ? { sessionReferenceNumber: sessionRef } : {}),
     ...(invoiceRef !== null ? { invoiceReferenceNumber: invoiceRef } : {}),

@@ -5,9 +5,9 @@ import { checkXsd } from '../../src/invoice/check-xsd.ts';
 import { computeTotals } from '../../src/invoice/totals.ts';
 import { COMPANY, NOW, invoice, parseFa } from './helpers.ts';
 
-test('text is escaped, control characters become spaces, and the XML stays valid', async () => {
+test('text is escaped and the XML stays valid (control characters are refused, not replaced: forbidden-chars.test.ts)', async () => {
   const inv = invoice({
-    lines: [{ description: 'Śruby & nakrętki <M8> "ocynk"\u0001', netAmount: '10.00', vatRate: '23' }],
+    lines: [{ description: 'Śruby & nakrętki <M8> "ocynk" ', netAmount: '10.00', vatRate: '23' }],
     notes: [{ key: 'a<b', value: 'x & y' }],
   });
   for (const schema of ['FA(3)', 'FA(2)'] as const) {

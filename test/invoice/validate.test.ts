@@ -137,9 +137,9 @@ const rules: Rule[] = [
     code: 'FA_MOJIBAKE', field: 'buyer.name', value: 'PrzedsiÄ™biorstwo Å‚Ä…czności', message: /"Ä™" instead of a Polish letter/, warning: true,
   },
   {
-    name: 'warning: C1 control characters in a line description',
+    name: 'C1 control characters in a line description are an error (wrong code page; KSeF rejects most of them)',
     invoice: invoice({ lines: [{ ...line, description: 'Kabel \u0085 2m' }] }),
-    code: 'FA_CONTROL_CHARS', field: 'lines[0].description', value: 'Kabel \u0085 2m', message: /C1 control characters/, warning: true,
+    code: 'FA_FORBIDDEN_CHAR', field: 'lines[0].description', value: 'Kabel \u0085 2m', message: /U\+0085 at position 7.*wrong encoding/,
   },
 ];
 

@@ -320,6 +320,14 @@ test('every invoice keeps the provenance of its first record', async () => {
   assert.deepEqual(out.map((r) => (r.ok ? r.invoice.provenance : undefined)), [{ file: 'in.csv', row: 1, line: 2 }, { file: 'in.csv', row: 2, line: 3 }]);
 });
 
+test('every line keeps the provenance of its own record (line errors name their row)', async () => {
+  const out = await mapAll(compile(mappingJson()), rows(row({}), row({ Towar: 'Herbata' }), row({ Nr: 'FV/2' })));
+  assert.deepEqual(out.map((r) => (r.ok ? r.invoice.lines.map((l) => l.provenance) : undefined)), [
+    [{ file: 'in.csv', row: 1, line: 2 }, { file: 'in.csv', row: 2, line: 3 }],
+    [{ file: 'in.csv', row: 3, line: 4 }],
+  ]);
+});
+
 test('streaming: an invoice is yielded as soon as its group ends, before the rest of the file is read', async () => {
   const { mapRecords } = await import('../../src/mapping/apply-mapping.ts');
   const consumed: number[] = [];

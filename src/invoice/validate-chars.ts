@@ -1,0 +1,35 @@
+import type { Where } from '../core/errors.ts';
+import type { CompanyProfile, Invoice } from '../core/invoice.ts';
+import { codePointName, findForbiddenChar, likelyCause } from './forbidden-chars.ts';
+import type { Findings } from './validate.ts';
+
+/**
+ * Every text of the invoice (and of the configured seller when the invoice has none) against the
+ * characters KSeF rejects or XML cannot carry (forbidden-chars.ts): an error naming the field, the
+ * character, its position and the likely cause. Walks the whole model, so a field added later is
+ * checked without being listed here.
+ */
+export function checkForbiddenChars(f: Findings, inv: Invoice, company: CompanyProfile): void {
+  const visit = (value: unknown, field: string, at: Where | undefined): void => {
+    if (typeof value === 'string') {
+      const bad = findForbiddenChar(value);
+      if (!bad) return;
+      const name = codePointName(bad.codePoint);
+      f.error('FA_FORBIDDEN_CHAR', `${field} contains the character ${name} at position ${bad.index + 1}, which KSeF rejects or XML cannot carry: ${likelyCause(bad.codePoint, bad.before)}`,
+        field, value, 'no control characters (except tab, LF, CR), no U+007F–U+009F, no noncharacters (U+FDD0–U+FDEF, U+FFFE, U+FFFF)', at);
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${field}[${i}]`, field === 'lines' ? (v as { provenance?: Where }).provenance ?? at : at));
+      return;
+    }
+    if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'provenance') continue;
+        visit(v, field ? `${field}.${k}` : k, at);
+      }
+    }
+  };
+  visit(inv, '', undefined);
+  if (!inv.seller) visit(company, 'company', undefined);
+}
