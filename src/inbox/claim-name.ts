@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Longest claim name, in UTF-8 bytes. File systems count NAME_MAX (255) in bytes, and names built
+ * from the claim name must fit too: the hidden source-name sidecar (`.<claim>.source`) and the FA
+ * XML of each invoice in the work area (`<claim>_<n>.xml`, made safe).
+ */
+export const CLAIM_NAME_MAX_BYTES = 200;
+
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** The longest start of `s` that takes at most `max` UTF-8 bytes, never splitting a character. */
+export function truncateUtf8(s: string, max: number): string {
+  if (bytes(s) <= max) return s;
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const n = bytes(ch);
+    if (used + n > max) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
+/**
+ * `name` if it fits in `max` UTF-8 bytes; otherwise its start, `~`, 8 hex digits of the hash of
+ * the whole name (two long names that share a start stay apart) and its extension (up to 16
+ * bytes), together at most `max` bytes.
+ */
+export function fitName(name: string, max: number): string {
+  if (bytes(name) <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && bytes(name.slice(dot)) <= 16 ? name.slice(dot) : '';
+  const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  return truncateUtf8(name.slice(0, name.length - ext.length), max - bytes(tag) - bytes(ext)) + tag + ext;
+}
+
+/** `<claim prefix>__<source name, fitted>`: at most CLAIM_NAME_MAX_BYTES bytes. */
+export function claimNameFor(prefix: string, sourceName: string): { name: string; fitted: boolean } {
+  const room = CLAIM_NAME_MAX_BYTES - bytes(prefix) - 2;
+  const part = fitName(sourceName, room);
+  return { name: `${prefix}__${part}`, fitted: part !== sourceName };
+}
+
+/** Recovers the name the ERP wrote from a claim name (`<stamp>-<rand>__<name>`), as far as it fits. */
+export function sourceNameOf(claimName: string): string {
+  const i = claimName.indexOf('__');
+  return i < 0 ? claimName : claimName.slice(i + 2);
+}
+
+/** The hidden file beside a claim that keeps the full source name when the claim name had to shorten it. */
+export const sourceSidecarName = (claimName: string): string => `.${claimName}.source`;
+
+/** The claim time a claim name starts with (`yyyyMMddHHmmssSSS`, UTC), as ISO; now when it has none. */
+export function claimTimeOf(claimName: string, now: () => number = Date.now): string {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})/.exec(claimName);
+  const t = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z`) : NaN;
+  return new Date(Number.isNaN(t) ? now() : t).toISOString();
+}
