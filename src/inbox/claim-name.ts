@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { fitName } from '../core/fit-name.ts';
+
+const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /**
  * Longest claim name, in UTF-8 bytes. File systems count NAME_MAX (255) in bytes, and names built
@@ -6,35 +8,6 @@ import { createHash } from 'node:crypto';
  * XML of each invoice in the work area (`<claim>_<n>.xml`, made safe).
  */
 export const CLAIM_NAME_MAX_BYTES = 200;
-
-const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-/** The longest start of `s` that takes at most `max` UTF-8 bytes, never splitting a character. */
-export function truncateUtf8(s: string, max: number): string {
-  if (bytes(s) <= max) return s;
-  let out = '';
-  let used = 0;
-  for (const ch of s) {
-    const n = bytes(ch);
-    if (used + n > max) break;
-    out += ch;
-    used += n;
-  }
-  return out;
-}
-
-/**
- * `name` if it fits in `max` UTF-8 bytes; otherwise its start, `~`, 8 hex digits of the hash of
- * the whole name (two long names that share a start stay apart) and its extension (up to 16
- * bytes), together at most `max` bytes.
- */
-export function fitName(name: string, max: number): string {
-  if (bytes(name) <= max) return name;
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 && bytes(name.slice(dot)) <= 16 ? name.slice(dot) : '';
-  const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
-  return truncateUtf8(name.slice(0, name.length - ext.length), max - bytes(tag) - bytes(ext)) + tag + ext;
-}
 
 /** `<claim prefix>__<source name, fitted>`: at most CLAIM_NAME_MAX_BYTES bytes. */
 export function claimNameFor(prefix: string, sourceName: string): { name: string; fitted: boolean } {
