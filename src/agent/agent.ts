@@ -4,7 +4,6 @@ import type { AgentConfig } from '../config/agent-config.ts';
 import { readToken } from '../config/read-token.ts';
 import { EventBus } from '../core/events.ts';
 import { InboxWatcher } from '../inbox/inbox-watcher.ts';
-import { scanInbox } from '../inbox/scan-inbox.ts';
 import { createKsefClient } from '../ksef/index.ts';
 import type { KsefClient } from '../ksef/index.ts';
 import { createLogger, closeLogger } from '../log/create-logger.ts';
@@ -151,7 +150,7 @@ export class Agent {
       this.pipelines.push(pipeline);
       for (const inbox of co.inboxes) {
         const watcher = new InboxWatcher({
-          companyId: co.id, inboxId: inbox.id, folder: inbox.folder, workDir: co.folders.work, policy: c.watcher, bus: this.bus,
+          companyId: co.id, inboxId: inbox.id, folder: inbox.folder, workDir: co.folders.work, mapping: inbox.mapping, policy: c.watcher, bus: this.bus,
           ...(inbox.files !== undefined ? { files: inbox.files } : {}),
           onClaimed: (file) => {
             crashPoint('after-claim');
@@ -172,10 +171,8 @@ export class Agent {
   }
 
   async #inboxesEmpty(): Promise<boolean> {
-    for (const w of this.#watchers) {
-      const found = await scanInbox(w.folder, { ignore: this.config.watcher.ignore, doneMarker: this.config.watcher.doneMarker, ...(w.files !== undefined ? { files: w.files } : {}) }).catch(() => []);
-      if (found.length) return false;
-    }
+    // files whose claim failed and was reported wait for a person, not for `once`
+    for (const w of this.#watchers) if (await w.watcher.hasWaitingFiles()) return false;
     return true;
   }
 

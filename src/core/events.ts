@@ -15,8 +15,10 @@ export interface AgentEvents {
    * scanning or watching an inbox failed (share offline, permissions); retried on every scan but
    * reported once until it changes. `code` is stable (INBOX_FOLDER_MISSING, INBOX_FOLDER_DENIED,
    * INBOX_FOLDER_UNREADABLE, or a claim/watch failure); `systemCode` the OS error code when known.
+   * Also one entry of the inbox (`name`): INBOX_NOT_A_FILE (a link, folder, pipe … never taken) and
+   * INBOX_CLAIM_FAILED (a file that cannot be moved out of the inbox), each reported once.
    */
-  'inbox.error': { readonly companyId: string; readonly inboxId: string; readonly folder: string; readonly code: string; readonly message: string; readonly systemCode?: string };
+  'inbox.error': { readonly companyId: string; readonly inboxId: string; readonly folder: string; readonly code: string; readonly message: string; readonly systemCode?: string; readonly name?: string };
   /** a scan of an inbox that had failed succeeded again */
   'inbox.recovered': { readonly companyId: string; readonly inboxId: string; readonly folder: string };
   /** a file ended in errors/ with a report */

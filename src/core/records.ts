@@ -1,4 +1,4 @@
-import type { Where } from './errors.ts';
+import type { AgentError, Where } from './errors.ts';
 
 /**
  * A value as read from a source file. Readers never coerce: numbers stay decimal text exactly as
@@ -37,4 +37,10 @@ export interface InboxFile {
   readonly size: number;
   readonly sha256: string;
   readonly claimedAt: string;
+  /**
+   * Why this claimed file cannot be taken in at all (its bytes cannot be read, its inbox is no
+   * longer configured, its mapping version is gone): it goes to errors with this as its report.
+   * Never stored; found again from the file on a restart.
+   */
+  readonly problem?: AgentError;
 }

@@ -1,9 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { AgentError } from '../core/errors.ts';
 import type { InboxFile } from '../core/records.ts';
+import { writeFileAtomic } from '../core/write-file-atomic.ts';
+import { claimNameFor, sourceSidecarName } from './claim-name.ts';
+import { snapshotMapping } from './mapping-snapshot.ts';
+
+export { sourceNameOf } from './claim-name.ts';
 
 /** Result of one claim attempt. */
 export type ClaimResult =
@@ -18,10 +23,28 @@ export interface ClaimTarget {
   readonly inboxId: string;
   /** the agent's work area (outside every inbox, same volume) */
   readonly workDir: string;
+  /** the inbox's mapping file: the version claimed files are mapped with is fixed at the claim */
+  readonly mapping: string;
 }
 
 /** The sub-folder of the work area that holds claimed files. */
 export const claimedDir = (workDir: string): string => join(workDir, 'claimed');
+
+/**
+ * Where a claim of this inbox with this mapping version goes: `claimed/<inbox id>/<mapping
+ * sha256>/`. The rename into it is the claim, so the inbox and the mapping version are durable
+ * in the same atomic step as the claim itself, without any other write.
+ */
+export const claimFolder = (workDir: string, inboxId: string, mappingVersion: string): string => join(claimedDir(workDir), inboxId, mappingVersion);
+
+/**
+ * What the path of a claimed file says: its inbox and mapping version (`claimed/<inbox>/<sha>/<name>`),
+ * or undefined for a claim of an older version (`claimed/<name>`), which recorded neither.
+ */
+export function claimLayoutOf(workDir: string, path: string): { inboxId: string; mappingVersion: string } | undefined {
+  const parts = relative(claimedDir(workDir), path).split(sep);
+  return parts.length === 3 ? { inboxId: parts[0]!, mappingVersion: parts[1]! } : undefined;
+}
 
 const BUSY = new Set(['EBUSY', 'EPERM', 'EACCES']);
 
@@ -36,32 +59,47 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Recovers the name the ERP wrote from a claimed file name (`<stamp>-<rand>__<name>`). */
-export function sourceNameOf(claimedName: string): string {
-  const i = claimedName.indexOf('__');
-  return i < 0 ? claimedName : claimedName.slice(i + 2);
+/** The AgentError of a claimed file whose bytes cannot be read (it goes to errors with it). */
+export function unreadableFile(sourceName: string, e: unknown): AgentError {
+  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return new AgentError('INBOX_FILE_UNREADABLE', `the file cannot be read (${code}); it was not sent. Check its permissions (the agent's user must be able to read it) and drop it again`, {
+    where: { file: sourceName },
+    cause: e,
+  });
+}
+
+export interface ClaimOptions {
+  readonly markerPath?: string;
+  readonly now?: () => number;
+  /** for tests of the refusal paths */
+  readonly fsRename?: (from: string, to: string) => Promise<void>;
+  /** for tests of unreadable files (root reads everything) */
+  readonly hashFile?: (path: string) => Promise<string>;
 }
 
 /**
- * Claims one inbox file by an atomic rename into `<work>/claimed/` — only one claimant can win,
- * and on Windows the rename fails while the ERP still holds the file open, so it doubles as the
- * lock probe. The done marker, if any, is removed after the claim. `fsRename` is injectable for
- * tests of the refusal paths.
+ * Claims one inbox file by an atomic rename into `<work>/claimed/<inbox>/<mapping version>/` —
+ * only one claimant can win, and on Windows the rename fails while the ERP still holds the file
+ * open, so it doubles as the lock probe. Before the rename the mapping's bytes are kept
+ * (mapping-snapshot.ts) and, for a name too long to fit beside the claim prefix, the full name is
+ * written to a hidden sidecar; both are durable before the claim. The done marker, if any, is
+ * removed after the claim. A claimed file that cannot be read is still returned as claimed, with
+ * `problem` saying why (it goes to errors, never back to the inbox).
  */
-export async function claimFile(
-  path: string,
-  sourceName: string,
-  target: ClaimTarget,
-  opts: { markerPath?: string; now?: () => number; fsRename?: (from: string, to: string) => Promise<void> } = {},
-): Promise<ClaimResult> {
+export async function claimFile(path: string, sourceName: string, target: ClaimTarget, opts: ClaimOptions = {}): Promise<ClaimResult> {
   const now = opts.now ?? Date.now;
-  const dir = claimedDir(target.workDir);
+  const version = await snapshotMapping(target.workDir, target.mapping);
+  const dir = claimFolder(target.workDir, target.inboxId, version);
   await mkdir(dir, { recursive: true });
   const claimedAt = now();
-  const dest = join(dir, `${stamp(claimedAt)}-${randomBytes(3).toString('hex')}__${sourceName}`);
+  const { name, fitted } = claimNameFor(`${stamp(claimedAt)}-${randomBytes(3).toString('hex')}`, sourceName);
+  const dest = join(dir, name);
+  const sidecar = join(dir, sourceSidecarName(name));
+  if (fitted) await writeFileAtomic(sidecar, sourceName);
   try {
     await (opts.fsRename ?? rename)(path, dest);
   } catch (e) {
+    if (fitted) await unlink(sidecar).catch(() => {});
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOENT') return { status: 'gone' };
     if (BUSY.has(code)) return { status: 'busy', code };
@@ -74,28 +112,19 @@ export async function claimFile(
     throw new AgentError('INBOX_CLAIM_FAILED', `cannot claim ${sourceName}: ${code || (e as Error).message}`, { kind: 'transient', where: { file: sourceName }, cause: e });
   }
   if (opts.markerPath) await unlink(opts.markerPath).catch(() => {});
-  return { status: 'claimed', file: await describeClaimed(dest, target, new Date(claimedAt).toISOString(), sourceName) };
+  const file = { companyId: target.companyId, inboxId: target.inboxId, sourceName, path: dest, claimedAt: new Date(claimedAt).toISOString() };
+  return { status: 'claimed', file: await describeClaimed(file, opts.hashFile) };
 }
 
-async function describeClaimed(path: string, target: ClaimTarget, claimedAt: string, sourceName: string): Promise<InboxFile> {
-  const s = await stat(path);
-  return { companyId: target.companyId, inboxId: target.inboxId, sourceName, path, size: s.size, sha256: await sha256File(path), claimedAt };
-}
-
-/**
- * Files claimed earlier and still in the work area (after a crash or restart), oldest first, so
- * the pipeline can resume them; which inbox each came from is in the store.
- */
-export async function listClaimed(workDir: string): Promise<{ name: string; path: string; sourceName: string }[]> {
-  let names: string[];
+/** Size and hash of a claimed file; when it cannot be read, `problem` says so (sha256 empty). */
+export async function describeClaimed(
+  file: Omit<InboxFile, 'size' | 'sha256'>,
+  hashFile: (path: string) => Promise<string> = sha256File,
+): Promise<InboxFile> {
   try {
-    names = await readdir(claimedDir(workDir));
+    const s = await stat(file.path);
+    return { ...file, size: s.size, sha256: await hashFile(file.path) };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
+    return { ...file, size: 0, sha256: '', problem: unreadableFile(file.sourceName, e) };
   }
-  return names
-    .filter((n) => n.includes('__') && !n.startsWith('.'))
-    .sort()
-    .map((name) => ({ name, path: join(claimedDir(workDir), name), sourceName: sourceNameOf(name) }));
 }

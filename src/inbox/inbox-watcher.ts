@@ -7,7 +7,8 @@ import type { EventBus } from '../core/events.ts';
 import type { InboxFile } from '../core/records.ts';
 import { claimFile } from './claim-file.ts';
 import { isIgnoredName } from './name-filter.ts';
-import { scanInbox } from './scan-inbox.ts';
+import { scanInboxFolder } from './scan-inbox.ts';
+import type { Candidate, RefusedEntry } from './scan-inbox.ts';
 import { StabilityGate } from './stability-gate.ts';
 
 export interface InboxWatcherOptions {
@@ -15,6 +16,8 @@ export interface InboxWatcherOptions {
   readonly inboxId: string;
   readonly folder: string;
   readonly workDir: string;
+  /** the inbox's mapping file (its version is fixed at each claim) */
+  readonly mapping: string;
   /** file-name glob of this inbox; all files when undefined */
   readonly files?: string;
   readonly policy: WatcherPolicy;
@@ -25,6 +28,26 @@ export interface InboxWatcherOptions {
   readonly now?: () => number;
   /** for tests of busy files */
   readonly fsRename?: (from: string, to: string) => Promise<void>;
+  /** for tests of unreadable files */
+  readonly hashFile?: (path: string) => Promise<string>;
+}
+
+/** First pause after a failed claim; doubled at each failure up to CLAIM_RETRY_MAX_MS. */
+export const CLAIM_RETRY_MS = 1000;
+export const CLAIM_RETRY_MAX_MS = 5 * 60_000;
+
+/** Why an entry that is not a regular file is left in the inbox, in words. */
+function notAFile(e: RefusedEntry, folder: string): string {
+  const what = {
+    symlink: 'a symbolic link; links are never followed (the link, not the invoice, would be moved, and its target may change): put the file itself into the inbox',
+    'dangling symlink': 'a symbolic link to something that does not exist; links are never followed: put the file itself into the inbox',
+    directory: 'a folder; sub-folders of an inbox are not read: put its files into the inbox itself',
+    'named pipe': 'a named pipe (FIFO), not a file: it cannot be read as an invoice file',
+    socket: 'a socket, not a file',
+    device: 'a device, not a file',
+    unknown: 'not a regular file',
+  }[e.kind];
+  return `${e.name} in ${folder} is ${what}; it is left where it is and not taken`;
 }
 
 /** A failed scan of the inbox folder in words an operator can act on, with a stable code. */
@@ -60,6 +83,10 @@ export class InboxWatcher {
   #stopped = true;
   /** code of the folder problem last reported, until a scan succeeds again */
   #folderProblem: string | undefined;
+  /** entries that are not files, already reported (path → kind), while they stay */
+  readonly #refused = new Map<string, string>();
+  /** files whose claim failed: when to try again; reported at the first failure only */
+  readonly #failing = new Map<string, { failures: number; retryAt: number }>();
 
   constructor(opts: InboxWatcherOptions) {
     this.#o = opts;
@@ -87,8 +114,11 @@ export class InboxWatcher {
     const claimed: InboxFile[] = [];
     let ready;
     try {
-      const candidates = await scanInbox(o.folder, { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker, ...(o.files !== undefined ? { files: o.files } : {}) });
-      ready = this.#gate.observe(candidates);
+      const { candidates, refused } = await this.#list();
+      this.#reportRefused(refused);
+      const now = (o.now ?? Date.now)();
+      // files in their pause after a failed claim are not even looked at (no busy loop)
+      ready = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
     } catch (e) {
       const problem = folderProblem(o.folder, e as NodeJS.ErrnoException);
       // reported when it starts or changes, not on every scan (a share may stay away for hours)
@@ -106,25 +136,24 @@ export class InboxWatcher {
       o.bus.emit('inbox.ready', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, size: c.size });
       let r;
       try {
-        r = await claimFile(c.path, c.name, { companyId: o.companyId, inboxId: o.inboxId, workDir: o.workDir }, {
+        r = await claimFile(c.path, c.name, { companyId: o.companyId, inboxId: o.inboxId, workDir: o.workDir, mapping: o.mapping }, {
           ...(c.markerPath ? { markerPath: c.markerPath } : {}),
           ...(o.now ? { now: o.now } : {}),
           ...(o.fsRename ? { fsRename: o.fsRename } : {}),
+          ...(o.hashFile ? { hashFile: o.hashFile } : {}),
         });
       } catch (e) {
-        const err = e as { code?: string; message: string };
-        o.bus.emit('inbox.error', {
-          companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, code: 'INBOX_CLAIM_FAILED',
-          message: `cannot claim ${c.name} from ${o.folder} into the work area (${err.message}); it stays in the inbox and is tried again`,
-          ...(err.code ? { systemCode: err.code } : {}),
-        });
+        this.#claimFailed(c, e as { code?: string; message: string; cause?: unknown });
         continue;
       }
+      // taken or not, it starts again from the stability window: a file held by its writer is
+      // retried at the next scan, never in a loop
+      this.#gate.forget(c.path);
       if (r.status === 'busy') {
         o.bus.emit('inbox.busy', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, code: r.code });
         continue;
       }
-      this.#gate.forget(c.path);
+      this.#failing.delete(c.path);
       if (r.status === 'gone') continue;
       claimed.push(r.file);
       o.bus.emit('inbox.claimed', { file: r.file });
@@ -134,6 +163,54 @@ export class InboxWatcher {
     const wait = this.#gate.nextReadyInMs();
     if (wait !== undefined && !this.#stopped) this.#schedule(wait + 10);
     return claimed;
+  }
+
+  #list(): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
+    const o = this.#o;
+    return scanInboxFolder(o.folder, { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker, ...(o.files !== undefined ? { files: o.files } : {}) });
+  }
+
+  /** Each entry that is not a file is reported once while it stays (again if it comes back). */
+  #reportRefused(refused: readonly RefusedEntry[]): void {
+    const o = this.#o;
+    const present = new Set<string>();
+    for (const e of refused) {
+      present.add(e.path);
+      if (this.#refused.get(e.path) === e.kind) continue;
+      this.#refused.set(e.path, e.kind);
+      o.bus.emit('inbox.error', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, name: e.name, code: 'INBOX_NOT_A_FILE', message: notAFile(e, o.folder) });
+    }
+    for (const p of this.#refused.keys()) if (!present.has(p)) this.#refused.delete(p);
+  }
+
+  /**
+   * A claim that failed for a reason other than a busy writer (the work area is full or read-only,
+   * a name the file system refuses …): the file stays in the inbox, is tried again after a pause
+   * that doubles each time (CLAIM_RETRY_MS … CLAIM_RETRY_MAX_MS), and is reported once.
+   */
+  #claimFailed(c: Candidate, err: { code?: string; message: string; cause?: unknown }): void {
+    const o = this.#o;
+    this.#gate.forget(c.path);
+    const prev = this.#failing.get(c.path);
+    const failures = (prev?.failures ?? 0) + 1;
+    const pause = Math.min(CLAIM_RETRY_MS * 2 ** (failures - 1), CLAIM_RETRY_MAX_MS);
+    this.#failing.set(c.path, { failures, retryAt: (o.now ?? Date.now)() + pause });
+    if (prev) return;
+    const systemCode = (err.cause as NodeJS.ErrnoException | undefined)?.code;
+    o.bus.emit('inbox.error', {
+      companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, name: c.name, code: err.code === 'INBOX_CROSS_DEVICE' ? err.code : 'INBOX_CLAIM_FAILED',
+      message: `cannot claim ${c.name} from ${o.folder} into the work area (${err.message}); it stays in the inbox and is tried again after growing pauses (up to ${CLAIM_RETRY_MAX_MS / 60_000} minutes), without further reports`,
+      ...(systemCode ? { systemCode } : {}),
+    });
+  }
+
+  /**
+   * True while the inbox has files still to take: everything but files whose claim failed and
+   * was reported (they wait for a person), so `once` can finish.
+   */
+  async hasWaitingFiles(): Promise<boolean> {
+    const { candidates } = await this.#list().catch(() => ({ candidates: [] as Candidate[] }));
+    return candidates.some((c) => !this.#failing.has(c.path));
   }
 
   #schedule(ms: number): void {

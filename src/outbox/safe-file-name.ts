@@ -1,21 +1,24 @@
+import { fitName } from '../core/fit-name.ts';
+
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
-const MAX = 200;
+/**
+ * Longest safe name, in UTF-8 bytes (file systems count NAME_MAX = 255 in bytes): room is left
+ * for what callers add — ` (n)` for a taken name, `.error.json` / `.result.json`, and the temp
+ * name of an atomic write (`.<name>.<8 hex>.tmp`).
+ */
+const MAX_BYTES = 200;
 
 /**
  * A file name safe on Windows shares and POSIX: reserved characters and control characters become
- * `_`, trailing dots and spaces go, device names (CON, NUL, COM1 …) get a `_` prefix, and the
- * name is kept under 200 characters with its extension.
+ * `_`, trailing dots and spaces go, device names (CON, NUL, COM1 …) get a `_` prefix, and a name
+ * longer than 200 UTF-8 bytes keeps its start, a short hash of the whole name (so two long names
+ * with the same start stay apart) and its extension.
  */
 export function safeFileName(name: string): string {
   let s = name.replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, '_').replace(/[. ]+$/, '');
   if (!s) s = '_';
   if (RESERVED.test(s)) s = '_' + s;
-  if (s.length > MAX) {
-    const dot = s.lastIndexOf('.');
-    const ext = dot > 0 && s.length - dot <= 16 ? s.slice(dot) : '';
-    s = s.slice(0, MAX - ext.length) + ext;
-  }
-  return s;
+  return fitName(s, MAX_BYTES);
 }
 
 /** `name (n).ext` — the n-th alternative when `name.ext` is taken. */

@@ -1,11 +1,14 @@
 import { isAgentError } from '../core/errors.ts';
 import type { InboxFile } from '../core/records.ts';
-import type { InboxConfig } from '../config/agent-config.ts';
-import { listClaimed, sha256File } from '../inbox/claim-file.ts';
-import { matchesGlob } from '../inbox/name-filter.ts';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { describeClaimed, sourceNameOf } from '../inbox/claim-file.ts';
+import { claimTimeOf } from '../inbox/claim-name.ts';
+import { forgetSourceSidecar, listClaimed, sweepClaimArea } from '../inbox/list-claimed.ts';
+import type { ClaimedEntry } from '../inbox/list-claimed.ts';
+import { basename, join } from 'node:path';
+import { failClaimedFile } from './fail-claimed-file.ts';
 import { INTAKE_GROUP, intakeFiles } from './intake-file.ts';
+import type { IntakeItem } from './intake-file.ts';
+import { intakeItemOf } from './claimed-inbox.ts';
 import { pollInFlight } from './poll-in-flight.ts';
 import { FileReporter } from './report-file.ts';
 import { sendPlanned } from './send-planned.ts';
@@ -51,30 +54,44 @@ export class CompanyPipeline {
     this.#queue.push(file);
   }
 
-  #inboxFor(sourceName: string, inboxId?: string): InboxConfig {
-    const inboxes = this.ctx.company.inboxes;
-    return inboxes.find((b) => b.id === inboxId) ?? inboxes.find((b) => b.files === undefined || matchesGlob(sourceName, b.files)) ?? inboxes[0]!;
-  }
-
   /**
    * Start-up: claimed files the state never heard of (a crash right after the claim) are queued
-   * again; files recorded but not taken in are queued too. In-flight invoices are reconciled by
-   * the first step. Temp files of writes a crash interrupted are removed from the outbox and the
-   * work area.
+   * again — with the inbox and mapping version their claim folder names, never a guess; files
+   * recorded but not taken in are queued too. In-flight invoices are reconciled by the first step.
+   * Temp files of writes a crash interrupted are removed from the outbox, the archive and the work
+   * area. One file that cannot be looked at is queued to go to errors (or reported), never
+   * thrown: the start goes on for everything else.
    */
   async recover(): Promise<void> {
-    const work = this.ctx.company.folders.work;
-    const outbox = this.ctx.company.folders.outbox;
-    await sweepTempFiles([join(outbox, 'upo'), join(outbox, 'sent'), join(outbox, 'results'), join(work, 'xml')]);
-    for (const c of await listClaimed(work)) {
-      const known = this.ctx.store.getFile(c.name);
-      if (known && known.state !== 'claimed') continue;
-      const s = await stat(c.path);
-      const inbox = this.#inboxFor(c.sourceName, known?.inboxId);
-      this.#queue.push(known
-        ? { companyId: known.companyId, inboxId: known.inboxId, sourceName: known.sourceName, path: known.path, size: known.size, sha256: known.sha256, claimedAt: known.claimedAt }
-        : { companyId: this.companyId, inboxId: inbox.id, sourceName: c.sourceName, path: c.path, size: s.size, sha256: await sha256File(c.path), claimedAt: s.mtime.toISOString() });
+    const { work, outbox, archive } = this.ctx.company.folders;
+    await sweepTempFiles([outbox, archive, work]);
+    let claimed: ClaimedEntry[];
+    try {
+      claimed = await listClaimed(work);
+      await sweepClaimArea(work, (name) => this.ctx.store.getFile(name) === undefined);
+    } catch (e) {
+      this.#problem(e, `listing the claimed files in ${join(work, 'claimed')}`);
+      return;
     }
+    for (const c of claimed) {
+      try {
+        const file = await this.#recovered(c);
+        if (file) this.#queue.push(file);
+      } catch (e) {
+        this.#problem(e, `resuming the claimed file ${c.path}`);
+      }
+    }
+  }
+
+  async #recovered(c: ClaimedEntry): Promise<InboxFile | undefined> {
+    const known = this.ctx.store.getFile(c.name);
+    if (known && known.state !== 'claimed') return undefined;
+    if (known) {
+      const { companyId, inboxId, sourceName, path, size, sha256, claimedAt } = known;
+      return { companyId, inboxId, sourceName, path, size, sha256, claimedAt };
+    }
+    const file = { companyId: this.companyId, inboxId: c.inboxId ?? '', sourceName: c.sourceName, path: c.path, claimedAt: claimTimeOf(c.name) };
+    return describeClaimed(file);
   }
 
   /**
@@ -115,9 +132,29 @@ export class CompanyPipeline {
   async step(shouldStop: () => boolean = () => false): Promise<void> {
     const { ctx } = this;
     while (this.#queue.length && !shouldStop()) {
-      const group = this.#queue.slice(0, INTAKE_GROUP);
+      // a file that cannot be taken in at all (unreadable, inbox unknown) goes to errors on its own
+      const first = await intakeItemOf(ctx.company, this.#queue[0]!);
+      if ('problem' in first) {
+        try {
+          await failClaimedFile(ctx, first.file, first.problem);
+          this.#queue.shift();
+          continue;
+        } catch (e) {
+          this.#problem(e, `moving ${first.file.sourceName} to errors`);
+          break;
+        }
+      }
+      const items: IntakeItem[] = [first];
+      for (const file of this.#queue.slice(1, INTAKE_GROUP)) {
+        const it = await intakeItemOf(ctx.company, file);
+        if ('problem' in it) break;
+        items.push(it);
+      }
+      const group = items.map((it) => it.file);
       try {
-        const r = await intakeFiles(ctx, group.map((file) => ({ file, inbox: this.#inboxFor(file.sourceName, file.inboxId) })), shouldStop);
+        const r = await intakeFiles(ctx, items, shouldStop);
+        // the state holds the full name now: the sidecar of a shortened claim name is not needed
+        for (const f of group.slice(0, r.taken)) if (f.sourceName !== sourceNameOf(basename(f.path))) await forgetSourceSidecar(f.path, basename(f.path));
         this.#queue.splice(0, r.taken);
         if (r.transient) {
           this.#problem(r.transient, `taking in ${this.#queue[0]?.sourceName ?? ''}`);

@@ -10,6 +10,9 @@
  * - XML: the file's own `<?xml … encoding="…"?>` declaration wins over `auto`; an explicit
  *   encoding in the mapping wins over the declaration (for ERPs that declare one thing and write
  *   another).
+ * - UTF-16 with a byte-order mark (FF FE little-endian, FE FF big-endian; what Excel's "Unicode
+ *   text" and some Windows exports write) is read as UTF-16 whatever the mapping says: the mark is
+ *   unambiguous (no code page text starts with it). UTF-16 without a mark is not guessed.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -20,12 +23,15 @@ import { Utf8Scanner } from './utf8-scanner.ts';
 import type { Utf8Problem } from './utf8-scanner.ts';
 import { ioError } from './io-error.ts';
 
-export type ConcreteEncoding = Exclude<Encoding, 'auto'>;
+/** UTF-16 is recognised by its byte-order mark only, so a mapping never names it. */
+export type Utf16Encoding = 'utf-16le' | 'utf-16be';
+export type ConcreteEncoding = Exclude<Encoding, 'auto'> | Utf16Encoding;
+type CodePage = Exclude<Encoding, 'auto' | 'utf-8'>;
 
 export interface ResolvedEncoding {
   readonly encoding: ConcreteEncoding;
-  /** why: the mapping said so, the XML declaration said so, or `auto` detected it */
-  readonly reason: 'mapping' | 'xml-declaration' | 'detected';
+  /** why: the mapping said so, the XML declaration said so, `auto` detected it, or a UTF-16 byte-order mark */
+  readonly reason: 'mapping' | 'xml-declaration' | 'detected' | 'bom';
 }
 
 export interface DecodeRequest {
@@ -36,14 +42,14 @@ export interface DecodeRequest {
 }
 
 const CHUNK = 64 * 1024;
-const ICONV_NAME: Record<Exclude<ConcreteEncoding, 'utf-8'>, string> = {
+const ICONV_NAME: Record<CodePage, string> = {
   'windows-1250': 'windows1250',
   cp852: 'cp852',
   'iso-8859-2': 'iso88592',
 };
 
 /** Names an XML declaration may use for the encodings we support (compared without punctuation). */
-const XML_NAMES: Record<string, ConcreteEncoding> = {
+const XML_NAMES: Record<string, Exclude<Encoding, 'auto'>> = {
   utf8: 'utf-8',
   usascii: 'utf-8',
   ascii: 'utf-8',
@@ -82,6 +88,13 @@ async function readHead(path: string, displayName: string, max: number): Promise
   }
 }
 
+/** The UTF-16 flavour a byte-order mark at the start says, if any. */
+export function utf16Bom(head: Uint8Array): Utf16Encoding | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
 const isBlankByte = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x1a;
 
 /**
@@ -90,11 +103,17 @@ const isBlankByte = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0
  */
 export async function assertNotEmpty(path: string, displayName: string): Promise<void> {
   let first = true;
+  let utf16 = false;
   for await (const chunk of readBytes(path, displayName)) {
     let i = 0;
     if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    if (first && utf16Bom(chunk)) {
+      i = 2;
+      utf16 = true;
+    }
     first = false;
-    for (; i < chunk.length; i++) if (!isBlankByte(chunk[i]!)) return;
+    // in UTF-16 the other byte of a blank character is 00
+    for (; i < chunk.length; i++) if (!isBlankByte(chunk[i]!) && !(utf16 && chunk[i] === 0)) return;
   }
   throw new AgentError('READ_EMPTY', 'the file is empty (no data, only whitespace or a byte-order mark)', {
     where: { file: displayName },
@@ -102,7 +121,7 @@ export async function assertNotEmpty(path: string, displayName: string): Promise
 }
 
 /** The encoding named in an XML declaration, or undefined when there is none. */
-export function xmlDeclaredEncoding(head: Buffer, displayName: string): ConcreteEncoding | undefined {
+export function xmlDeclaredEncoding(head: Buffer, displayName: string): Exclude<Encoding, 'auto'> | undefined {
   const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const text = head.subarray(start, start + 300).toString('latin1');
   const decl = /^\s*<\?xml\s[^?]*?encoding\s*=\s*["']([^"']+)["']/.exec(text);
@@ -143,8 +162,11 @@ async function scanUtf8(path: string, displayName: string): Promise<{ problem?: 
 export async function resolveEncoding(path: string, req: DecodeRequest): Promise<ResolvedEncoding> {
   let configured: Encoding = req.decode.encoding;
   let reason: ResolvedEncoding['reason'] = 'mapping';
+  const head = await readHead(path, req.displayName, 512);
+  const bom16 = utf16Bom(head);
+  if (bom16) return { encoding: bom16, reason: 'bom' };
   if (req.xml) {
-    const declared = xmlDeclaredEncoding(await readHead(path, req.displayName, 512), req.displayName);
+    const declared = xmlDeclaredEncoding(head, req.displayName);
     if (declared && configured === 'auto') {
       configured = declared;
       reason = 'xml-declaration';
@@ -197,7 +219,7 @@ async function* decodeUtf8(path: string, displayName: string): AsyncGenerator<st
 }
 
 /** The WHATWG name of a code page, where Node's ICU-backed TextDecoder knows it (CP852 it does not). */
-const WHATWG_NAME: Partial<Record<Exclude<ConcreteEncoding, 'utf-8'>, string>> = {
+const WHATWG_NAME: Partial<Record<CodePage, string>> = {
   'windows-1250': 'windows-1250',
   'iso-8859-2': 'iso-8859-2',
 };
@@ -212,7 +234,7 @@ const WHATWG_NAME: Partial<Record<Exclude<ConcreteEncoding, 'utf-8'>, string>> =
  */
 const decoders = new Map<string, (chunk: Buffer) => string>();
 
-function singleByteDecoder(encoding: Exclude<ConcreteEncoding, 'utf-8'>): (chunk: Buffer) => string {
+function singleByteDecoder(encoding: CodePage): (chunk: Buffer) => string {
   let d = decoders.get(encoding);
   if (!d) {
     d = makeSingleByteDecoder(encoding);
@@ -221,7 +243,7 @@ function singleByteDecoder(encoding: Exclude<ConcreteEncoding, 'utf-8'>): (chunk
   return d;
 }
 
-function makeSingleByteDecoder(encoding: Exclude<ConcreteEncoding, 'utf-8'>): (chunk: Buffer) => string {
+function makeSingleByteDecoder(encoding: CodePage): (chunk: Buffer) => string {
   const name = ICONV_NAME[encoding];
   const all = iconv.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), name);
   let asciiSame = all.length === 256;
@@ -263,7 +285,7 @@ function makeSingleByteDecoder(encoding: Exclude<ConcreteEncoding, 'utf-8'>): (c
 }
 const HIGH_BYTES = /[\x80-\xff]/g;
 
-async function* decodeCodePage(path: string, encoding: Exclude<ConcreteEncoding, 'utf-8'>, displayName: string): AsyncGenerator<string> {
+async function* decodeCodePage(path: string, encoding: CodePage, displayName: string): AsyncGenerator<string> {
   const decode = singleByteDecoder(encoding);
   let offset = 0;
   let newlines = 0;
@@ -287,8 +309,44 @@ async function* decodeCodePage(path: string, encoding: Exclude<ConcreteEncoding,
   }
 }
 
+/**
+ * UTF-16 (the byte-order mark is dropped), strictly: an unpaired surrogate or an odd number of
+ * bytes is READ_ENCODING. Big-endian is byte-swapped to little-endian, which every Node decodes.
+ */
+async function* decodeUtf16(path: string, encoding: Utf16Encoding, displayName: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-16le', { fatal: true });
+  let carry: Buffer | undefined;
+  let offset = 0;
+  const bad = (detail: string): AgentError =>
+    new AgentError('READ_ENCODING', `the file is not valid ${encoding.toUpperCase()} ${detail}`, { where: { file: displayName }, rule: `encoding ${encoding} (byte-order mark)` });
+  for await (const chunk of readBytes(path, displayName)) {
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const even = buf.length - (buf.length % 2);
+    carry = even < buf.length ? Buffer.from(buf.subarray(even)) : undefined;
+    let part = buf.subarray(0, even);
+    if (encoding === 'utf-16be') part = Buffer.from(part).swap16();
+    let text: string;
+    try {
+      text = decoder.decode(part, { stream: true });
+    } catch {
+      throw bad(`(an unpaired surrogate between byte offsets ${offset} and ${offset + even})`);
+    }
+    offset += even;
+    if (text) yield text;
+  }
+  if (carry) throw bad('(it ends in the middle of a character: an odd number of bytes)');
+  let rest: string;
+  try {
+    rest = decoder.decode();
+  } catch {
+    throw bad('(it ends in the middle of a character)');
+  }
+  if (rest) yield rest;
+}
+
 /** Decodes with an already resolved encoding, as a stream of text chunks. */
 export function decodeWith(path: string, encoding: ConcreteEncoding, displayName: string): AsyncIterable<string> {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return withoutTrailingCtrlZ(decodeUtf16(path, encoding, displayName));
   return withoutTrailingCtrlZ(encoding === 'utf-8' ? decodeUtf8(path, displayName) : decodeCodePage(path, encoding, displayName));
 }
 

@@ -9,7 +9,8 @@ import type { InboxFile } from '../../src/core/records.ts';
 import { InboxWatcher } from '../../src/inbox/inbox-watcher.ts';
 import type { InboxWatcherOptions } from '../../src/inbox/inbox-watcher.ts';
 import { scanInbox } from '../../src/inbox/scan-inbox.ts';
-import { claimFile, listClaimed } from '../../src/inbox/claim-file.ts';
+import { claimFile } from '../../src/inbox/claim-file.ts';
+import { listClaimed } from '../../src/inbox/list-claimed.ts';
 import { isIgnoredName } from '../../src/inbox/name-filter.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 
@@ -24,7 +25,8 @@ function setup(dir: string, over: Omit<Partial<InboxWatcherOptions>, 'policy'> &
   bus.onAny((name, payload) => events.push([name, payload]));
   const folder = join(dir, 'inbox');
   const workDir = join(dir, 'work');
-  const w = new InboxWatcher({ companyId: 'acme', inboxId: 'csv', folder, workDir, bus, now: () => t, ...over, policy: { ...policy, ...over.policy } });
+  const mapping = join(dir, 'mapping.json');
+  const w = new InboxWatcher({ companyId: 'acme', inboxId: 'csv', folder, workDir, mapping, bus, now: () => t, ...over, policy: { ...policy, ...over.policy } });
   return { w, bus, events, folder, workDir, advance: (ms: number) => (t += ms) };
 }
 
@@ -56,11 +58,12 @@ test('a file written slowly in chunks is not taken before size and mtime are sta
     assert.equal(file.inboxId, 'csv');
     assert.equal(file.size, 8);
     assert.equal(file.sha256, createHash('sha256').update('a;b\n1;2\n').digest('hex'));
-    assert.ok(file.path.startsWith(join(workDir, 'claimed') + '/'), file.path);
+    // claimed into claimed/<inbox>/<mapping version>/ (no mapping file here: version "none")
+    assert.ok(file.path.startsWith(join(workDir, 'claimed', 'csv', 'none') + '/'), file.path);
     assert.equal(await readFile(file.path, 'utf8'), 'a;b\n1;2\n');
     assert.deepEqual(await readdir(folder), []);
     assert.deepEqual(events.map(([n]) => n), ['inbox.ready', 'inbox.claimed']);
-    assert.deepEqual(await listClaimed(workDir), [{ name: file.path.split('/').pop(), path: file.path, sourceName: 'faktury.csv' }]);
+    assert.deepEqual(await listClaimed(workDir), [{ name: file.path.split('/').pop(), path: file.path, sourceName: 'faktury.csv', inboxId: 'csv', mappingVersion: 'none' }]);
   });
 });
 
@@ -106,13 +109,13 @@ test('a file renamed into the inbox is taken once, even by two watchers racing',
     assert.equal(names.length, 20);
     assert.equal(new Set(names).size, 20);
     assert.deepEqual(await a.w.scanOnce(), []);
-    assert.equal((await readdir(join(a.workDir, 'claimed'))).length, 20);
+    assert.equal((await listClaimed(a.workDir)).length, 20);
   });
 });
 
 test('claim: a vanished file is "gone", a held file is "busy" and stays in the inbox', async () => {
   await withDir(async (dir) => {
-    const target = { companyId: 'acme', inboxId: 'csv', workDir: join(dir, 'work') };
+    const target = { companyId: 'acme', inboxId: 'csv', workDir: join(dir, 'work'), mapping: join(dir, 'mapping.json') };
     assert.deepEqual(await claimFile(join(dir, 'nope.csv'), 'nope.csv', target), { status: 'gone' });
     await writeFile(join(dir, 'held.csv'), 'x');
     for (const code of ['EBUSY', 'EPERM', 'EACCES']) {
@@ -176,7 +179,7 @@ test('started watcher: chokidar hint + stability window claim a dropped file onc
     const claimed: InboxFile[] = [];
     const folder = join(dir, 'inbox');
     const w = new InboxWatcher({
-      companyId: 'acme', inboxId: 'csv', folder, workDir: join(dir, 'work'), bus,
+      companyId: 'acme', inboxId: 'csv', folder, workDir: join(dir, 'work'), mapping: join(dir, 'mapping.json'), bus,
       policy: { ...policy, stabilityWindowMs: 150, scanIntervalMs: 60000 },
       onClaimed: (f) => claimed.push(f),
     });
