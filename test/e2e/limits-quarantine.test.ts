@@ -17,6 +17,12 @@ const EXAMPLE = join(REPO, 'inbox-example', 'optima', 'faktury-2026-11.csv');
 /** the example with its own invoice numbers (a different file, not a duplicate) */
 const variant = async (prefix: string): Promise<Buffer> => Buffer.from((await readFile(EXAMPLE)).toString('latin1').replaceAll('FA/', `${prefix}/`), 'latin1');
 
+/** Files (not the per-inbox folders) waiting in work/claimed. */
+async function claimedFiles(root: string): Promise<string[]> {
+  const all = await readdir(join(root, 'work', 'claimed'), { recursive: true, withFileTypes: true });
+  return all.filter((d) => d.isFile()).map((d) => d.name);
+}
+
 test('a file that killed the agent twice during intake is quarantined on the third start; a good file beside it is accepted', async () => {
   const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
   const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json' }], simUrl: sim.baseUrl, send: { mode: 'online' } });
@@ -27,7 +33,7 @@ test('a file that killed the agent twice during intake is quarantined on the thi
       const run = await runAgentChild(['once', '--config', env.configFile], { ...env.env, KSEF_HOTFOLDER_CRASH_AT: 'during-intake' });
       assert.equal(run.signal, 'SIGKILL', `start ${n} must die while taking the file in: ${run.stderr}`);
     }
-    const claimed = await readdir(join(env.dir, 'work', 'claimed'));
+    const claimed = await claimedFiles(env.dir);
     assert.equal(claimed.length, 1, 'after two crashes the file still waits in work/claimed');
 
     await writeFile(join(env.inbox('optima'), 'good.csv'), await variant('FG'));
@@ -46,7 +52,7 @@ test('a file that killed the agent twice during intake is quarantined on the thi
     assert.equal(good.status, 'complete');
     assert.equal(good.summary.accepted, 4);
     assert.deepEqual(sim.counters().sends.map((s) => s.invoiceNumber).sort(), ['FG/231/2026', 'FG/232/2026', 'FG/233/2026', 'FG/234/2026']);
-    assert.deepEqual(await readdir(join(env.dir, 'work', 'claimed')), []);
+    assert.deepEqual(await claimedFiles(env.dir), []);
   } finally {
     await sim.close();
     await env.cleanup();
