@@ -23,12 +23,33 @@ import type { PurchaseSyncDeps } from '../jobs/purchases/index.ts';
 import { DEFAULT_PURCHASE_MAPPING_FILE, loadPurchaseMapping } from '../purchases-mapping/index.ts';
 import { startHealthServer } from './health-server.ts';
 import type { HealthServer } from './health-server.ts';
+import { acquireStateLock, describeHolder } from './state-lock.ts';
+import type { StateLock } from './state-lock.ts';
+import { preflight } from './preflight.ts';
+import { assessHealth } from './assess-health.ts';
+import type { CompanyFacts, HealthStatus, HealthVerdict } from './assess-health.ts';
+import { companyFacts, diskFacts, folderFacts, writeRuntimeFacts } from './health-facts.ts';
+import type { RuntimeFacts } from './health-facts.ts';
 
 export interface AgentOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** where readable log lines go instead of stdout */
   readonly consoleStream?: NodeJS.WritableStream;
+  /** the command this agent runs, written into the state-root lock (run, once, demo) */
+  readonly command?: string;
+  /** epoch ms; tests inject a clock for the patience of once */
+  readonly now?: () => number;
 }
+
+/** How runOnce ended: all work done, or out of patience with work still waiting. */
+export interface OnceOutcome {
+  readonly completed: boolean;
+  /** when not completed: ms since the last progress */
+  readonly stalledMs?: number;
+}
+
+/** Events that mean work moved; once's patience counts from the last of them. */
+const PROGRESS_EVENTS: ReadonlySet<string> = new Set(['inbox.claimed', 'file.done', 'file.failed', 'file.duplicate', 'ksef.sent', 'ksef.accepted', 'ksef.rejected']);
 
 /** Where the state of an agent lives: `<root>/state`. */
 export const stateDirOf = (config: AgentConfig): string => join(config.root, 'state');
@@ -54,6 +75,12 @@ export class Agent {
   /** per company: how to run one purchase sync (only when purchase download is enabled) */
   #purchases: { company: AgentConfig['companies'][number]; deps: PurchaseSyncDeps }[] = [];
   #purchaseScheduler: PurchaseScheduler | undefined;
+  #lock: StateLock | undefined;
+  #lastProgress = 0;
+  #published = '';
+  #level: HealthStatus = 'ok';
+  /** per company: the last purchase download's error, until one succeeds */
+  #purchaseErrors = new Map<string, NonNullable<CompanyFacts['purchaseError']>>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -62,6 +89,13 @@ export class Agent {
   constructor(config: AgentConfig, opts: AgentOptions = {}) {
     this.config = config;
     this.#o = opts;
+    this.bus.onAny((name) => {
+      if (PROGRESS_EVENTS.has(name)) this.#lastProgress = this.#now();
+    });
+  }
+
+  #now(): number {
+    return this.#o.now?.() ?? Date.now();
   }
 
   get store(): LowdbStateStore {
@@ -81,6 +115,9 @@ export class Agent {
   async open(): Promise<void> {
     const c = this.config;
     const env = this.#o.env ?? process.env;
+    // every problem of the configuration and its surroundings, before anything is written
+    await preflight(c, env);
+    this.#lock = await acquireStateLock(stateDirOf(c), this.#o.command ?? 'agent');
     const tokens = new Map<string, string>();
     for (const co of c.companies) {
       const t = await readToken(co.token, env);
@@ -97,6 +134,9 @@ export class Agent {
       ...(this.#o.consoleStream ? { consoleStream: this.#o.consoleStream as never } : {}),
     });
     logEvents(this.bus, this.#logger);
+    if (this.#lock.tookOverFrom) {
+      this.bus.emit('agent.warning', { message: `took over the lock of pid ${this.#lock.tookOverFrom.pid} on the state root ${stateDirOf(c)}: that agent is gone (${describeHolder(this.#lock.tookOverFrom)})`, code: 'AGENT_LOCK_STALE' });
+    }
     this.#store = new LowdbStateStore({ dir: stateDirOf(c) });
     await this.#store.open();
     const sessions = new SessionJournal(join(stateDirOf(c), 'sessions.log'));
@@ -190,17 +230,24 @@ export class Agent {
     });
   }
 
-  /** All pending work — inboxes, sends, statuses, UPOs, results — until idle. */
-  async runOnce(): Promise<void> {
+  /**
+   * All pending work — inboxes, sends, statuses, UPOs, results — until idle; or until nothing has
+   * moved for `once.patienceMs` while work waits (KSeF unreachable): then `completed: false`.
+   */
+  async runOnce(): Promise<OnceOutcome> {
+    this.#lastProgress = this.#now();
     for (;;) {
       for (const w of this.#watchers) await w.watcher.scanOnce();
       await this.step();
-      if (this.#stopping) return;
+      await this.#publish();
+      if (this.#stopping) return { completed: true };
       const idle = this.pipelines.every((p) => p.isIdle());
       if (idle && (await this.#inboxesEmpty())) {
         await this.#syncPurchases();
-        return;
+        return { completed: true };
       }
+      const stalledMs = this.#now() - this.#lastProgress;
+      if (stalledMs >= this.config.once.patienceMs) return { completed: false, stalledMs };
       const waitKsef = this.pipelines.some((p) => p.waitingOnKsef());
       await this.#sleep(waitKsef ? Math.min(this.config.send.statusPollIntervalMs, 1000) : Math.max(20, Math.min(200, this.config.watcher.stabilityWindowMs)));
     }
@@ -229,6 +276,7 @@ export class Agent {
     this.#loop = (async () => {
       while (!this.#stopping) {
         await this.step();
+        await this.#publish();
         if (this.#stopping) break;
         const busy = this.pipelines.some((p) => !p.isIdle());
         await this.#sleep(busy ? this.config.send.statusPollIntervalMs : this.config.watcher.scanIntervalMs);
@@ -245,6 +293,36 @@ export class Agent {
     await this.close();
   }
 
+  /** What each company's pipeline knows now: held, or retrying trouble. */
+  runtimeFacts(): RuntimeFacts[] {
+    return this.pipelines.map((p) => ({ id: p.companyId, ...(p.held ? { held: { code: p.held.code, message: p.held.message, since: p.held.since, until: p.held.until } } : {}), ...(p.trouble ? { trouble: p.trouble } : {}) }));
+  }
+
+  /** The verdict /health serves and status prints, from the same facts (see assessHealth). */
+  async health(): Promise<HealthVerdict & { companies: CompanyFacts[] }> {
+    const companies = companyFacts(this.config, this.store, this.runtimeFacts(), this.#purchaseErrors);
+    const verdict = assessHealth({ companies, folders: await folderFacts(this.config), disks: await diskFacts(this.config, stateDirOf(this.config)) });
+    return { ...verdict, companies };
+  }
+
+  /**
+   * After each step: the facts only this process knows go to <state>/runtime.json for status, and
+   * a change of verdict is logged once (run "reports itself degraded" and when it recovers).
+   */
+  async #publish(): Promise<void> {
+    const runtime = this.runtimeFacts();
+    const text = JSON.stringify(runtime);
+    if (text !== this.#published) {
+      this.#published = text;
+      await writeRuntimeFacts(stateDirOf(this.config), process.pid, runtime).catch(() => undefined);
+    }
+    const verdict = assessHealth({ companies: companyFacts(this.config, this.store, runtime, this.#purchaseErrors), folders: [], disks: [] });
+    if (verdict.status === this.#level) return;
+    this.#level = verdict.status;
+    const message = verdict.status === 'ok' ? 'agent is healthy again: nothing waits on KSeF trouble' : `agent is ${verdict.status}: ${verdict.reasons.map((r) => r.message).join('; ')}`;
+    this.bus.emit('agent.warning', { message, code: verdict.status === 'ok' ? 'AGENT_HEALTHY' : verdict.status === 'failing' ? 'AGENT_FAILING' : 'AGENT_DEGRADED' });
+  }
+
   async close(): Promise<void> {
     this.#stopping = true;
     for (const w of this.#watchers) await w.watcher.stop();
@@ -254,5 +332,7 @@ export class Agent {
     if (this.#store) await this.#store.close().catch(() => undefined);
     if (this.#logger) await closeLogger(this.#logger);
     this.#logger = undefined;
+    await this.#lock?.release().catch(() => undefined);
+    this.#lock = undefined;
   }
 }
