@@ -177,6 +177,10 @@ export class Agent {
           deps: {
             client, policy: c.purchases, ...(mapping ? { mapping } : {}),
             logger: {
+              // one line per run with the number of new invoices, in words
+              info: (m: string, meta?: Record<string, unknown>) => m === 'purchases.synced'
+                ? logger.info(`purchases ${co.id}: ${String(meta?.['downloaded'] ?? 0)} new invoice(s) downloaded`, { companyId: co.id, job: 'purchases', event: m, ...meta })
+                : logger.debug(m, { companyId: co.id, job: 'purchases', ...meta }),
               warn: (m: string, meta?: Record<string, unknown>) => logger.warn(m, { companyId: co.id, job: 'purchases', ...meta }),
               debug: (m: string, meta?: Record<string, unknown>) => logger.debug(m, { companyId: co.id, job: 'purchases', ...meta }),
               error: (m: string, meta?: Record<string, unknown>) => logger.error(m, { companyId: co.id, job: 'purchases', ...meta }),
@@ -254,25 +258,37 @@ export class Agent {
   }
 
   /**
-   * One purchase download per company whose turn it is (the 15-minute rule and any 429 deferral
-   * are kept by the job itself); a failure there is logged and never stops the send path.
+   * The one owner of the purchase cadence, for run and once alike: each company downloads when
+   * its interval (purchases.intervalMinutes, from the start of its last run) or a 429 deferral
+   * is over. A failure is logged, shown by /health and status, and never stops the send path.
    */
+  #purchaseSchedule(): PurchaseScheduler | undefined {
+    if (this.#purchases.length === 0) return undefined;
+    if (!this.#purchaseScheduler) {
+      const byId = new Map(this.#purchases.map((p) => [p.company.id, p.deps]));
+      this.#purchaseScheduler = new PurchaseScheduler({
+        companies: this.#purchases.map((p) => p.company),
+        intervalMinutes: this.config.purchases.intervalMinutes,
+        run: async (co) => {
+          const r = await runPurchaseSync(co, byId.get(co.id)!);
+          const last = r.errors[r.errors.length - 1];
+          if (last) this.#purchaseErrors.set(co.id, { code: last.code, message: last.message, at: last.at });
+          else if (!r.skipped) this.#purchaseErrors.delete(co.id);
+          return r;
+        },
+      });
+    }
+    return this.#purchaseScheduler;
+  }
+
   async #syncPurchases(): Promise<void> {
-    await Promise.all(this.#purchases.map(({ company, deps }) => runPurchaseSync(company, deps)));
+    await this.#purchaseSchedule()?.runDue();
   }
 
   /** Runs as a service until `stop()`. */
   async start(): Promise<void> {
     for (const w of this.#watchers) await w.watcher.start();
-    if (this.#purchases.length > 0) {
-      const byId = new Map(this.#purchases.map((p) => [p.company.id, p.deps]));
-      this.#purchaseScheduler = new PurchaseScheduler({
-        companies: this.#purchases.map((p) => p.company),
-        intervalMinutes: this.config.purchases.intervalMinutes,
-        run: (co) => runPurchaseSync(co, byId.get(co.id)!),
-      });
-      this.#purchaseScheduler.start();
-    }
+    this.#purchaseSchedule()?.start();
     this.#loop = (async () => {
       while (!this.#stopping) {
         await this.step();
