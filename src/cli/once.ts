@@ -42,7 +42,7 @@ export function waitingCompanies(agent: Agent): string[] {
     const why = p.held
       ? `KSeF refused the company: ${p.held.message.replace(`${p.companyId}: `, '')} [${p.held.code}]`
       : t
-        ? `${UNREACHABLE.has(t.code) ? 'KSeF cannot be reached' : 'KSeF answers with errors'} since ${t.since}: ${t.message.replace(`${p.companyId}: `, '')} [${t.code}]`
+        ? `${UNREACHABLE.has(t.code) ? 'KSeF cannot be reached' : 'KSeF answers with errors'} at ${agent.baseUrl} since ${t.since}: ${t.message.replace(`${p.companyId}: `, '')} [${t.code}]`
         : 'KSeF has not finished processing them';
     return [`company ${p.companyId}: ${files} file(s), ${invoices} invoice(s) wait: ${why}; they go out on the next run`];
   });

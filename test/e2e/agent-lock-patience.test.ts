@@ -65,7 +65,7 @@ test('once: KSeF unreachable → gives up after once.patienceMs with exit 4 and 
     assert.match(r.stderr, /^once: gave up after \d+ s without progress \(once\.patienceMs 1000\)$/m);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('once: company'));
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, /^once: company acme: 1 file\(s\), 3 invoice\(s\) wait: KSeF cannot be reached/);
+    assert.match(lines[0]!, /^once: company acme: 1 file\(s\), 3 invoice\(s\) wait: KSeF cannot be reached at http:\/\/127\.0\.0\.1:\d+\/v2 since /);
     assert.match(lines[0]!, new RegExp(`127\\.0\\.0\\.1:${port}`));
   } finally {
     await env.cleanup();
