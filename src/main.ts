@@ -10,6 +10,7 @@ import { registerOnceCommand } from './cli/once.ts';
 import { registerStatusCommand } from './cli/status.ts';
 import { registerDemoCommand } from './cli/demo.ts';
 import { isAgentError, describeError } from './core/errors.ts';
+import { EXIT } from './cli/exit-codes.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -32,16 +33,17 @@ async function main(): Promise<void> {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      // help and version exit 0; a wrong or missing option (a missing --config) is a usage error
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
       return;
     }
     if (isAgentError(err)) {
       process.stderr.write(describeError(err) + '\n');
-      process.exitCode = err.kind === 'config' ? 2 : 1;
+      process.exitCode = err.code === 'AGENT_LOCKED' ? EXIT.locked : err.kind === 'config' ? EXIT.config : EXIT.notDone;
       return;
     }
     process.stderr.write(`internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.internal;
   }
 }
 

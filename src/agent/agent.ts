@@ -22,12 +22,33 @@ import type { PurchaseSyncDeps } from '../jobs/purchases/index.ts';
 import { DEFAULT_PURCHASE_MAPPING_FILE, loadPurchaseMapping } from '../purchases-mapping/index.ts';
 import { startHealthServer } from './health-server.ts';
 import type { HealthServer } from './health-server.ts';
+import { acquireStateLock, describeHolder } from './state-lock.ts';
+import type { StateLock } from './state-lock.ts';
+import { preflight } from './preflight.ts';
+import { assessHealth } from './assess-health.ts';
+import type { CompanyFacts, HealthStatus, HealthVerdict } from './assess-health.ts';
+import { companyFacts, diskFacts, folderFacts, writeRuntimeFacts } from './health-facts.ts';
+import type { RuntimeFacts } from './health-facts.ts';
 
 export interface AgentOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** where readable log lines go instead of stdout */
   readonly consoleStream?: NodeJS.WritableStream;
+  /** the command this agent runs, written into the state-root lock (run, once, demo) */
+  readonly command?: string;
+  /** epoch ms; tests inject a clock for the patience of once */
+  readonly now?: () => number;
 }
+
+/** How runOnce ended: all work done, or out of patience with work still waiting. */
+export interface OnceOutcome {
+  readonly completed: boolean;
+  /** when not completed: ms since the last progress */
+  readonly stalledMs?: number;
+}
+
+/** Events that mean work moved; once's patience counts from the last of them. */
+const PROGRESS_EVENTS: ReadonlySet<string> = new Set(['inbox.claimed', 'file.done', 'file.failed', 'file.duplicate', 'ksef.sent', 'ksef.accepted', 'ksef.rejected']);
 
 /** Where the state of an agent lives: `<root>/state`. */
 export const stateDirOf = (config: AgentConfig): string => join(config.root, 'state');
@@ -53,6 +74,12 @@ export class Agent {
   /** per company: how to run one purchase sync (only when purchase download is enabled) */
   #purchases: { company: AgentConfig['companies'][number]; deps: PurchaseSyncDeps }[] = [];
   #purchaseScheduler: PurchaseScheduler | undefined;
+  #lock: StateLock | undefined;
+  #lastProgress = 0;
+  #published = '';
+  #level: HealthStatus = 'ok';
+  /** per company: the last purchase download's error, until one succeeds */
+  #purchaseErrors = new Map<string, NonNullable<CompanyFacts['purchaseError']>>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -61,6 +88,13 @@ export class Agent {
   constructor(config: AgentConfig, opts: AgentOptions = {}) {
     this.config = config;
     this.#o = opts;
+    this.bus.onAny((name) => {
+      if (PROGRESS_EVENTS.has(name)) this.#lastProgress = this.#now();
+    });
+  }
+
+  #now(): number {
+    return this.#o.now?.() ?? Date.now();
   }
 
   get store(): LowdbStateStore {
@@ -80,6 +114,9 @@ export class Agent {
   async open(): Promise<void> {
     const c = this.config;
     const env = this.#o.env ?? process.env;
+    // every problem of the configuration and its surroundings, before anything is written
+    await preflight(c, env);
+    this.#lock = await acquireStateLock(stateDirOf(c), this.#o.command ?? 'agent');
     const tokens = new Map<string, string>();
     for (const co of c.companies) {
       const t = await readToken(co.token, env);
@@ -96,6 +133,9 @@ export class Agent {
       ...(this.#o.consoleStream ? { consoleStream: this.#o.consoleStream as never } : {}),
     });
     logEvents(this.bus, this.#logger);
+    if (this.#lock.tookOverFrom) {
+      this.bus.emit('agent.warning', { message: `took over the lock of pid ${this.#lock.tookOverFrom.pid} on the state root ${stateDirOf(c)}: that agent is gone (${describeHolder(this.#lock.tookOverFrom)})`, code: 'AGENT_LOCK_STALE' });
+    }
     this.#store = new LowdbStateStore({ dir: stateDirOf(c) });
     await this.#store.open();
     const sessions = new SessionJournal(join(stateDirOf(c), 'sessions.log'));
@@ -136,6 +176,10 @@ export class Agent {
           deps: {
             client, policy: c.purchases, ...(mapping ? { mapping } : {}),
             logger: {
+              // one line per run with the number of new invoices, in words
+              info: (m: string, meta?: Record<string, unknown>) => m === 'purchases.synced'
+                ? logger.info(`purchases ${co.id}: ${String(meta?.['downloaded'] ?? 0)} new invoice(s) downloaded`, { companyId: co.id, job: 'purchases', event: m, ...meta })
+                : logger.debug(m, { companyId: co.id, job: 'purchases', ...meta }),
               warn: (m: string, meta?: Record<string, unknown>) => logger.warn(m, { companyId: co.id, job: 'purchases', ...meta }),
               debug: (m: string, meta?: Record<string, unknown>) => logger.debug(m, { companyId: co.id, job: 'purchases', ...meta }),
               error: (m: string, meta?: Record<string, unknown>) => logger.error(m, { companyId: co.id, job: 'purchases', ...meta }),
@@ -187,45 +231,65 @@ export class Agent {
     });
   }
 
-  /** All pending work — inboxes, sends, statuses, UPOs, results — until idle. */
-  async runOnce(): Promise<void> {
+  /**
+   * All pending work — inboxes, sends, statuses, UPOs, results — until idle; or until nothing has
+   * moved for `once.patienceMs` while work waits (KSeF unreachable): then `completed: false`.
+   */
+  async runOnce(): Promise<OnceOutcome> {
+    this.#lastProgress = this.#now();
     for (;;) {
       for (const w of this.#watchers) await w.watcher.scanOnce();
       await this.step();
-      if (this.#stopping) return;
+      await this.#publish();
+      if (this.#stopping) return { completed: true };
       const idle = this.pipelines.every((p) => p.isIdle());
       if (idle && (await this.#inboxesEmpty())) {
         await this.#syncPurchases();
-        return;
+        return { completed: true };
       }
+      const stalledMs = this.#now() - this.#lastProgress;
+      if (stalledMs >= this.config.once.patienceMs) return { completed: false, stalledMs };
       const waitKsef = this.pipelines.some((p) => p.waitingOnKsef());
       await this.#sleep(waitKsef ? Math.min(this.config.send.statusPollIntervalMs, 1000) : Math.max(20, Math.min(200, this.config.watcher.stabilityWindowMs)));
     }
   }
 
   /**
-   * One purchase download per company whose turn it is (the 15-minute rule and any 429 deferral
-   * are kept by the job itself); a failure there is logged and never stops the send path.
+   * The one owner of the purchase cadence, for run and once alike: each company downloads when
+   * its interval (purchases.intervalMinutes, from the start of its last run) or a 429 deferral
+   * is over. A failure is logged, shown by /health and status, and never stops the send path.
    */
+  #purchaseSchedule(): PurchaseScheduler | undefined {
+    if (this.#purchases.length === 0) return undefined;
+    if (!this.#purchaseScheduler) {
+      const byId = new Map(this.#purchases.map((p) => [p.company.id, p.deps]));
+      this.#purchaseScheduler = new PurchaseScheduler({
+        companies: this.#purchases.map((p) => p.company),
+        intervalMinutes: this.config.purchases.intervalMinutes,
+        run: async (co) => {
+          const r = await runPurchaseSync(co, byId.get(co.id)!);
+          const last = r.errors[r.errors.length - 1];
+          if (last) this.#purchaseErrors.set(co.id, { code: last.code, message: last.message, at: last.at });
+          else if (!r.skipped) this.#purchaseErrors.delete(co.id);
+          return r;
+        },
+      });
+    }
+    return this.#purchaseScheduler;
+  }
+
   async #syncPurchases(): Promise<void> {
-    await Promise.all(this.#purchases.map(({ company, deps }) => runPurchaseSync(company, deps)));
+    await this.#purchaseSchedule()?.runDue();
   }
 
   /** Runs as a service until `stop()`. */
   async start(): Promise<void> {
     for (const w of this.#watchers) await w.watcher.start();
-    if (this.#purchases.length > 0) {
-      const byId = new Map(this.#purchases.map((p) => [p.company.id, p.deps]));
-      this.#purchaseScheduler = new PurchaseScheduler({
-        companies: this.#purchases.map((p) => p.company),
-        intervalMinutes: this.config.purchases.intervalMinutes,
-        run: (co) => runPurchaseSync(co, byId.get(co.id)!),
-      });
-      this.#purchaseScheduler.start();
-    }
+    this.#purchaseSchedule()?.start();
     this.#loop = (async () => {
       while (!this.#stopping) {
         await this.step();
+        await this.#publish();
         if (this.#stopping) break;
         const busy = this.pipelines.some((p) => !p.isIdle());
         await this.#sleep(busy ? this.config.send.statusPollIntervalMs : this.config.watcher.scanIntervalMs);
@@ -242,6 +306,36 @@ export class Agent {
     await this.close();
   }
 
+  /** What each company's pipeline knows now: held, or retrying trouble. */
+  runtimeFacts(): RuntimeFacts[] {
+    return this.pipelines.map((p) => ({ id: p.companyId, ...(p.held ? { held: { code: p.held.code, message: p.held.message, since: p.held.since, until: p.held.until } } : {}), ...(p.trouble ? { trouble: p.trouble } : {}) }));
+  }
+
+  /** The verdict /health serves and status prints, from the same facts (see assessHealth). */
+  async health(): Promise<HealthVerdict & { companies: CompanyFacts[] }> {
+    const companies = companyFacts(this.config, this.store, this.runtimeFacts(), this.#purchaseErrors);
+    const verdict = assessHealth({ companies, folders: await folderFacts(this.config), disks: await diskFacts(this.config, stateDirOf(this.config)) });
+    return { ...verdict, companies };
+  }
+
+  /**
+   * After each step: the facts only this process knows go to <state>/runtime.json for status, and
+   * a change of verdict is logged once (run "reports itself degraded" and when it recovers).
+   */
+  async #publish(): Promise<void> {
+    const runtime = this.runtimeFacts();
+    const text = JSON.stringify(runtime);
+    if (text !== this.#published) {
+      this.#published = text;
+      await writeRuntimeFacts(stateDirOf(this.config), process.pid, runtime).catch(() => undefined);
+    }
+    const verdict = assessHealth({ companies: companyFacts(this.config, this.store, runtime, this.#purchaseErrors), folders: [], disks: [] });
+    if (verdict.status === this.#level) return;
+    this.#level = verdict.status;
+    const message = verdict.status === 'ok' ? 'agent is healthy again: nothing waits on KSeF trouble' : `agent is ${verdict.status}: ${verdict.reasons.map((r) => r.message).join('; ')}`;
+    this.bus.emit('agent.warning', { message, code: verdict.status === 'ok' ? 'AGENT_HEALTHY' : verdict.status === 'failing' ? 'AGENT_FAILING' : 'AGENT_DEGRADED' });
+  }
+
   async close(): Promise<void> {
     this.#stopping = true;
     for (const w of this.#watchers) await w.watcher.stop();
@@ -251,5 +345,7 @@ export class Agent {
     if (this.#store) await this.#store.close().catch(() => undefined);
     if (this.#logger) await closeLogger(this.#logger);
     this.#logger = undefined;
+    await this.#lock?.release().catch(() => undefined);
+    this.#lock = undefined;
   }
 }

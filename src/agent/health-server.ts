@@ -9,25 +9,29 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-/** The agent's state as GET /health serves it (and the status command prints). */
-export function healthOf(agent: Agent): Record<string, unknown> {
-  const store = agent.store;
-  const counts = store.counts(localToday());
-  const companies = agent.pipelines.map((p) => ({
-    id: p.companyId,
-    activeFiles: store.activeFiles().filter((f) => f.companyId === p.companyId).length,
-    planned: store.planned(p.companyId).length,
-    inFlight: store.inFlight().filter((i) => i.companyId === p.companyId).length,
-    ...(p.held ? { held: { code: p.held.code, message: p.held.message, since: p.held.since, nextTry: p.held.until } } : {}),
+/**
+ * The agent's state as GET /health serves it: the verdict of assessHealth (the same the status
+ * command prints) with its reasons, per company what waits, and today's counts.
+ */
+export async function healthOf(agent: Agent): Promise<Record<string, unknown>> {
+  const counts = agent.store.counts(localToday());
+  const h = await agent.health();
+  const companies = h.companies.map((c) => ({
+    id: c.id, activeFiles: c.activeFiles, planned: c.planned, inFlight: c.inFlight,
+    ...(c.held ? { held: { code: c.held.code, message: c.held.message, since: c.held.since, nextTry: c.held.until } } : {}),
+    ...(c.trouble ? { trouble: c.trouble } : {}),
   }));
-  return { status: 'ok', environment: agent.config.environment, companies, acceptedToday: counts.acceptedOnDay, rejectedToday: counts.rejectedOnDay, filesFailedToday: counts.filesFailedOnDay };
+  return { status: h.status, reasons: h.reasons, environment: agent.config.environment, companies, acceptedToday: counts.acceptedOnDay, rejectedToday: counts.rejectedOnDay, filesFailedToday: counts.filesFailedOnDay };
 }
 
-/** GET /health → 200 JSON; anything else 404. */
+/** GET /health → 200 when ok, 503 when degraded or failing (JSON with the reasons); anything else 404. */
 export async function startHealthServer(agent: Agent, policy: HealthPolicy): Promise<HealthServer> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(healthOf(agent)));
+      healthOf(agent).then(
+        (body) => res.writeHead(body['status'] === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        (e: unknown) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'failing', reasons: [{ level: 'failing', code: 'HEALTH_INTERNAL', message: String(e) }] })),
+      );
     } else res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
   });
   await new Promise<void>((resolve, reject) => {

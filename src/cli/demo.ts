@@ -59,7 +59,7 @@ export async function runDemo(opts: { dir?: string; out?: (line: string) => void
   await writeFile(configFile, JSON.stringify(raw, null, 2) + '\n');
   out(`demo folder: ${dir}`);
   out(`configuration: ${configFile} (environment sim: the KSeF simulator runs inside the agent)`);
-  const agent = new Agent(checkConfig(raw, configFile), { env: { ...process.env, [tokenEnv]: token } });
+  const agent = new Agent(checkConfig(raw, configFile), { env: { ...process.env, [tokenEnv]: token }, command: 'demo' });
   try {
     await agent.open();
     await agent.runOnce();
@@ -71,11 +71,14 @@ export async function runDemo(opts: { dir?: string; out?: (line: string) => void
   for (const p of [...(await tree(join(dir, 'outbox'))).map((p) => `outbox/${p}`), ...(await tree(join(dir, 'archive'))).map((p) => `archive/${p}`)]) out(`  ${p}`);
   let accepted = 0;
   let errors = 0;
+  let offline = false;
   out('');
   out('KSeF numbers:');
   const results = join(dir, 'outbox', 'results');
   for (const name of (await readdir(results).catch(() => [] as string[])).filter((n) => n.endsWith('.result.json')).sort()) {
-    const r = JSON.parse(await readFile(join(results, name), 'utf8')) as { source: string; invoices: { invoiceNumber: string; status: string; ksefNumber: string | null; errors: { code: string; message: string }[] }[] };
+    const text = await readFile(join(results, name), 'utf8');
+    if (/"Offline"|offline/i.test(text)) offline = true;
+    const r = JSON.parse(text) as { source: string; invoices: { invoiceNumber: string; status: string; ksefNumber: string | null; errors: { code: string; message: string }[] }[] };
     for (const i of r.invoices) {
       if (i.status === 'accepted') {
         accepted++;
@@ -93,6 +96,20 @@ export async function runDemo(opts: { dir?: string; out?: (line: string) => void
     out((await readFile(join(errDir, name), 'utf8')).trimEnd());
   }
   out('');
+  out('what the folders are for:');
+  out('  outbox/results/  one <file>.result.json (and .result.csv) per input file: each invoice\'s status, KSeF number and errors — what the ERP reads back');
+  out('  outbox/upo/      the official receipt (UPO) of each accepted invoice, as KSeF gave it');
+  out('  outbox/sent/     the exact FA XML sent to KSeF, named by its KSeF number');
+  out('  outbox/errors/   input files that could not become valid invoices, with a .error.txt saying row, field, value and rule');
+  out('  archive/         the input files after they were processed, by date');
+  out(`  logs:            ${join(dir, 'logs', 'agent.log')} (one JSON line per event)`);
+  if (offline) {
+    out('');
+    out('"Offline" in a result: KSeF recorded the invoice as issued in offline mode because its issue date is before the day it was sent.');
+    out('It is valid; the buyer sees it in KSeF with that mode, and the deadlines of offline invoices apply (see docs/folders.md).');
+  }
+  out('');
+  out(`the demo folder stays for you to look at: ${dir} (remove it when done)`);
   out(`demo: ${accepted} accepted, ${errors} errors`);
   return { dir, accepted, errors };
 }

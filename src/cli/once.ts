@@ -1,16 +1,19 @@
 /**
  * `ksef-hotfolder once --config FILE`: all pending work until idle, then exit 0 — or 1 when a
- * company's work waits for a person (KSeF refused its login or permissions), naming it.
+ * company's work waits for a person (KSeF refused its login or permissions), naming it; or 4 when
+ * nothing moved for `once.patienceMs` while work waited (KSeF unreachable), saying what waits.
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import { Agent } from '../agent/agent.ts';
+import type { OnceOutcome } from '../agent/agent.ts';
+import { EXIT } from './exit-codes.ts';
 
-export async function runOnceCommand(configFile: string): Promise<Agent> {
-  const agent = new Agent(await loadConfig(configFile));
+export async function runOnceCommand(configFile: string): Promise<Agent & { outcome?: OnceOutcome }> {
+  const agent: Agent & { outcome?: OnceOutcome } = new Agent(await loadConfig(configFile), { command: 'once' });
   try {
     await agent.open();
-    await agent.runOnce();
+    agent.outcome = await agent.runOnce();
   } finally {
     await agent.close();
   }
@@ -27,6 +30,24 @@ export function heldCompanies(agent: Agent): string[] {
   });
 }
 
+const UNREACHABLE = new Set(['KSEF_NETWORK', 'KSEF_TIMEOUT', 'KSEF_FIREWALL']);
+
+/** After once ran out of patience: one line per company with work left, what waits and why. */
+export function waitingCompanies(agent: Agent): string[] {
+  return agent.pipelines.flatMap((p) => {
+    const files = agent.store.activeFiles().filter((f) => f.companyId === p.companyId && (f.state === 'claimed' || f.state === 'mapped')).length;
+    const invoices = agent.store.planned(p.companyId).length + agent.store.inFlight().filter((i) => i.companyId === p.companyId).length;
+    if (files === 0 && invoices === 0) return [];
+    const t = p.trouble;
+    const why = p.held
+      ? `KSeF refused the company: ${p.held.message.replace(`${p.companyId}: `, '')} [${p.held.code}]`
+      : t
+        ? `${UNREACHABLE.has(t.code) ? 'KSeF cannot be reached' : 'KSeF answers with errors'} at ${agent.baseUrl} since ${t.since}: ${t.message.replace(`${p.companyId}: `, '')} [${t.code}]`
+        : 'KSeF has not finished processing them';
+    return [`company ${p.companyId}: ${files} file(s), ${invoices} invoice(s) wait: ${why}; they go out on the next run`];
+  });
+}
+
 export function registerOnceCommand(program: Command): void {
   program
     .command('once')
@@ -34,8 +55,14 @@ export function registerOnceCommand(program: Command): void {
     .requiredOption('-c, --config <file>', 'configuration file')
     .action(async (o: { config: string }) => {
       const agent = await runOnceCommand(o.config);
+      if (agent.outcome?.completed === false) {
+        process.stderr.write(`once: gave up after ${Math.round((agent.outcome.stalledMs ?? 0) / 1000)} s without progress (once.patienceMs ${agent.config.once.patienceMs})\n`);
+        for (const line of waitingCompanies(agent)) process.stderr.write(`once: ${line}\n`);
+        process.exitCode = EXIT.outOfPatience;
+        return;
+      }
       const held = heldCompanies(agent);
       for (const line of held) process.stderr.write(`once: ${line}\n`);
-      if (held.length > 0) process.exitCode = 1;
+      if (held.length > 0) process.exitCode = EXIT.notDone;
     });
 }

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { Agent } from '../agent/agent.ts';
 
 export async function runService(configFile: string): Promise<void> {
-  const agent = new Agent(await loadConfig(configFile));
+  const agent = new Agent(await loadConfig(configFile), { command: 'run' });
   try {
     await agent.open();
   } catch (e) {

@@ -1,4 +1,9 @@
-/** `ksef-hotfolder status --config FILE`: pending, failed, accepted today, KSeF reachability. */
+/**
+ * `ksef-hotfolder status --config FILE [--json]`: pending, failed, accepted today, KSeF
+ * reachability, and the health verdict — the same judgement as GET /health (assessHealth), from
+ * the state, the folders, the disks, a probe of KSeF and what the running agent (if any)
+ * published. Read-only: it takes no lock. Exit 0 ok, 1 degraded, 5 failing.
+ */
 import type { Command } from 'commander';
 import { request } from 'undici';
 import type { AgentConfig } from '../config/agent-config.ts';
@@ -7,50 +12,113 @@ import { KSEF_BASE_URLS } from '../ksef/index.ts';
 import { LowdbStateStore } from '../store/lowdb-state-store.ts';
 import { localToday } from '../pipeline/pipeline-context.ts';
 import { stateDirOf } from '../agent/agent.ts';
+import { assessHealth } from '../agent/assess-health.ts';
+import type { CompanyFacts, HealthVerdict } from '../agent/assess-health.ts';
+import { companyFacts, diskFacts, folderFacts, readRuntimeFacts } from '../agent/health-facts.ts';
+import { isStale, readLockHolder } from '../agent/state-lock.ts';
+import type { LockHolder } from '../agent/state-lock.ts';
 import { formatPurchaseStatus, purchaseStatus } from '../jobs/purchases/index.ts';
+import type { PurchaseStatus } from '../jobs/purchases/index.ts';
+import { EXIT } from './exit-codes.ts';
 
-async function reachability(config: AgentConfig): Promise<string> {
+interface Reachability {
+  readonly reachable: boolean;
+  /** in-process simulator: nothing to reach */
+  readonly inProcess?: boolean;
+  readonly detail: string;
+}
+
+async function reachability(config: AgentConfig): Promise<Reachability> {
   let url: string | undefined;
   if (config.environment === 'sim') {
-    if (config.simulator.url === undefined) return 'simulator (in-process: runs inside the agent, nothing to reach)';
+    if (config.simulator.url === undefined) return { reachable: true, inProcess: true, detail: 'simulator (in-process: runs inside the agent, nothing to reach)' };
     url = config.simulator.url;
   } else url = config.ksef.baseUrl ?? KSEF_BASE_URLS[config.environment];
-  if (!url) return 'unknown (no URL)';
+  if (!url) return { reachable: false, detail: 'unknown (no URL)' };
   try {
     const r = await request(`${url.replace(/\/+$/, '')}/security/public-key-certificates`, { method: 'GET', headersTimeout: 5000, bodyTimeout: 5000 });
     await r.body.dump();
-    return r.statusCode < 500 ? `reachable (${url}, HTTP ${r.statusCode})` : `answering with errors (${url}, HTTP ${r.statusCode})`;
+    return r.statusCode < 500 ? { reachable: true, detail: `reachable (${url}, HTTP ${r.statusCode})` } : { reachable: false, detail: `answering with errors (${url}, HTTP ${r.statusCode})` };
   } catch (e) {
-    return `NOT reachable (${url}: ${(e as { code?: string }).code ?? (e as Error).message})`;
+    return { reachable: false, detail: `NOT reachable (${url}: ${(e as { code?: string }).code ?? (e as Error).message})` };
+  }
+}
+
+export interface StatusReport extends HealthVerdict {
+  readonly environment: string;
+  readonly today: { readonly date: string; readonly accepted: number; readonly rejected: number; readonly filesToErrors: number };
+  readonly companies: readonly (CompanyFacts & { readonly nip: string; readonly failedFiles: readonly { readonly source: string; readonly codes: readonly string[] }[] })[];
+  readonly purchases: readonly PurchaseStatus[];
+  readonly ksef: Reachability;
+  /** the agent working on this state root, when one runs */
+  readonly agent: LockHolder | null;
+}
+
+/** Everything status knows, as data (printed as text or --json). */
+export async function statusData(config: AgentConfig): Promise<StatusReport> {
+  const stateDir = stateDirOf(config);
+  const store = new LowdbStateStore({ dir: stateDir });
+  await store.open();
+  try {
+    const today = localToday();
+    const c = store.counts(today);
+    const holder = await readLockHolder(stateDir);
+    const running = holder && !isStale(holder) ? holder : undefined;
+    const runtime = running ? await readRuntimeFacts(stateDir, running.pid) : [];
+    const purchases = config.purchases.enabled ? await Promise.all(config.companies.map((co) => purchaseStatus(co, config.purchases))) : [];
+    const purchaseErrors = new Map(purchases.flatMap((p) => (p.lastError ? [[p.companyId, p.lastError] as const] : [])));
+    const facts = companyFacts(config, store, runtime, purchaseErrors);
+    const ksef = await reachability(config);
+    const verdict = assessHealth({ companies: facts, folders: await folderFacts(config), disks: await diskFacts(config, stateDir), ...(ksef.inProcess ? {} : { ksef }) });
+    const active = store.activeFiles();
+    return {
+      ...verdict,
+      environment: config.environment,
+      today: { date: today, accepted: c.acceptedOnDay, rejected: c.rejectedOnDay, filesToErrors: c.filesFailedOnDay },
+      companies: facts.map((f) => ({
+        ...f,
+        nip: config.companies.find((co) => co.id === f.id)!.nip,
+        failedFiles: active.filter((x) => x.companyId === f.id && x.state === 'failed').map((x) => ({ source: x.sourceName, codes: (x.errors ?? []).map((e) => e.code) })),
+      })),
+      purchases,
+      ksef,
+      agent: running ?? null,
+    };
+  } finally {
+    await store.close().catch(() => undefined);
   }
 }
 
 /** The status report as text lines. */
-export async function statusReport(config: AgentConfig): Promise<string[]> {
-  const store = new LowdbStateStore({ dir: stateDirOf(config) });
-  await store.open();
-  const today = localToday();
-  const c = store.counts(today);
-  const lines = [`environment: ${config.environment}`, `today (${today}): ${c.acceptedOnDay} accepted, ${c.rejectedOnDay} rejected, ${c.filesFailedOnDay} file(s) to errors/`];
-  for (const co of config.companies) {
-    const files = store.activeFiles().filter((f) => f.companyId === co.id);
-    const planned = store.planned(co.id).length;
-    const inFlight = store.inFlight().filter((i) => i.companyId === co.id).length;
-    lines.push(`company ${co.id} (NIP ${co.nip}): ${files.length} file(s) in progress, ${planned} invoice(s) waiting to be sent, ${inFlight} sent and awaiting KSeF`);
-    for (const f of files.filter((x) => x.state === 'failed')) lines.push(`  failed: ${f.sourceName} (${(f.errors ?? []).map((e) => e.code).join(', ')})`);
+export function formatStatus(s: StatusReport): string[] {
+  const lines = [`health: ${s.status}`, ...s.reasons.map((r) => `  ${r.level}: ${r.message} [${r.code}]`)];
+  lines.push(`agent: ${s.agent ? `running (pid ${s.agent.pid} on ${s.agent.host}, "${s.agent.command}" since ${s.agent.since})` : 'not running'}`);
+  lines.push(`environment: ${s.environment}`, `today (${s.today.date}): ${s.today.accepted} accepted, ${s.today.rejected} rejected, ${s.today.filesToErrors} file(s) to errors/`);
+  for (const co of s.companies) {
+    lines.push(`company ${co.id} (NIP ${co.nip}): ${co.activeFiles} file(s) in progress, ${co.planned} invoice(s) waiting to be sent, ${co.inFlight} sent and awaiting KSeF`);
+    for (const f of co.failedFiles) lines.push(`  failed: ${f.source} (${f.codes.join(', ')})`);
   }
-  for (const co of config.companies) lines.push(...formatPurchaseStatus(await purchaseStatus(co, config.purchases)));
-  lines.push(`KSeF: ${await reachability(config)}`);
+  for (const p of s.purchases) lines.push(...formatPurchaseStatus(p));
+  lines.push(`KSeF: ${s.ksef.detail}`);
   return lines;
 }
+
+/** The status report as text lines (kept for callers of the earlier API). */
+export async function statusReport(config: AgentConfig): Promise<string[]> {
+  return formatStatus(await statusData(config));
+}
+
+export const statusExitCode = (s: HealthVerdict): number => (s.status === 'ok' ? EXIT.ok : s.status === 'degraded' ? EXIT.notDone : EXIT.failing);
 
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('Show what is pending, failed and accepted today, and whether KSeF is reachable.')
+    .description('Show health (ok, degraded, failing, with reasons), what is pending, failed and accepted today, and whether KSeF is reachable. Exit 0 ok, 1 degraded, 5 failing.')
     .requiredOption('-c, --config <file>', 'configuration file')
-    .action(async (o: { config: string }) => {
-      const lines = await statusReport(await loadConfig(o.config));
-      process.stdout.write(lines.join('\n') + '\n');
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { config: string; json?: boolean }) => {
+      const s = await statusData(await loadConfig(o.config));
+      process.stdout.write(o.json ? JSON.stringify(s, null, 2) + '\n' : formatStatus(s).join('\n') + '\n');
+      process.exitCode = statusExitCode(s);
     });
 }

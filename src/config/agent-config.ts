@@ -104,6 +104,13 @@ export interface HealthPolicy {
   readonly enabled: boolean;
   readonly port: number;
   readonly host: string;
+  /** free MiB below which a volume counts as full */
+  readonly minFreeMb: number;
+}
+
+export interface OncePolicy {
+  /** once gives up after this long without progress while work waits */
+  readonly patienceMs: number;
 }
 
 export interface AgentConfig {
@@ -117,6 +124,7 @@ export interface AgentConfig {
   readonly companies: readonly CompanyConfig[];
   readonly send: SendPolicy;
   readonly purchases: PurchasesPolicy;
+  readonly once: OncePolicy;
   readonly watcher: WatcherPolicy;
   readonly resultsCsv: ResultsCsvPolicy;
   readonly logging: LoggingPolicy;

@@ -82,10 +82,29 @@ function within(inner: string, outer: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/**
+ * A KSeF API base as the client expects it: http(s), a host, the path ending in /v2 (e.g.
+ * http://127.0.0.1:8080/v2, as the sim command prints it). Without /v2 every call would be a 404.
+ */
+function apiUrlProblem(v: unknown, path: string): string[] {
+  if (typeof v !== 'string' || !/^https?:\/\//.test(v)) return [];
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return [`${path}: not a well-formed URL (got ${shown(v)})`];
+  }
+  if (!u.hostname) return [`${path}: the URL names no host (got ${shown(v)})`];
+  if (u.search || u.hash) return [`${path}: the API base URL takes no query or fragment (got ${shown(v)})`];
+  if (!/\/v2\/?$/.test(u.pathname)) return [`${path}: must be the API base ending in /v2, e.g. ${u.origin}/v2 (got ${shown(v)})`];
+  return [];
+}
+
 /** Cross-field checks a JSON Schema cannot express; tolerant of data that failed the schema. */
 function semanticProblems(raw: Raw, resolveFolders: (c: Raw) => { folders: Record<string, string>; inboxes: { id: string; folder: string; files?: string }[] }): string[] {
   const problems: string[] = [];
   const env = str(raw['environment']);
+  problems.push(...apiUrlProblem(obj(raw['simulator'])?.['url'], '$.simulator.url'), ...apiUrlProblem(obj(raw['ksef'])?.['baseUrl'], '$.ksef.baseUrl'));
   const ids = new Map<string, number>();
   arr(raw['companies']).forEach((c0, i) => {
     const c = obj(c0);
@@ -191,6 +210,11 @@ export function checkConfig(raw: unknown, configFile: string): AgentConfig {
     companies,
     logging: { ...(logging as unknown as AgentConfig['logging']), dir: resolve(base, str(logging['dir']) ?? resolve(root, 'logs')) },
   } as AgentConfig;
+}
+
+/** One CFG_INVALID listing every problem, each starting with its JSON path (also used by the pre-start checks). */
+export function configProblems(file: string, problems: readonly string[]): AgentError {
+  return invalid(file, problems);
 }
 
 function invalid(file: string, problems: readonly string[]): AgentError {

@@ -184,6 +184,18 @@ export const configSchema = {
       },
       additionalProperties: false,
     },
+    once: {
+      type: 'object',
+      default: {},
+      description: 'How long the once command waits for work that does not move.',
+      properties: {
+        patienceMs: {
+          type: 'integer', minimum: 1000, maximum: 86400000, default: 600000,
+          description: 'once gives up after this many milliseconds without progress (nothing taken in, sent or settled) while work waits, e.g. KSeF unreachable; it exits with code 4 and one line per company saying what waits. run keeps trying.',
+        },
+      },
+      additionalProperties: false,
+    },
     watcher: {
       type: 'object',
       default: {},
@@ -248,6 +260,7 @@ export const configSchema = {
         enabled: { type: 'boolean', default: false, description: 'Serve GET /health with the agent state.' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8787, description: 'Port of the health endpoint.' },
         host: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'Address the health endpoint listens on.' },
+        minFreeMb: { type: 'integer', minimum: 0, maximum: 10485760, default: 100, description: 'Free space, in MiB, below which the volume of the state, work or outbox folders counts as full: /health and status say failing.' },
       },
       additionalProperties: false,
     },

@@ -28,6 +28,14 @@ export interface CompanyHold {
   readonly pauseMs: number;
 }
 
+/** A problem the pipeline retries by itself (KSeF unreachable, 5xx, a disk error), since when. */
+export interface CompanyTrouble {
+  readonly code: string;
+  readonly message: string;
+  /** ISO time of the first failure of this kind in a row */
+  readonly since: string;
+}
+
 /**
  * The whole life of one company's files after the claim, as repeatable steps: take claimed files
  * in, send what is planned, reconcile and poll what is in flight, bring the outbox up to date.
@@ -40,6 +48,7 @@ export class CompanyPipeline {
   readonly #queue: InboxFile[] = [];
   #lastProblem = '';
   #hold: CompanyHold | undefined;
+  #trouble: CompanyTrouble | undefined;
 
   constructor(ctx: PipelineContext) {
     this.ctx = ctx;
@@ -103,6 +112,11 @@ export class CompanyPipeline {
     return this.#hold;
   }
 
+  /** What this company keeps retrying right now, if anything (for /health, status and once). */
+  get trouble(): CompanyTrouble | undefined {
+    return this.#trouble;
+  }
+
   #holdFor(e: unknown, message: string): void {
     const now = this.ctx.now().getTime();
     const pause = this.#hold ? Math.min(this.#hold.pauseMs * 2, MAX_HOLD_MS) : this.ctx.send.refusedRetryMs;
@@ -119,6 +133,7 @@ export class CompanyPipeline {
       if (first) this.ctx.bus.emit('agent.error', { message: `${message}; sending for ${this.companyId} pauses (next try ${this.#hold!.until}), its files wait in the work area`, code, companyId: this.companyId, error: e });
       return;
     }
+    this.#trouble = { code, message, since: this.#trouble?.code === code ? this.#trouble.since : this.ctx.now().toISOString() };
     if (isAgentError(e) && e.kind === 'transient') {
       // one line per kind of trouble, not one per retry
       if (this.#lastProblem !== code) this.ctx.bus.emit('agent.warning', { message, code, companyId: this.companyId });
@@ -183,6 +198,7 @@ export class CompanyPipeline {
     }
     if (!held && problems === 0) {
       this.#lastProblem = '';
+      this.#trouble = undefined;
       if (this.#hold) {
         this.ctx.bus.emit('agent.warning', { message: `${this.companyId}: KSeF accepts this company again (paused since ${this.#hold.since} for ${this.#hold.code}); sending resumes`, code: 'PIPELINE_RESUMED', companyId: this.companyId });
         this.#hold = undefined;

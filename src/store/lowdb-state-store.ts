@@ -157,7 +157,7 @@ export class LowdbStateStore implements StateStore {
     const onDay = { accepted: 0, rejected: 0, failed: 0 };
     for (const i of Object.values(this.#low.data.invoices)) {
       invoicesByState[i.state]++;
-      if (i.finalAt && localDay(i.finalAt) === day && i.state in onDay) onDay[i.state as keyof typeof onDay]++;
+      if (i.finalAt && localDay(i.finalAt) === day && i.state in onDay && !(i.state === 'accepted' && this.#index.isRepeat(i))) onDay[i.state as keyof typeof onDay]++;
     }
     const h = this.#index.dayCounts(day);
     const activeFailedToday = Object.values(this.#low.data.files).filter((f) => f.state === 'failed' && localDay(f.updatedAt) === day).length;

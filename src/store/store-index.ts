@@ -85,7 +85,19 @@ export class StoreIndex {
   }
 
   invoiceChanged(i: InvoiceRecord): void {
-    if (i.state === 'accepted') this.#accepted.set(bizKey(i.sellerNip, i.kind, i.number), i);
+    if (i.state === 'accepted' && !this.isRepeat(i)) this.#accepted.set(bizKey(i.sellerNip, i.kind, i.number), i);
+  }
+
+  /**
+   * An accepted record that only repeats an invoice accepted before (a re-dropped file settled
+   * with the earlier KSeF number): counted and remembered once, by its identity, not per file.
+   */
+  isRepeat(i: InvoiceRecord): boolean {
+    if (!i.duplicateOfOriginal || i.ksefNumber === undefined) return false;
+    const a = this.#accepted.get(bizKey(i.sellerNip, i.kind, i.number));
+    if (a === undefined) return false;
+    const earlier = typeof a === 'string' ? unpackInvoice(bizKey(i.sellerNip, i.kind, i.number), a) : a;
+    return earlier.id !== i.id && earlier.ksefNumber === i.ksefNumber;
   }
 
   addFinished(e: HistoryEntry): void {
@@ -99,6 +111,7 @@ export class StoreIndex {
     };
     if (e.file.state === 'failed') day(e.file.updatedAt).filesFailed++;
     for (const i of e.invoices) {
+      if (i.state === 'accepted' && this.isRepeat(i)) continue;
       if (i.state === 'accepted') this.#accepted.set(bizKey(i.sellerNip, i.kind, i.number), packInvoice(i));
       if (i.finalAt && (i.state === 'accepted' || i.state === 'rejected' || i.state === 'failed')) day(i.finalAt)[i.state]++;
     }

@@ -102,7 +102,7 @@ test('three companies in one process: a refused token and a vanished inbox stop 
     assert.match(eastErrors[0]!.message, /east[\\/]inbox[\\/]shop does not exist/);
     assert.equal(southError.code, 'KSEF_AUTH_FAILED');
 
-    const health = healthOf(agent) as { companies: { id: string; held?: { code: string; nextTry: string } }[] };
+    const health = (await healthOf(agent)) as { companies: { id: string; held?: { code: string; nextTry: string } }[] };
     assert.deepEqual(health.companies.map((c) => [c.id, c.held?.code]), [['north', undefined], ['south', 'KSEF_AUTH_FAILED'], ['east', undefined]]);
     assert.ok(Date.parse(health.companies[1]!.held!.nextTry) > Date.now() - 60_000);
 

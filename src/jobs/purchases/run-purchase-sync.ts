@@ -113,7 +113,8 @@ export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSy
   }
   const now = clock.now();
   if (!deps.force) {
-    // after a deferral KSeF's own "come back at" rules; otherwise the 15-minute minimum
+    // after a deferral KSeF's own "come back at" rules; otherwise KSeF's 15-minute floor. The
+    // cadence itself (purchases.intervalMinutes) is PurchaseScheduler's alone.
     if (state.deferredUntil) {
       if (now < Date.parse(state.deferredUntil)) {
         return done({ skipped: 'deferred', ok: true, downloaded: 0, duplicates: 0, roles: [], errors: [], deferredUntil: state.deferredUntil });
@@ -180,7 +181,9 @@ export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSy
     if (fe) errors.push({ code: fe.code, message: `${report.flatErrors.length} invoice(s) without a flat ERP row; last: ${fe.message}`, at: iso(clock.now()), role });
   }
   state.firstStart ??= start;
-  state.lastSyncAt = iso(clock.now());
+  // the start of the run, the same instant the scheduler counts its interval from: measured from
+  // the end, a 15-minute interval met this 15-minute floor a few seconds short, every other time
+  state.lastSyncAt = startedAt;
   if (deferred !== undefined) {
     state.deferredUntil = iso(deferred);
     deps.logger?.warn?.('purchases.deferred', { company: company.id, until: state.deferredUntil });

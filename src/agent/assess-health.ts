@@ -1,0 +1,87 @@
+/**
+ * The one judgement of the agent's health, shared by GET /health and the status command: a pure
+ * function from a snapshot of facts to a verdict with its reasons.
+ *
+ * - `failing`: a person must act — KSeF refused a company (held), a folder cannot be used, the
+ *   disk is (nearly) full. Retrying alone will not fix it.
+ * - `degraded`: the agent retries by itself and work waits — KSeF unreachable or answering
+ *   errors, a purchase download failed.
+ * - `ok`: nothing of the above.
+ */
+export type HealthStatus = 'ok' | 'degraded' | 'failing';
+
+export interface HealthReason {
+  readonly level: Exclude<HealthStatus, 'ok'>;
+  /** stable: COMPANY_HELD, KSEF_TROUBLE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW */
+  readonly code: string;
+  readonly companyId?: string;
+  readonly message: string;
+}
+
+export interface HealthVerdict {
+  readonly status: HealthStatus;
+  readonly reasons: readonly HealthReason[];
+}
+
+export interface CompanyFacts {
+  readonly id: string;
+  /** files taken in and not finished */
+  readonly activeFiles: number;
+  readonly planned: number;
+  readonly inFlight: number;
+  readonly held?: { readonly code: string; readonly message: string; readonly since: string; readonly until: string };
+  /** what the pipeline keeps retrying (transient trouble) */
+  readonly trouble?: { readonly code: string; readonly message: string; readonly since: string };
+  /** the last purchase download failed (after its last success) */
+  readonly purchaseError?: { readonly code: string; readonly message: string; readonly at: string };
+}
+
+export interface FolderFacts {
+  readonly companyId?: string;
+  readonly role: string;
+  readonly path: string;
+  /** undefined when the folder can be used */
+  readonly problem?: string;
+}
+
+export interface DiskFacts {
+  readonly path: string;
+  readonly freeBytes: number;
+  readonly minFreeBytes: number;
+}
+
+export interface HealthSnapshot {
+  readonly companies: readonly CompanyFacts[];
+  readonly folders: readonly FolderFacts[];
+  readonly disks: readonly DiskFacts[];
+  /** a probe of KSeF made just now (status); the running agent judges by its pipelines' trouble instead */
+  readonly ksef?: { readonly reachable: boolean; readonly detail: string };
+}
+
+const MiB = 1024 * 1024;
+const waits = (c: CompanyFacts): string => `${c.activeFiles} file(s), ${c.planned} invoice(s) to send and ${c.inFlight} awaiting KSeF wait`;
+
+export function assessHealth(s: HealthSnapshot): HealthVerdict {
+  const reasons: HealthReason[] = [];
+  for (const f of s.folders) {
+    if (f.problem) reasons.push({ level: 'failing', code: 'FOLDER_UNUSABLE', ...(f.companyId ? { companyId: f.companyId } : {}), message: `${f.role} folder ${f.path}${f.companyId ? ` of company ${f.companyId}` : ''}: ${f.problem}` });
+  }
+  for (const d of s.disks) {
+    if (d.freeBytes < d.minFreeBytes) {
+      reasons.push({ level: 'failing', code: 'DISK_LOW', message: `only ${Math.floor(d.freeBytes / MiB)} MiB free on the volume of ${d.path} (health.minFreeMb asks for ${Math.ceil(d.minFreeBytes / MiB)} MiB): results, state and logs may not be written` });
+    }
+  }
+  for (const c of s.companies) {
+    if (c.held) {
+      reasons.push({ level: 'failing', code: 'COMPANY_HELD', companyId: c.id, message: `company ${c.id}: KSeF refused it since ${c.held.since}: ${c.held.message} [${c.held.code}]; ${waits(c)}; next try ${c.held.until}` });
+    } else if (c.trouble) {
+      reasons.push({ level: 'degraded', code: 'KSEF_TROUBLE', companyId: c.id, message: `company ${c.id}: retrying since ${c.trouble.since}: ${c.trouble.message} [${c.trouble.code}]; ${waits(c)}` });
+    }
+    if (c.purchaseError) {
+      reasons.push({ level: 'degraded', code: 'PURCHASES_FAILED', companyId: c.id, message: `company ${c.id}: the purchase download failed at ${c.purchaseError.at}: ${c.purchaseError.message} [${c.purchaseError.code}]` });
+    }
+  }
+  if (s.ksef && !s.ksef.reachable) reasons.push({ level: 'degraded', code: 'KSEF_UNREACHABLE', message: `KSeF: ${s.ksef.detail}` });
+  const status: HealthStatus = reasons.some((r) => r.level === 'failing') ? 'failing' : reasons.length ? 'degraded' : 'ok';
+  return { status, reasons };
+}

@@ -1,0 +1,64 @@
+/**
+ * What the configuration needs from the world, checked before anything starts: every problem at
+ * once, each with its JSON path and company, as one CFG_INVALID — so a wrong folder, a mapping
+ * that does not compile or a busy port is one report, not a crash loop.
+ */
+import { createServer } from 'node:net';
+import type { AgentConfig } from '../config/agent-config.ts';
+import { readToken } from '../config/read-token.ts';
+import { configProblems } from '../config/check-config.ts';
+import { isAgentError } from '../core/errors.ts';
+import { loadMapping, MappingInvalidError } from '../mapping/index.ts';
+import { folderFacts } from './health-facts.ts';
+
+async function portProblem(host: string, port: number): Promise<string | undefined> {
+  if (port === 0) return undefined;
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use by another program` : `cannot listen on ${host}:${port} (${e.code ?? e.message})`));
+    server.listen(port, host, () => server.close(() => resolve(undefined)));
+  });
+}
+
+export async function preflightProblems(config: AgentConfig, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const problems: string[] = [];
+  const folders = await folderFacts(config);
+  const compiled = new Map<string, string | undefined>();
+  for (const [i, co] of config.companies.entries()) {
+    const at = `$.companies[${i}]`;
+    const who = `(company ${co.id})`;
+    try {
+      await readToken(co.token, env);
+    } catch (e) {
+      problems.push(`${at}.token.${'env' in co.token ? 'env' : 'file'} ${who}: ${(e as Error).message}${isAgentError(e) ? ` [${e.code}]` : ''}`);
+    }
+    for (const [j, b] of co.inboxes.entries()) {
+      const f = folders.find((x) => x.companyId === co.id && x.role === `inbox ${b.id}`);
+      if (f?.problem) problems.push(`${at}.inboxes[${j}].folder ${who}: inbox folder ${b.folder} ${f.problem}`);
+      if (!compiled.has(b.mapping)) {
+        compiled.set(b.mapping, await loadMapping(b.mapping).then(() => undefined, (e: unknown) => e instanceof MappingInvalidError ? e.details!.join('; ') : (e as Error).message));
+      }
+      const m = compiled.get(b.mapping);
+      if (m !== undefined) problems.push(`${at}.inboxes[${j}].mapping ${who}: mapping ${b.mapping} does not load: ${m}`);
+    }
+    for (const role of ['outbox', 'archive', 'work'] as const) {
+      const f = folders.find((x) => x.companyId === co.id && x.role === role);
+      if (f?.problem) problems.push(`${at}.folders.${role} ${who}: ${role} folder ${f.path} ${f.problem}`);
+    }
+  }
+  if (config.health.enabled) {
+    const p = await portProblem(config.health.host, config.health.port);
+    if (p) problems.push(`$.health.port: ${p}`);
+  }
+  if (config.environment === 'sim' && config.simulator.url === undefined) {
+    const p = await portProblem('127.0.0.1', config.simulator.port);
+    if (p) problems.push(`$.simulator.port: ${p}`);
+  }
+  return problems;
+}
+
+/** Throws CFG_INVALID listing every problem of the configuration and its surroundings. */
+export async function preflight(config: AgentConfig, env: NodeJS.ProcessEnv): Promise<void> {
+  const problems = await preflightProblems(config, env);
+  if (problems.length) throw configProblems(config.configFile, problems);
+}
