@@ -86,6 +86,8 @@ export interface ResultsCsvPolicy {
   readonly columns: readonly ResultCsvColumn[];
   readonly delimiter: ';' | ',' | '\t' | '|';
   readonly header: boolean;
+  /** bytes of the CSV (default utf-8-bom) */
+  readonly encoding?: 'utf-8-bom' | 'utf-8' | 'windows-1250';
 }
 
 export interface LoggingPolicy {

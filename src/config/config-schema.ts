@@ -193,6 +193,10 @@ export const configSchema = {
         },
         delimiter: { type: 'string', enum: [';', ',', '\t', '|'], default: ';', description: 'Field delimiter of the CSV.' },
         header: { type: 'boolean', default: true, description: 'Write a header line with the column names.' },
+        encoding: {
+          type: 'string', enum: ['utf-8-bom', 'utf-8', 'windows-1250'], default: 'utf-8-bom',
+          description: 'Bytes of the CSV: UTF-8 with a BOM (Excel opens it right), UTF-8 without BOM, or windows-1250 for older ERPs (characters it lacks become ?).',
+        },
       },
       additionalProperties: false,
     },
