@@ -79,7 +79,8 @@ export interface WatcherPolicy {
 
 export type ResultCsvColumn =
   | 'source' | 'invoiceNumber' | 'status' | 'ksefNumber' | 'acquisitionDate'
-  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage';
+  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage'
+  | 'invoicingMode' | 'warningCode' | 'warningMessage';
 
 export interface ResultsCsvPolicy {
   readonly enabled: boolean;

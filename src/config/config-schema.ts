@@ -186,9 +186,12 @@ export const configSchema = {
           minItems: 1,
           items: {
             type: 'string',
-            enum: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'sessionReferenceNumber', 'invoiceReferenceNumber', 'upoFile', 'errorCode', 'errorMessage'],
+            enum: [
+              'source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'sessionReferenceNumber', 'invoiceReferenceNumber', 'upoFile', 'errorCode', 'errorMessage',
+              'invoicingMode', 'warningCode', 'warningMessage',
+            ],
           },
-          default: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'errorCode', 'errorMessage'],
+          default: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'errorCode', 'errorMessage', 'invoicingMode', 'warningCode', 'warningMessage'],
           description: 'Columns of the CSV, in order.',
         },
         delimiter: { type: 'string', enum: [';', ',', '\t', '|'], default: ';', description: 'Field delimiter of the CSV.' },

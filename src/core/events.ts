@@ -26,7 +26,10 @@ export interface AgentEvents {
   /** a re-dropped file with identical content was recognised */
   'file.duplicate': { readonly companyId: string; readonly sourceName: string; readonly sha256: string; readonly firstSeenAs: string };
   'ksef.sent': { readonly companyId: string; readonly invoice: string; readonly sessionReferenceNumber: string; readonly invoiceReferenceNumber?: string };
-  'ksef.accepted': { readonly companyId: string; readonly invoice: string; readonly ksefNumber: string };
+  /** `invoicingMode`: how KSeF recorded it (Online/Offline), when it said */
+  'ksef.accepted': { readonly companyId: string; readonly invoice: string; readonly ksefNumber: string; readonly invoicingMode?: string };
+  /** a file's invoices were planned with warnings: one event per warning code, naming the invoices (they are in the results too) */
+  'file.warnings': { readonly companyId: string; readonly sourceName: string; readonly code: string; readonly message: string; readonly count: number; readonly invoices: readonly string[] };
   'ksef.rejected': { readonly companyId: string; readonly invoice: string; readonly code: string; readonly message: string };
   /**
    * a send got no clear answer (timed out, connection dropped after the request left): KSeF may

@@ -6,7 +6,8 @@ import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 export type ResultCsvColumn =
   | 'source' | 'invoiceNumber' | 'status' | 'ksefNumber' | 'acquisitionDate'
-  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage';
+  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage'
+  | 'invoicingMode' | 'warningCode' | 'warningMessage';
 
 /** How the CSV's text becomes bytes: UTF-8 with a BOM (Excel needs it), plain UTF-8, or windows-1250 for older ERPs. */
 export type ResultCsvEncoding = 'utf-8-bom' | 'utf-8' | 'windows-1250';
@@ -40,6 +41,10 @@ function valueOf(col: ResultCsvColumn, r: ResultFile, i: InvoiceResult): string 
       return i.errors.map((e) => e.code).join(' ');
     case 'errorMessage':
       return i.errors.map((e) => e.message).join(' | ');
+    case 'warningCode':
+      return i.warnings.map((e) => e.code).join(' ');
+    case 'warningMessage':
+      return i.warnings.map((e) => e.message).join(' | ');
     default:
       return i[col] ?? '';
   }

@@ -14,7 +14,7 @@ import type { AgentEnv } from '../helpers/agent-env.ts';
 interface Line { level: string; message: string; event?: string; code?: string; reason?: string }
 
 async function logLines(env: AgentEnv): Promise<Line[]> {
-  const text = await readFile(join(env.dir, 'data', 'logs', 'agent.log'), 'utf8').catch(() => readFile(join(env.dir, 'logs', 'agent.log'), 'utf8'));
+  const text = await readFile(join(env.dir, 'logs', 'agent.log'), 'utf8');
   return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
 }
 
