@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type winston from 'winston';
 import type { AgentConfig } from '../config/agent-config.ts';
@@ -49,6 +50,8 @@ export interface OnceOutcome {
 
 /** Events that mean work moved; once's patience counts from the last of them. */
 const PROGRESS_EVENTS: ReadonlySet<string> = new Set(['inbox.claimed', 'file.done', 'file.failed', 'file.duplicate', 'ksef.sent', 'ksef.accepted', 'ksef.rejected']);
+/** the package version, for the start-up line */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Where the state of an agent lives: `<root>/state`. */
 export const stateDirOf = (config: AgentConfig): string => join(config.root, 'state');
@@ -83,6 +86,8 @@ export class Agent {
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** why the agent stops, for the agent.stopped line */
+  #stopReason: string | undefined;
   baseUrl = '';
 
   constructor(config: AgentConfig, opts: AgentOptions = {}) {
@@ -207,6 +212,11 @@ export class Agent {
     }
     for (const p of this.pipelines) await p.recover();
     if (c.health.enabled) this.#health = await startHealthServer(this, c.health);
+    this.bus.emit('agent.started', {
+      version: VERSION, environment: c.environment, companies: c.companies.map((co) => `${co.id} (NIP ${co.nip})`),
+      inboxes: c.companies.flatMap((co) => co.inboxes.map((b) => `${co.id}/${b.id}: ${b.folder}`)),
+      ...(this.#health ? { healthPort: this.#health.port } : {}), ...(c.logging.dir ? { logDir: c.logging.dir } : {}),
+    });
   }
 
   /** One pass of every company, side by side; a company's trouble stays its own. */
@@ -236,6 +246,20 @@ export class Agent {
    * moved for `once.patienceMs` while work waits (KSeF unreachable): then `completed: false`.
    */
   async runOnce(): Promise<OnceOutcome> {
+    let outcome: OnceOutcome;
+    try {
+      outcome = await this.#runOnce();
+    } catch (e) {
+      this.#stopReason = `stopped by an error: ${e instanceof Error ? e.message : String(e)}`;
+      throw e;
+    }
+    this.#stopReason ??= this.#stopping
+      ? 'a stop was requested'
+      : outcome.completed ? 'once: all pending work is done' : `once: out of patience, nothing moved for ${Math.round((outcome.stalledMs ?? 0) / 1000)} s while work waits`;
+    return outcome;
+  }
+
+  async #runOnce(): Promise<OnceOutcome> {
     this.#lastProgress = this.#now();
     for (;;) {
       for (const w of this.#watchers) await w.watcher.scanOnce();
@@ -298,7 +322,8 @@ export class Agent {
   }
 
   /** Finishes the step in flight, then stops watching and closes everything. */
-  async stop(): Promise<void> {
+  async stop(reason = 'a stop was requested (SIGINT/SIGTERM); the step in flight was finished'): Promise<void> {
+    this.#stopReason ??= reason;
     this.#stopping = true;
     this.#wake?.();
     await this.#loop;
@@ -343,7 +368,10 @@ export class Agent {
     for (const c of this.#clients) await c.close().catch(() => undefined);
     await this.#sim?.close();
     if (this.#store) await this.#store.close().catch(() => undefined);
-    if (this.#logger) await closeLogger(this.#logger);
+    if (this.#logger) {
+      this.bus.emit('agent.stopped', { reason: this.#stopReason ?? 'closed' });
+      await closeLogger(this.#logger);
+    }
     this.#logger = undefined;
     await this.#lock?.release().catch(() => undefined);
     this.#lock = undefined;

@@ -82,13 +82,16 @@ export interface WatcherPolicy {
 
 export type ResultCsvColumn =
   | 'source' | 'invoiceNumber' | 'status' | 'ksefNumber' | 'acquisitionDate'
-  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage';
+  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage'
+  | 'invoicingMode' | 'warningCode' | 'warningMessage';
 
 export interface ResultsCsvPolicy {
   readonly enabled: boolean;
   readonly columns: readonly ResultCsvColumn[];
   readonly delimiter: ';' | ',' | '\t' | '|';
   readonly header: boolean;
+  /** bytes of the CSV (default utf-8-bom) */
+  readonly encoding?: 'utf-8-bom' | 'utf-8' | 'windows-1250';
 }
 
 export interface LoggingPolicy {

@@ -222,13 +222,20 @@ export const configSchema = {
           minItems: 1,
           items: {
             type: 'string',
-            enum: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'sessionReferenceNumber', 'invoiceReferenceNumber', 'upoFile', 'errorCode', 'errorMessage'],
+            enum: [
+              'source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'sessionReferenceNumber', 'invoiceReferenceNumber', 'upoFile', 'errorCode', 'errorMessage',
+              'invoicingMode', 'warningCode', 'warningMessage',
+            ],
           },
-          default: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'errorCode', 'errorMessage'],
+          default: ['source', 'invoiceNumber', 'status', 'ksefNumber', 'acquisitionDate', 'errorCode', 'errorMessage', 'invoicingMode', 'warningCode', 'warningMessage'],
           description: 'Columns of the CSV, in order.',
         },
         delimiter: { type: 'string', enum: [';', ',', '\t', '|'], default: ';', description: 'Field delimiter of the CSV.' },
         header: { type: 'boolean', default: true, description: 'Write a header line with the column names.' },
+        encoding: {
+          type: 'string', enum: ['utf-8-bom', 'utf-8', 'windows-1250'], default: 'utf-8-bom',
+          description: 'Bytes of the CSV: UTF-8 with a BOM (Excel opens it right), UTF-8 without BOM, or windows-1250 for older ERPs (characters it lacks become ?).',
+        },
       },
       additionalProperties: false,
     },

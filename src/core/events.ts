@@ -28,8 +28,30 @@ export interface AgentEvents {
   /** a re-dropped file with identical content was recognised */
   'file.duplicate': { readonly companyId: string; readonly sourceName: string; readonly sha256: string; readonly firstSeenAs: string };
   'ksef.sent': { readonly companyId: string; readonly invoice: string; readonly sessionReferenceNumber: string; readonly invoiceReferenceNumber?: string };
-  'ksef.accepted': { readonly companyId: string; readonly invoice: string; readonly ksefNumber: string };
+  /** `invoicingMode`: how KSeF recorded it (Online/Offline), when it said */
+  'ksef.accepted': { readonly companyId: string; readonly invoice: string; readonly ksefNumber: string; readonly invoicingMode?: string };
+  /** a file's invoices were planned with warnings: one event per warning code, naming the invoices (they are in the results too) */
+  'file.warnings': { readonly companyId: string; readonly sourceName: string; readonly code: string; readonly message: string; readonly count: number; readonly invoices: readonly string[] };
   'ksef.rejected': { readonly companyId: string; readonly invoice: string; readonly code: string; readonly message: string };
+  /**
+   * a send got no clear answer (timed out, connection dropped after the request left): KSeF may
+   * or may not have the invoice, so it is not sent again blindly but looked up in its session first
+   */
+  'ksef.unconfirmed': { readonly companyId: string; readonly invoice: string; readonly sessionReferenceNumber: string; readonly code: string; readonly message: string };
+  /** KSeF closed or forgot the reused online session (it expired): the next send opens a new one */
+  'ksef.session-renewed': { readonly companyId: string; readonly sessionReferenceNumber: string; readonly invoice: string; readonly code: string };
+  /** the service is ready: what it serves and where it logs */
+  'agent.started': {
+    readonly version: string;
+    readonly environment: string;
+    readonly companies: readonly string[];
+    /** `<company>/<inbox>: <folder>` */
+    readonly inboxes: readonly string[];
+    readonly healthPort?: number;
+    readonly logDir?: string;
+  };
+  /** the agent closed (the last line it logs) */
+  'agent.stopped': { readonly reason: string };
   /** something the operator should see that has no better event */
   'agent.warning': { readonly message: string; readonly code?: string; readonly companyId?: string };
   'agent.error': { readonly message: string; readonly code?: string; readonly companyId?: string; readonly error?: unknown };

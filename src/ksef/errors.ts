@@ -10,6 +10,7 @@ export const KSEF_ERROR_CODES = {
   KSEF_TIMEOUT: 'KSeF did not answer in time',
   KSEF_FIREWALL: 'an HTML page came back instead of JSON (firewall / maintenance page)',
   KSEF_HTTP_5XX: 'KSeF answered with a server error',
+  KSEF_UNAVAILABLE: 'KSeF is unavailable: an outage or maintenance (5xx with a maintenance page or Retry-After)',
   KSEF_RATE_LIMITED: 'KSeF answered 429 Too Many Requests',
   KSEF_BAD_REQUEST: 'KSeF refused the request as invalid (400)',
   KSEF_UNAUTHORIZED: 'the access token was refused (401)',
@@ -116,6 +117,7 @@ function defaultKind(code: KsefErrorCode): ErrorKind {
     case 'KSEF_TIMEOUT':
     case 'KSEF_FIREWALL':
     case 'KSEF_HTTP_5XX':
+    case 'KSEF_UNAVAILABLE':
     case 'KSEF_RATE_LIMITED':
     case 'KSEF_NOT_YET_AVAILABLE':
     case 'KSEF_POLL_TIMEOUT':
@@ -216,8 +218,13 @@ export interface HttpFailure {
 export function errorFromResponse(f: HttpFailure): KsefError {
   const base = { httpStatus: f.status, operation: f.operation, ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}) };
   const looksHtml = /text\/html/i.test(f.contentType) || /^\s*<(!doctype|html)/i.test(f.bodyText);
+  const title = looksHtml ? /<title>([^<]*)<\/title>/i.exec(f.bodyText)?.[1]?.trim() : undefined;
+  // a server error with a maintenance page or a Retry-After is KSeF (or its gateway) being down, not a firewall
+  if (f.status >= 500 && (looksHtml || f.retryAfterMs !== undefined)) {
+    const facts = [`HTTP ${f.status}`, ...(title ? [`"${title.slice(0, 120)}"`] : looksHtml ? ['a maintenance page'] : []), ...(f.retryAfterMs !== undefined ? [`Retry-After ${Math.ceil(f.retryAfterMs / 1000)} s`] : [])];
+    return new KsefError('KSEF_UNAVAILABLE', `${f.operation}: KSeF is unavailable (${facts.join(', ')}): an outage or maintenance; the agent waits and tries again`, base);
+  }
   if (looksHtml) {
-    const title = /<title>([^<]*)<\/title>/i.exec(f.bodyText)?.[1]?.trim();
     return new KsefError(
       'KSEF_FIREWALL',
       `${f.operation}: HTTP ${f.status} with an HTML page instead of a KSeF answer${title ? ` ("${title.slice(0, 120)}")` : ''}; probably a firewall or maintenance page, will retry later`,

@@ -142,7 +142,7 @@ export class KsefHttp {
         if ((req.idempotent || !maybeSent) && retry + 1 < this.policy.maxAttempts) {
           retry++;
           const wait = backoffDelay(this.policy, retry);
-          this.logger?.warn?.('ksef.retry', { operation, reason: error.code, attempt: retry, waitMs: wait });
+          this.logger?.warn?.(retryLine(error, retry, this.policy.maxAttempts, wait), { event: 'ksef.retry', operation, reason: error.code, attempt: retry, waitMs: wait });
           await this.clock.sleep(wait);
           continue;
         }
@@ -174,7 +174,10 @@ export class KsefHttp {
         // a 429 was refused before it ran, so even a POST may be repeated
         if (wait <= this.policy.maxRetryAfterMs && retry + 1 < this.policy.maxAttempts) {
           retry++;
-          this.logger?.warn?.('ksef.rate-limited', { operation, waitMs: wait, attempt: retry });
+          this.logger?.warn?.(
+            `ksef.rate-limited: KSeF refused ${operation} with 429 Too Many Requests (its request limit for this company); waiting ${seconds(wait)} before try ${retry + 1} of ${this.policy.maxAttempts}`,
+            { event: 'ksef.rate-limited', operation, waitMs: wait, attempt: retry },
+          );
           if (!(req.group && this.limiter && !req.url)) await this.clock.sleep(wait);
           continue;
         }
@@ -190,7 +193,7 @@ export class KsefHttp {
         if (req.idempotent && retry + 1 < this.policy.maxAttempts) {
           retry++;
           const wait = Math.max(backoffDelay(this.policy, retry), retryAfterMs ?? 0);
-          this.logger?.warn?.('ksef.retry', { operation, reason: error.code, status, attempt: retry, waitMs: wait });
+          this.logger?.warn?.(retryLine(error, retry, this.policy.maxAttempts, wait), { event: 'ksef.retry', operation, reason: error.code, status, attempt: retry, waitMs: wait });
           await this.clock.sleep(wait);
           continue;
         }
@@ -207,10 +210,17 @@ export class KsefHttp {
   }
 }
 
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/** `ksef.retry: POST /x: KSeF is unavailable (HTTP 503 …); trying again in 2.0 s (try 3 of 5) [KSEF_UNAVAILABLE]` */
+export function retryLine(error: KsefError, retry: number, maxAttempts: number, waitMs: number): string {
+  return `ksef.retry: ${error.message}; trying again in ${seconds(waitMs)} (try ${retry + 1} of ${maxAttempts}) [${error.code}]`;
+}
+
 function outcomeUnknown(operation: string, cause: KsefError): KsefError {
   return new KsefError(
     'KSEF_OUTCOME_UNKNOWN',
-    `${operation}: ${cause.message}; KSeF may or may not have acted on it, so it is not repeated: reconcile first`,
+    `${cause.message.startsWith(`${operation}: `) ? cause.message : `${operation}: ${cause.message}`}; KSeF may or may not have acted on it, so it is not repeated: reconcile first`,
     { operation, cause, ...(cause.httpStatus !== undefined ? { httpStatus: cause.httpStatus } : {}), exceptions: cause.exceptions },
   );
 }

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { Redactor } from './redactor.ts';
 import { RotatingFileTransport } from './rotating-file-transport.ts';
+import type { FallbackStream, LogFileSystem } from './rotating-file-transport.ts';
 
 export interface LoggerOptions {
   readonly level: 'error' | 'warn' | 'info' | 'debug';
@@ -15,6 +16,12 @@ export interface LoggerOptions {
   readonly redactor: Redactor;
   /** where readable lines go instead of stdout (tests) */
   readonly consoleStream?: Writable;
+  /** where file lines go while the log file cannot be written (default stderr; tests) */
+  readonly fileFallback?: FallbackStream;
+  /** how long after a failed write the log file is tried again (default 30 s) */
+  readonly fileRetryMs?: number;
+  readonly now?: () => number;
+  readonly fs?: LogFileSystem;
 }
 
 const SKIP = new Set(['level', 'message', 'timestamp']);
@@ -55,7 +62,13 @@ export function createLogger(o: LoggerOptions): winston.Logger {
     transports.push(o.consoleStream ? new winston.transports.Stream({ stream: o.consoleStream, format }) : new winston.transports.Console({ format }));
   }
   if (o.dir) {
-    transports.push(new RotatingFileTransport({ dir: o.dir, name: 'agent', maxSize: o.maxSize, maxFiles: o.maxFiles, format: winston.format.combine(...base, winston.format.json()) }));
+    transports.push(new RotatingFileTransport({
+      dir: o.dir, name: 'agent', maxSize: o.maxSize, maxFiles: o.maxFiles, format: winston.format.combine(...base, winston.format.json()),
+      ...(o.fileFallback ? { fallback: o.fileFallback } : {}),
+      ...(o.fileRetryMs !== undefined ? { retryMs: o.fileRetryMs } : {}),
+      ...(o.now ? { now: o.now } : {}),
+      ...(o.fs ? { fs: o.fs } : {}),
+    }));
   }
   if (!transports.length) transports.push(new winston.transports.Console({ silent: true }));
   return winston.createLogger({

@@ -1,16 +1,32 @@
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import type { InvoiceResult, ResultFile } from './result-file.ts';
 import { safeFileName } from './safe-file-name.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 export type ResultCsvColumn =
   | 'source' | 'invoiceNumber' | 'status' | 'ksefNumber' | 'acquisitionDate'
-  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage';
+  | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'upoFile' | 'errorCode' | 'errorMessage'
+  | 'invoicingMode' | 'warningCode' | 'warningMessage';
+
+/** How the CSV's text becomes bytes: UTF-8 with a BOM (Excel needs it), plain UTF-8, or windows-1250 for older ERPs. */
+export type ResultCsvEncoding = 'utf-8-bom' | 'utf-8' | 'windows-1250';
 
 export interface ResultCsvOptions {
   readonly columns: readonly ResultCsvColumn[];
   readonly delimiter: string;
   readonly header: boolean;
+  /** default utf-8-bom */
+  readonly encoding?: ResultCsvEncoding;
+}
+
+/**
+ * The bytes of a CSV text in the chosen encoding. windows-1250 has every Polish letter; a
+ * character it lacks (rare in invoices: e.g. Cyrillic, CJK) becomes `?`, which is why UTF-8 is the default.
+ */
+export function encodeResultCsv(text: string, encoding: ResultCsvEncoding = 'utf-8-bom'): Buffer {
+  if (encoding === 'windows-1250') return iconv.encode(text, 'windows-1250');
+  return Buffer.from(encoding === 'utf-8-bom' ? '\ufeff' + text : text, 'utf8');
 }
 
 function cell(value: string, delimiter: string): string {
@@ -25,6 +41,10 @@ function valueOf(col: ResultCsvColumn, r: ResultFile, i: InvoiceResult): string 
       return i.errors.map((e) => e.code).join(' ');
     case 'errorMessage':
       return i.errors.map((e) => e.message).join(' | ');
+    case 'warningCode':
+      return i.warnings.map((e) => e.code).join(' ');
+    case 'warningMessage':
+      return i.warnings.map((e) => e.message).join(' | ');
     default:
       return i[col] ?? '';
   }
@@ -37,9 +57,9 @@ export function renderResultCsv(r: ResultFile, o: ResultCsvOptions): string {
   return lines.map((l) => l + '\r\n').join('');
 }
 
-/** Writes `results/<source>.result.csv` atomically (UTF-8 with BOM, which Excel needs); returns its path. */
+/** Writes `results/<source>.result.csv` atomically in the configured encoding (UTF-8 with BOM by default, which Excel needs); returns its path. */
 export async function writeResultCsv(outboxDir: string, r: ResultFile, o: ResultCsvOptions): Promise<string> {
   const path = join(outboxDir, 'results', `${safeFileName(r.source)}.result.csv`);
-  await writeFileAtomic(path, '\ufeff' + renderResultCsv(r, o));
+  await writeFileAtomic(path, encodeResultCsv(renderResultCsv(r, o), o.encoding));
   return path;
 }

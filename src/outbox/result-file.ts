@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Where } from '../core/errors.ts';
 import { safeFileName } from './safe-file-name.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
+import type { OfflineNote } from './offline-note.ts';
 
 export type InvoiceResultStatus = 'accepted' | 'rejected' | 'failed' | 'pending';
 
@@ -22,6 +23,12 @@ export interface InvoiceResult {
   /** file name under outbox/upo/ */
   readonly upoFile: string | null;
   readonly errors: readonly ResultError[];
+  /** what the checks found that did not stop the invoice (e.g. FA_ISSUE_DATE_PAST), and KSEF_OFFLINE */
+  readonly warnings: readonly ResultError[];
+  /** how KSeF recorded the invoice: `Online` or `Offline` (null until KSeF said) */
+  readonly invoicingMode: string | null;
+  /** for an invoice KSeF recorded as Offline: what it means for the buyer and the dates */
+  readonly offline: OfflineNote | null;
 }
 
 /** `results/<source>.result.json`: the outcome of one input file, rewritten as it progresses. */
@@ -56,6 +63,9 @@ export function buildResultFile(input: ResultFileInput): ResultFile {
     invoiceReferenceNumber: i.invoiceReferenceNumber ?? null,
     upoFile: i.upoFile ?? null,
     errors: i.errors ?? [],
+    warnings: i.warnings ?? [],
+    invoicingMode: i.invoicingMode ?? null,
+    offline: i.offline ?? null,
   }));
   const summary = { accepted: 0, rejected: 0, failed: 0, pending: 0 };
   for (const i of invoices) summary[i.status]++;

@@ -56,6 +56,12 @@ async function uncountUnstarted(ctx: PipelineContext, rest: readonly FileRecord[
   if (back.length > 0) await ctx.store.batch((tx) => back.forEach((r) => tx.setIntakeAttempts(r.id, before.get(r.id)!)));
 }
 
+/** FA P_1 of an FA XML (the first one: Fa/P_1 precedes any P_1 in corrected-invoice data). */
+function issueDateOf(xml: Buffer): { issueDate?: string } {
+  const m = /<(?:\w+:)?P_1>(\d{4}-\d\d-\d\d)</.exec(xml.toString('utf8'));
+  return m ? { issueDate: m[1]! } : {};
+}
+
 export interface IntakeItem {
   readonly file: InboxFile;
   readonly inbox: InboxConfig;
@@ -178,7 +184,12 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     }
     // the FA XML files are written while the next files are read (they must be on disk before the state names them)
     p.invoices.forEach((inv, n) => writes.push(limit(() => writeInvoiceXml(ctx.company.folders.work, `${rec.id}#${n + 1}`, inv.xml!.xml))));
-    const planned = p.invoices.map(({ xml }) => ({ number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml), contentHash: faContentHash(xml!.xml) }));
+    const planned = p.invoices.map(({ xml, warnings }) => ({
+      number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml), contentHash: faContentHash(xml!.xml),
+      // warnings travel with the invoice into its result; P_1 tells what an Offline classification means for the dates
+      ...(warnings.length ? { warnings: warnings.map((w) => stored(w.at({ file: it.file.sourceName, invoice: xml!.invoiceNumber }))) } : {}),
+      ...issueDateOf(xml!.xml),
+    }));
     decisions.push({ kind: 'planned', rec, planned, accepted: known.accepted });
     if (suspect) break;
   }
@@ -210,6 +221,8 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     const file = items[k]!.file;
     if (d.kind === 'duplicate') {
       ctx.bus.emit('file.duplicate', { companyId: file.companyId, sourceName: file.sourceName, sha256: file.sha256, firstSeenAs: d.earlier.sourceName });
+    } else if (d.kind === 'planned') {
+      emitWarnings(ctx, file, d.planned);
     } else if (d.kind === 'failed') {
       await writeErrorReport(ctx.company.folders.outbox, file.path, file.sourceName, d.problems, {
         claimId: d.rec.id, companyId: file.companyId, inboxId: file.inboxId, sha256: file.sha256, at: ctx.now().toISOString(),
@@ -218,6 +231,19 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     }
   }
   return { taken: decisions.length, records, ...(transient ? { transient } : {}) };
+}
+
+/** One log line per file and warning code (not one per invoice: a file may hold thousands). */
+function emitWarnings(ctx: PipelineContext, file: InboxFile, planned: readonly PlannedInvoice[]): void {
+  const byCode = new Map<string, { message: string; invoices: string[] }>();
+  for (const p of planned) {
+    for (const w of p.warnings ?? []) {
+      const e = byCode.get(w.code) ?? { message: w.message, invoices: [] };
+      e.invoices.push(p.number);
+      byCode.set(w.code, e);
+    }
+  }
+  for (const [code, e] of byCode) ctx.bus.emit('file.warnings', { companyId: file.companyId, sourceName: file.sourceName, code, message: e.message, count: e.invoices.length, invoices: e.invoices.slice(0, 20) });
 }
 
 /** Takes one claimed file in (see intakeFiles); a transient read problem is thrown. */

@@ -152,9 +152,9 @@ export async function checkInvoices(invoices: readonly Invoice[], opts: CheckOpt
   return out;
 }
 
-/** What a lean preview keeps of a checked invoice. */
+/** What a lean preview keeps of a checked invoice (the warnings too: they go into the invoice's result). */
 function leanOf(p: PreviewedInvoice): PreviewedInvoice {
-  return { ...(p.number !== undefined ? { number: p.number } : {}), ...(p.xml ? { xml: p.xml } : {}), ...(p.seller ? { seller: p.seller } : {}), errors: p.errors, warnings: [] };
+  return { ...(p.number !== undefined ? { number: p.number } : {}), ...(p.xml ? { xml: p.xml } : {}), ...(p.seller ? { seller: p.seller } : {}), errors: p.errors, warnings: p.warnings };
 }
 
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */

@@ -12,6 +12,7 @@ import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
 import { previewFile } from './preview-file.ts';
+import { offlineNote } from '../outbox/offline-note.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
 type Line = ResultFileInput['invoices'][number];
@@ -24,8 +25,18 @@ function notes(i: InvoiceRecord): ResultError[] {
     : [{ code: 'PIPELINE_ALREADY_ACCEPTED', message: `invoice ${i.number} was already accepted earlier as ${i.ksefNumber ?? '?'}; not sent again` }];
 }
 
+/** The warnings of an invoice for its result: the checks' own, and what an Offline classification means. */
+function warningsOf(i: InvoiceRecord): { warnings: ResultError[]; offline?: ReturnType<typeof offlineNote> } {
+  const warnings = [...(i.warnings ?? [])];
+  if (i.invoicingMode !== 'Offline') return { warnings };
+  const offline = offlineNote(i.issueDate, i.acquisitionDate);
+  warnings.push({ code: 'KSEF_OFFLINE', message: offline.note, where: { invoice: i.number } });
+  return { warnings, offline };
+}
+
 export function invoiceLine(i: InvoiceRecord): Line {
   const status = i.state === 'accepted' || i.state === 'rejected' || i.state === 'failed' ? i.state : 'pending';
+  const { warnings, offline } = warningsOf(i);
   return {
     invoiceNumber: i.number,
     status,
@@ -35,6 +46,9 @@ export function invoiceLine(i: InvoiceRecord): Line {
     ...(i.invoiceReferenceNumber ? { invoiceReferenceNumber: i.invoiceReferenceNumber } : {}),
     ...(i.upoFile ? { upoFile: i.upoFile } : {}),
     errors: i.error ? [i.error] : notes(i),
+    warnings,
+    ...(i.invoicingMode ? { invoicingMode: i.invoicingMode } : {}),
+    ...(offline ? { offline } : {}),
   };
 }
 

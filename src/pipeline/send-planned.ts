@@ -35,6 +35,11 @@ async function sendOnline(ctx: PipelineContext, inv: InvoiceRecord): Promise<voi
     ctx.bus.emit('ksef.sent', { companyId: inv.companyId, invoice: inv.number, sessionReferenceNumber: session.referenceNumber, invoiceReferenceNumber: outcome.invoiceReferenceNumber });
   }
   // unknown: the reconciler looks the hash up in the session listing on the next step
+  else {
+    // the cause says what happened (timed out, connection dropped); the wrapper only that it is ambiguous
+    const why = isKsefError(outcome.error.cause) ? outcome.error.cause : outcome.error;
+    ctx.bus.emit('ksef.unconfirmed', { companyId: inv.companyId, invoice: inv.number, sessionReferenceNumber: session.referenceNumber, code: why.code, message: why.message });
+  }
 }
 
 /**
@@ -116,14 +121,21 @@ export async function sendPlanned(ctx: PipelineContext, shouldStop: () => boolea
     }
     return problems;
   }
+  const renewed = new Set<string>();
   for (const inv of planned) {
     if (shouldStop()) break;
     try {
       await sendOnline(ctx, inv);
     } catch (e) {
+      // an expired or closed session is replaced on the next send (not a fault: said once, as info); other failures end the step
+      if (isKsefError(e) && (e.code === 'KSEF_SESSION_CLOSED' || e.code === 'KSEF_SESSION_NOT_FOUND')) {
+        const ref = ctx.store.getInvoice(inv.id)?.sessionReferenceNumber ?? '';
+        if (!renewed.has(ref)) ctx.bus.emit('ksef.session-renewed', { companyId: inv.companyId, sessionReferenceNumber: ref, invoice: inv.number, code: e.code });
+        renewed.add(ref);
+        continue;
+      }
       problems.push(e);
-      // an expired or closed session is replaced on the next send; other failures end the step
-      if (!(isKsefError(e) && (e.code === 'KSEF_SESSION_CLOSED' || e.code === 'KSEF_SESSION_NOT_FOUND'))) break;
+      break;
     }
   }
   return problems;

@@ -119,6 +119,7 @@ async function writeOutbox(ctx: PipelineContext, s: Extract<Settlement, { to: 'a
     ...(upoFile ? { upoFile } : {}),
     ...(inv.invoiceReferenceNumber || !ksef.referenceNumber ? {} : { invoiceReferenceNumber: ksef.referenceNumber }),
     ...(original ? { duplicateOfOriginal: true } : {}),
+    ...(!original && ksef.invoicingMode ? { invoicingMode: ksef.invoicingMode } : {}),
   };
 }
 
@@ -173,7 +174,7 @@ export async function settleInvoices(ctx: PipelineContext, outcomes: readonly Ks
       return ok;
     });
     for (const s of committed) {
-      if (s.to === 'accepted') ctx.bus.emit('ksef.accepted', { companyId: s.inv.companyId, invoice: s.inv.number, ksefNumber: s.ksefNumber });
+      if (s.to === 'accepted') ctx.bus.emit('ksef.accepted', { companyId: s.inv.companyId, invoice: s.inv.number, ksefNumber: s.ksefNumber, ...(!s.original && s.ksef.invoicingMode ? { invoicingMode: s.ksef.invoicingMode } : {}) });
       else ctx.bus.emit('ksef.rejected', { companyId: s.inv.companyId, invoice: s.inv.number, code: s.error.code, message: s.error.message });
     }
     if (results.some((r) => !r.started || (!r.ok && isTransient(r.error)))) break;

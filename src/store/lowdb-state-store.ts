@@ -240,6 +240,8 @@ export class LowdbStateStore implements StateStore {
         id: `${fileId}#${k + 1}`, fileId, companyId: f.companyId, number: own(p.number), kind: own(p.kind), sellerNip: own(p.sellerNip), hash: own(p.hash),
         ...(p.contentHash !== undefined ? { contentHash: own(p.contentHash) } : {}),
         state: 'planned', updatedAt: at,
+        ...(p.warnings?.length ? { warnings: JSON.parse(JSON.stringify(p.warnings)) as StoredError[] } : {}),
+        ...(p.issueDate ? { issueDate: own(p.issueDate) } : {}),
       }));
       for (const r of recs) this.#setInvoice(r);
       this.#setFile({ ...f, state: 'mapped', invoiceIds: recs.map((r) => r.id), updatedAt: at });

@@ -70,6 +70,12 @@ export interface InvoiceRecord {
   /** for accepted via a 440 duplicate naming our original */
   readonly duplicateOfOriginal?: boolean;
   readonly error?: StoredError;
+  /** what the checks found that does not stop the invoice (e.g. FA_ISSUE_DATE_PAST): reported in its result */
+  readonly warnings?: readonly StoredError[];
+  /** FA P_1 (yyyy-mm-dd), for what an offline classification means for the dates */
+  readonly issueDate?: string;
+  /** how KSeF recorded the invoice: `Online` or `Offline` (TrybWysylki), as it reported it */
+  readonly invoicingMode?: string;
   readonly intentAt?: string;
   readonly sentAt?: string;
   readonly finalAt?: string;
@@ -84,11 +90,14 @@ export interface PlannedInvoice {
   readonly hash: string;
   /** see InvoiceRecord.contentHash */
   readonly contentHash?: string;
+  readonly warnings?: readonly StoredError[];
+  /** FA P_1 (yyyy-mm-dd) */
+  readonly issueDate?: string;
 }
 
 /** Facts a transition may add. */
 export type InvoicePatch = Partial<Pick<InvoiceRecord,
-  'sessionKind' | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'ksefNumber' | 'acquisitionDate' | 'upoFile' | 'duplicateOfOriginal' | 'error'>>;
+  'sessionKind' | 'sessionReferenceNumber' | 'invoiceReferenceNumber' | 'ksefNumber' | 'acquisitionDate' | 'upoFile' | 'duplicateOfOriginal' | 'error' | 'invoicingMode'>>;
 
 export interface StoreCounts {
   readonly activeFiles: number;

@@ -29,11 +29,11 @@ describe('faults, retries and rate limits against the simulator', () => {
       t.sim.setFaults({ error5xxRate: 0.5, paths: ['-EE-'] });
       const inv = await s.waitForInvoice(out.invoiceReferenceNumber);
       assert.equal(inv.status.code, 200);
-      assert.ok(logger.events.some((e) => e.msg === 'ksef.retry' && e.meta?.reason === 'KSEF_HTTP_5XX'));
+      assert.ok(logger.events.some((e) => e.meta?.event === 'ksef.retry' && e.meta?.reason === 'KSEF_HTTP_5XX'));
       t.sim.setFaults({ error5xxRate: 0, firewallHtmlRate: 0.5, paths: ['-EE-'] });
       const again = await s.invoiceStatus(out.invoiceReferenceNumber);
       assert.equal(again.ksefNumber, inv.ksefNumber);
-      assert.ok(logger.events.some((e) => e.msg === 'ksef.retry' && e.meta?.reason === 'KSEF_FIREWALL'));
+      assert.ok(logger.events.some((e) => e.meta?.event === 'ksef.retry' && e.meta?.reason === 'KSEF_FIREWALL'));
     } finally {
       await t.close();
     }
@@ -80,7 +80,7 @@ describe('faults, retries and rate limits against the simulator', () => {
       const outs = [];
       for (let i = 1; i <= 15; i++) outs.push(await s.send(faSample({ sellerNip: t.nip, invoiceNumber: `FV/429/${i}` })));
       assert.ok(outs.every((o) => o.kind === 'submitted'));
-      assert.ok(logger.events.filter((e) => e.msg === 'ksef.rate-limited').length >= 1, 'KSeF said 429 at least once');
+      assert.ok(logger.events.filter((e) => e.meta?.event === 'ksef.rate-limited').length >= 1, 'KSeF said 429 at least once');
       for (const o of outs) if (o.kind === 'submitted') assert.equal((await s.waitForInvoice(o.invoiceReferenceNumber)).status.code, 200);
       const rows = t.sim.counters().sends.filter((r) => r.invoiceNumber.startsWith('FV/429/'));
       assert.equal(rows.length, 15);
@@ -98,7 +98,7 @@ describe('faults, retries and rate limits against the simulator', () => {
       const outs = [];
       for (let i = 1; i <= 40; i++) outs.push(await s.send(faSample({ sellerNip: t.nip, invoiceNumber: `FV/LIM/${i}` })));
       for (const o of outs) if (o.kind === 'submitted') assert.equal((await s.waitForInvoice(o.invoiceReferenceNumber)).status.code, 200);
-      assert.equal(logger.events.filter((e) => e.msg === 'ksef.rate-limited').length, 0);
+      assert.equal(logger.events.filter((e) => e.meta?.event === 'ksef.rate-limited').length, 0);
       assert.equal(t.client.rateLimits()?.invoiceSend.perMinute, 30);
       // 40 sends at 30/min cannot fit in less than a minute of (simulated) time
       assert.ok(t.clock.slept >= 60_000, `slept ${t.clock.slept}`);

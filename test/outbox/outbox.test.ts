@@ -90,7 +90,7 @@ test('result file: every key present, summary and status; CSV with configured co
     assert.equal(r.status, 'pending');
     assert.deepEqual(r.summary, { accepted: 1, rejected: 1, failed: 0, pending: 1 });
     assert.deepEqual(r.invoices[1], {
-      invoiceNumber: 'FV/2', status: 'pending', ksefNumber: null, acquisitionDate: null, sessionReferenceNumber: 'S1', invoiceReferenceNumber: null, upoFile: null, errors: [],
+      invoiceNumber: 'FV/2', status: 'pending', ksefNumber: null, acquisitionDate: null, sessionReferenceNumber: 'S1', invoiceReferenceNumber: null, upoFile: null, errors: [], warnings: [], invoicingMode: null, offline: null,
     });
     const path = await writeResultFile(outbox, r);
     assert.equal(path, join(outbox, 'results', 'faktury;2026.csv.result.json'));
