@@ -113,7 +113,7 @@ function firstDifference(a: string, b: string): string {
   return 'identical';
 }
 
-test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no invoice twice, every invoice as its own inbox maps it`, { timeout: 240_000 }, async (t) => {
+test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no invoice twice, every invoice as its own inbox maps it`, { timeout: 420_000 }, async (t) => {
   t.diagnostic(`crash-random seed ${SEED}, ${KILLS} kills (replay: KSEF_CRASH_SEED=${SEED})`);
   process.stderr.write(`crash-random: seed ${SEED} (replay with KSEF_CRASH_SEED=${SEED})\n`);
   const rnd = prng(SEED);
@@ -167,7 +167,7 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
       const crashAt = rnd() < 0.45 ? `${pick(CRASH_POINTS)}${rnd() < 0.5 ? '' : `@${2 + Math.floor(rnd() * 3)}`}` : undefined;
       // mostly a random moment of real work (after the agent's first log line), sometimes during start-up
       const duringStartup = rnd() < 0.15;
-      const delay = Math.round(duringStartup ? rnd() * 3_000 : 200 + rnd() * 3_000);
+      const delay = Math.round(duringStartup ? rnd() * 3_000 : 150 + rnd() * 2_000);
       const midDrop = rnd() < 0.4 ? Math.round(rnd() * delay) : undefined;
       const logSize = await logBytes();
       const agent = spawnAgent(['run', '--config', env.configFile], { ...env.env, ...(crashAt ? { KSEF_HOTFOLDER_CRASH_AT: crashAt } : {}) });

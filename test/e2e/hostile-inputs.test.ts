@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { makeAgentEnv, readJson, listTree, REPO } from '../helpers/agent-env.ts';
 import { freePort } from '../helpers/agent-process.ts';
 import { spawn } from 'node:child_process';
-import { cp1250, edit, loadExamples, noise, replaceEntry, rezip, utf16le, utf8 } from '../helpers/hostile-files.ts';
+import { cp1250, edit, editAll, loadExamples, noise, replaceEntry, rezip, utf16le, utf8 } from '../helpers/hostile-files.ts';
 import type { Examples } from '../helpers/hostile-files.ts';
 
 type InboxId = 'optima' | 'utf8' | 'shop' | 'xml' | 'excel';
@@ -44,7 +44,7 @@ interface Good {
 
 const LONG = (c: string): string => c.repeat(226) + '.csv'; // 230 bytes: legal, but not with a claim prefix before it (item 4)
 
-/** The Optima example with the rows of one invoice (its number ends in `n`) put `count` times. */
+/** Example sources with the test's invoice numbers, spoilt by `f`. */
 const csvWith = (x: Examples, p: string, f: (t: string) => string): Buffer => cp1250(f(x.optima(p)));
 const utf8Csv = (x: Examples, p: string, f: (t: string) => string): Buffer => utf8(f(x.optima(p)));
 const shopWith = (x: Examples, p: string, f: (o: ReturnType<Examples['shop']>) => void): Buffer => {
@@ -91,34 +91,34 @@ const CASES: readonly Case[] = [
   { inbox: 'optima', name: 'png-renamed.csv', bytes: () => Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), noise(512, 7)]), expect: /READ_|MAP_/ },
   { inbox: 'optima', name: 'utf8-into-cp1250.csv', bytes: (x, p) => utf8(x.optima(p)), expect: 'READ_ENCODING' },
   { inbox: 'optima', name: 'nip-checksum.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, '521-301-07-23', '521-301-07-24')), expect: /NIP|TAX_ID/ },
-  { inbox: 'optima', name: 'nip-letters.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll('677-230-45-13', 'ABC-DEF-GH-IJ')), expect: /NIP|TAX_ID/ },
-  { inbox: 'optima', name: 'date-31-february.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll('03.11.2026;03.11.2026', '31.02.2026;31.02.2026')), expect: 'MAP_DATE' },
-  { inbox: 'optima', name: 'date-month-13.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll('12.11.2026;12.11.2026', '12.13.2026;12.13.2026')), expect: 'MAP_DATE' },
-  { inbox: 'optima', name: 'date-in-2030.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll('19.11.2026;19.11.2026', '19.11.2030;19.11.2030')), expect: /DATE|FUTURE|FA_/ },
+  { inbox: 'optima', name: 'nip-letters.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, '677-230-45-13', 'ABC-DEF-GH-IJ')), expect: /NIP|TAX_ID/ },
+  { inbox: 'optima', name: 'date-31-february.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, '03.11.2026;03.11.2026', '31.02.2026;31.02.2026')), expect: 'MAP_DATE' },
+  { inbox: 'optima', name: 'date-month-13.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, '12.11.2026;12.11.2026', '12.13.2026;12.13.2026')), expect: 'MAP_DATE' },
+  { inbox: 'optima', name: 'date-in-2030.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, '19.11.2026;19.11.2026', '19.11.2030;19.11.2030')), expect: /DATE|FUTURE|FA_/ },
   { inbox: 'optima', name: 'vat-24.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';23%;', ';24%;')), expect: /LOOKUP|VAT|RATE/ },
   { inbox: 'optima', name: 'payment-unknown.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';przelew', ';weksel')), expect: /LOOKUP/ },
   { inbox: 'optima', name: 'quantity-words.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';12;szt.;', ';dwanaście;szt.;')), expect: /DECIMAL|NUMBER|MAP_/ },
-  { inbox: 'optima', name: 'amount-overflow.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll('12 450,00', '99999999999999999999,00')), expect: /AMOUNT|FA_XSD|DECIMAL/ },
+  { inbox: 'optima', name: 'amount-overflow.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, /12.450,00/, '99999999999999999999,00')), expect: /AMOUNT|FA_XSD|DECIMAL/ },
   { inbox: 'optima', name: 'number-empty.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, `\r\n${p}/231;`, '\r\n;')), expect: /GROUP_KEY_EMPTY|REQUIRED/ },
   // the same number again, further down (rows of one invoice must be together; item 5: "naming both rows")
-  { inbox: 'optima', name: 'number-reused.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll(`${p}/234;`, `${p}/231;`)), expect: 'MAP_GROUP_KEY_REPEATED' },
+  { inbox: 'optima', name: 'number-reused.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, `${p}/234;`, `${p}/231;`)), expect: 'MAP_GROUP_KEY_REPEATED' },
   // today: accepted and a wrong total sent (item 6); code to be filled in after the merge
   { inbox: 'optima', name: 'line-arithmetic.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';12;szt.;64,90;23%;778,80;', ';12;szt.;64,90;23%;1,00;')), expect: /ARITHMETIC|LINE|AMOUNT|MISMATCH/ },
   // today: NUL silently becomes a space (item 7)
   { inbox: 'optima', name: 'nul-in-text.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, 'Kawa ziarnista', 'Kawa\u0000ziarnista')), expect: /CHAR|CONTROL|NUL/ },
   // today: warned only, sent (item 7)
   { inbox: 'optima', name: 'del-char.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, 'Herbata', 'Her\u007fbata')), expect: /CHAR|CONTROL/ },
-  { inbox: 'optima', name: 'huge-line.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, 'Kawa ziarnista Arabica 1 kg', 'K'.repeat(8 * 1024 * 1024))), expect: /LIMIT|TOO_LONG|FA_XSD|LENGTH/ },
+  { inbox: 'optima', name: 'huge-line.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, 'Kawa ziarnista Arabica 1 kg', 'K'.repeat(8 * 1024 * 1024))), expect: /LIMIT|TOO_LONG|FA_XSD|LENGTH|READ_CSV_MALFORMED/ },
   { inbox: 'optima', name: 'truncated-mid-row.csv', bytes: (x, p) => { const t = cp1250(x.optima(p)); return t.subarray(0, Math.floor(t.length * 0.55)); }, expect: /READ_CSV|MAP_|FA_/ },
   { inbox: 'optima', name: 'unterminated-quote.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';Kawa ziarnista', ';"Kawa ziarnista')), expect: 'READ_CSV_MALFORMED' },
   { inbox: 'optima', name: 'duplicate-header.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';Ilość;', ';Lp.;')), expect: 'READ_CSV_DUPLICATE_HEADER' },
-  { inbox: 'optima', name: 'wrong-delimiter.csv', bytes: (x, p) => csvWith(x, p, (t) => t.replaceAll(';', '\t')), expect: /MAP_REQUIRED|READ_CSV|NO_COLUMN/ },
+  { inbox: 'optima', name: 'wrong-delimiter.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, ';', '\t')), expect: /MAP_REQUIRED|READ_CSV|NO_COLUMN/ },
   // --- CSV declared UTF-8
   { inbox: 'utf8', name: 'cp1250-declared-utf8.csv', bytes: (x, p) => cp1250(x.optima(p)), expect: 'READ_ENCODING' },
   // today: warned only, sent (item 7)
   { inbox: 'utf8', name: 'c1-controls.csv', bytes: (x, p) => utf8Csv(x, p, (t) => edit(t, 'Chleb', 'Chleb \u0086\u0092')), expect: /CHAR|CONTROL/ },
-  // "ł" (C5 82) decoded as Latin-1 and saved again as UTF-8: Å + U+0082 (item 7)
-  { inbox: 'utf8', name: 'mojibake.csv', bytes: (x, p) => utf8Csv(x, p, (t) => t.replaceAll('ł', Buffer.from('ł', 'utf8').toString('latin1'))), expect: /CHAR|CONTROL|ENCODING/ },
+  // "ł" (C5 82) decoded as Latin-1 and saved again as UTF-8: Å + U+0082, in the data rows (item 7)
+  { inbox: 'utf8', name: 'mojibake.csv', bytes: (x, p) => utf8Csv(x, p, (t) => { const nl = t.indexOf('\r\n'); return t.slice(0, nl) + editAll(t.slice(nl), 'ł', Buffer.from('ł', 'utf8').toString('latin1')); }), expect: /CHAR|CONTROL|ENCODING/ },
   { inbox: 'utf8', name: 'noncharacter-fdd0.csv', bytes: (x, p) => utf8Csv(x, p, (t) => edit(t, 'Catering', 'Cater\ufdd0ing')), expect: /CHAR/ },
   { inbox: 'utf8', name: 'utf16-without-bom.csv', bytes: (x, p) => Buffer.from(x.optima(p), 'utf16le'), expect: /READ_ENCODING|READ_/ },
   // --- JSON (shop inbox)
@@ -141,13 +141,15 @@ const CASES: readonly Case[] = [
   { inbox: 'xml', name: 'empty.xml', bytes: () => Buffer.alloc(0), expect: 'READ_EMPTY' },
   { inbox: 'xml', name: 'truncated.xml', bytes: (x, p) => xmlWith(x, p, (t) => t.slice(0, Math.floor(t.length / 2))), expect: 'READ_XML_MALFORMED' },
   { inbox: 'xml', name: 'tag-not-closed.xml', bytes: (x, p) => xmlWith(x, p, (t) => edit(t, '</Lines>', '')), expect: 'READ_XML_MALFORMED' },
+  // today: the entity is left as text and the invoice is SENT with buyer name "&lol9;"
   { inbox: 'xml', name: 'billion-laughs.xml', bytes: (x, p) => xmlWith(x, p, (t) => BILLION_LAUGHS + edit(t, /^<\?xml[^>]*>\s*/, '').replace('Kawiarnia Pod Arkadami Sp. z o.o.', '&lol9;')), expect: /READ_XML|ENTITY|DOCTYPE|MAP_|FA_/ },
+  // today: inert, but reported as PREVIEW_INTERNAL ("internal error: External entities are not supported")
   { inbox: 'xml', name: 'xxe.xml', bytes: (x, p) => xmlWith(x, p, (t) => edit(t, /^<\?xml[^>]*>/, '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE Export [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>').replace('Kawiarnia Pod Arkadami Sp. z o.o.', '&xxe;')), expect: /READ_XML|ENTITY|DOCTYPE|MAP_|FA_/ },
   { inbox: 'xml', name: 'no-records.xml', bytes: () => utf8('<?xml version="1.0" encoding="UTF-8"?>\n<Export xmlns="urn:sigma-erp:export:sales:2"><Invoices/></Export>\n'), expect: /READ_XML_NO_RECORDS|PREVIEW_NO_INVOICES/ },
   { inbox: 'xml', name: 'json-as-xml.xml', bytes: () => utf8('{"Export": {"Invoices": []}}'), expect: /READ_XML/ },
   { inbox: 'xml', name: 'nip-checksum.xml', bytes: (x, p) => xmlWith(x, p, (t) => edit(t, '6761018270', '6761018271')), expect: /NIP|TAX_ID/ },
   // today: sent? (item 5)
-  { inbox: 'xml', name: 'number-reused.xml', bytes: (x, p) => xmlWith(x, p, (t) => edit(t, `number="${p}/0882"`, `number="${p}/0881"`)), expect: /REPEATED|REUSED|DUPLICATE/ },
+  { inbox: 'xml', name: 'number-reused.xml', bytes: (x, p) => xmlWith(x, p, (t) => edit(t, `number="${p}/FS/2026/11/0882"`, `number="${p}/FS/2026/11/0881"`)), expect: /REPEATED|REUSED|DUPLICATE/ },
   // today: accepted with a wrong total (item 6)
   { inbox: 'xml', name: 'line-arithmetic.xml', bytes: (x, p) => xmlWith(x, p, (t) => edit(t, '<GrossValue>4918.00</GrossValue>', '<GrossValue>1.00</GrossValue>')), expect: /ARITHMETIC|LINE|AMOUNT|MISMATCH/ },
   // today: warned only, sent (item 7)
@@ -158,6 +160,7 @@ const CASES: readonly Case[] = [
   { inbox: 'excel', name: 'truncated.xlsx', bytes: async (x, p) => { const b = await rezip(x.xlsxEntries(p)); return b.subarray(0, Math.floor(b.length / 2)); }, expect: /READ_XLSX/ },
   { inbox: 'excel', name: 'csv-named-xlsx.xlsx', bytes: (x, p) => utf8(x.optima(p)), expect: /READ_XLSX/ },
   { inbox: 'excel', name: 'zip-without-workbook.xlsx', bytes: async (x, p) => rezip(x.xlsxEntries(p).filter((e) => !e.name.startsWith('xl/'))), expect: /READ_XLSX/ },
+  // today: the readable part of the sheet is taken and its first invoice SENT (result complete, 1 accepted)
   { inbox: 'excel', name: 'sheet-xml-truncated.xlsx', bytes: async (x, p) => { const es = x.xlsxEntries(p); const s = es.find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data; return rezip(replaceEntry(es, 'xl/worksheets/sheet1.xml', s.subarray(0, Math.floor(s.length * 0.6)))); }, expect: /READ_XLSX/ },
   // zip bombs: 20,000 lines in one invoice (FA allows 10,000 FaWiersz; item 3), and one 40 MB cell
   { inbox: 'excel', name: 'bomb-rows.xlsx', bytes: async (x, p) => { const es = x.xlsxEntries(p); const s = es.find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8'); return rezip(replaceEntry(es, 'xl/worksheets/sheet1.xml', manyRows(s, 20_000))); }, expect: /LIMIT|LINES|FA_XSD/ },
@@ -174,11 +177,11 @@ const GOOD: readonly Good[] = [
   { inbox: 'optima', name: 'good-optima.csv', bytes: (x, p) => cp1250(x.optima(p)), invoices: 4 },
   { inbox: 'utf8', name: 'good-utf8.csv', bytes: (x, p) => utf8(x.optima(p)), invoices: 4 },
   { inbox: 'shop', name: 'orders-good.json', bytes: (x, p) => shopWith(x, p, () => undefined), invoices: 3 },
-  { inbox: 'xml', name: 'good-export.xml', bytes: (x, p) => utf8(x.xml(p)), invoices: 2 },
+  { inbox: 'xml', name: 'good-export.xml', bytes: (x, p) => utf8(x.xml(p)), invoices: 3 },
   { inbox: 'excel', name: 'good.xlsx', bytes: (x, p) => rezip(x.xlsxEntries(p)), invoices: 3 },
   // today: not read (item 10: "UTF-16 input with a BOM (CSV and XML) is read")
   { inbox: 'utf8', name: 'good-utf16le-bom.csv', bytes: (x, p) => utf16le(x.optima(p)), invoices: 4 },
-  { inbox: 'xml', name: 'good-utf16le-bom.xml', bytes: (x, p) => utf16le(edit(x.xml(p), 'encoding="UTF-8"', 'encoding="UTF-16"')), invoices: 2 },
+  { inbox: 'xml', name: 'good-utf16le-bom.xml', bytes: (x, p) => utf16le(edit(x.xml(p), 'encoding="UTF-8"', 'encoding="UTF-16"')), invoices: 3 },
   // today: the claim name exceeds 255 bytes and the claim fails in a loop (item 4)
   { inbox: 'optima', name: LONG('g'), bytes: (x, p) => cp1250(x.optima(p)), invoices: 4 },
   { inbox: 'shop', name: 'zamówienia sklepu 請求書 (kopia).json', bytes: (x, p) => shopWith(x, p, () => undefined), invoices: 3 },
@@ -297,7 +300,7 @@ test('hostile inputs dropped into a running agent: each bad file in errors with 
         && (rep.has('unreadable.csv') || res.has('unreadable.csv'));
     };
     // everything settled, the agent gone, or time up (cases that never settle are named below)
-    const deadline = Date.now() + 180_000;
+    const deadline = Date.now() + 120_000;
     while (Date.now() < deadline && exitedWith === undefined && !(await settled())) await sleep(500);
     await sleep(1_000); // a last scan, so late log lines are in
 

@@ -16,7 +16,7 @@ export interface Examples {
   optima(prefix: string): string;
   /** shop orders JSON (parsed), invoice numbers → `<prefix>/<k>` */
   shop(prefix: string): { orders: Record<string, unknown>[] } & Record<string, unknown>;
-  /** ERP XML text, invoice numbers FS/2026/11/088x → `<prefix>/088x` */
+  /** ERP XML text, every number attribute (invoices and what a correction corrects) → `<prefix>/<number>` */
   xml(prefix: string): string;
   /** the Excel register's entries, invoice numbers FV/2026/11/01x → `<prefix>/01x` */
   xlsxEntries(prefix: string): ZipEntry[];
@@ -34,7 +34,7 @@ export async function loadExamples(): Promise<Examples> {
       o.orders.forEach((order, k) => (order['invoice_number'] = `${prefix}/${k + 1}`));
       return o;
     },
-    xml: (prefix) => xml.replaceAll(/number="FS\/2026\/11\/(\d+)"/g, `number="${prefix}/$1"`),
+    xml: (prefix) => xml.replaceAll(/number="([^"]+)"/g, `number="${prefix}/$1"`),
     xlsxEntries: (prefix) => xlsx.map((e) => (e.name === 'xl/sharedStrings.xml' ? { name: e.name, data: Buffer.from(e.data.toString('utf8').replaceAll(/FV\/2026\/11\/(\d+)/g, `${prefix}/$1`)) } : e)),
   };
 }
@@ -47,6 +47,13 @@ export const utf16le = (text: string): Buffer => Buffer.concat([Buffer.from([0xf
 /** Replace the first match, failing loudly when the example no longer has it. */
 export function edit(text: string, from: string | RegExp, to: string): string {
   const out = text.replace(from, to);
+  if (out === text) throw new Error(`fixture edit found nothing to replace: ${String(from)}`);
+  return out;
+}
+
+/** Replace every match, failing loudly when there is none. */
+export function editAll(text: string, from: string | RegExp, to: string): string {
+  const out = typeof from === 'string' ? text.replaceAll(from, to) : text.replace(new RegExp(from.source, 'g'), to);
   if (out === text) throw new Error(`fixture edit found nothing to replace: ${String(from)}`);
   return out;
 }
