@@ -14,6 +14,8 @@ import { assertNotEmpty } from './decode.ts';
 import { cellText, columnLetter } from './xlsx-cell.ts';
 import { declaredUncompressedBytes } from './xlsx-size.ts';
 import { ioError } from './io-error.ts';
+import { findXlsxDamage, startsLikeZip } from './xlsx-integrity.ts';
+import type { XlsxDamage } from './xlsx-integrity.ts';
 import { limitExceeded } from '../core/limits.ts';
 import type { Limits } from '../core/limits.ts';
 
@@ -78,6 +80,22 @@ function sheetPosition(wb: StreamWorkbook, ws: StreamSheet): number {
   return i >= 0 ? i + 1 : Number(ws.id);
 }
 
+/**
+ * A workbook cut short or with a damaged part is refused whole: exceljs would read it up to the
+ * damage and stay silent. Files that are not zips at all are left to exceljs (READ_XLSX_INVALID).
+ */
+async function refuseDamagedWorkbook(path: string, hasDirectory: boolean, displayName: string): Promise<void> {
+  const damage: XlsxDamage | undefined = await (hasDirectory ? findXlsxDamage(path) : startsLikeZip(path).then((zip) => (zip ? { reason: 'its zip directory is missing (the file is cut short)' } : undefined))).catch((e: unknown) => {
+    throw ioError(e, displayName);
+  });
+  if (!damage) return;
+  const part = damage.part === undefined ? '' : `the part ${damage.part} is damaged: `;
+  throw new AgentError('READ_XLSX_CORRUPT', `the workbook is damaged, so none of it is read: ${part}${damage.reason}`, {
+    where: { file: displayName, ...(damage.part === undefined ? {} : { path: damage.part }) },
+    rule: 'export the workbook again; a cut or damaged XLSX is never read in part',
+  });
+}
+
 async function* readXlsx(path: string, input: XlsxInput, displayName: string, limits: Limits): AsyncGenerator<SourceRecord> {
   const o = input.xlsx;
   await assertNotEmpty(path, displayName);
@@ -87,6 +105,7 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string, li
   if (unpacked !== undefined && unpacked > limits.maxXlsxUncompressedBytes) {
     throw limitExceeded('maxXlsxUncompressedBytes', limits.maxXlsxUncompressedBytes, `the workbook unpacks to ${unpacked} bytes`, { file: displayName, value: String(unpacked) });
   }
+  await refuseDamagedWorkbook(path, unpacked !== undefined, displayName);
   const stopWhen = o.stopWhen === undefined ? undefined : new RegExp(o.stopWhen);
   const stream = createReadStream(path);
   const wb = new ExcelJS.stream.xlsx.WorkbookReader(stream, {

@@ -9,6 +9,8 @@ import type { SourceRecord, SourceValue } from '../core/records.ts';
 import type { Reader, OptionsOf } from './registry.ts';
 import { decodeFileToString } from './decode.ts';
 import { xmlElementLines } from './xml-element-lines.ts';
+import { findXmlMarkupProblem } from './xml-markup-guard.ts';
+import { xmlEntityDecoder } from './xml-entity-decoder.ts';
 
 type XmlInput = OptionsOf<'xml'>;
 type XmlObject = { [key: string]: SourceValue };
@@ -33,6 +35,7 @@ function parser(segments: readonly string[], arrays: readonly string[]): XMLPars
     trimValues: true,
     ignoreDeclaration: true,
     ignorePiTags: true,
+    entityDecoder: xmlEntityDecoder,
     isArray: (name, jpath, _isLeaf, isAttr) => !isAttr && (always.has(name) || jpath === recordJpath),
   });
 }
@@ -60,8 +63,26 @@ function findRecords(root: XmlObject, segments: readonly string[]): Found[] {
   return level;
 }
 
+/** DOCTYPEs and references the reader cannot expand are data errors, never text in an invoice. */
+function refuseDtdAndEntities(text: string, displayName: string): void {
+  const p = findXmlMarkupProblem(text);
+  if (!p) return;
+  const where = { file: displayName, line: p.line, column: p.column };
+  if (p.kind === 'doctype') {
+    throw new AgentError('READ_XML_DOCTYPE', `the XML has a DOCTYPE (a DTD) at line ${p.line}`, {
+      where,
+      rule: 'DTDs and entity declarations are not accepted: for security (entity bombs, external entities reading local files) and so that the invoice content is exactly the text in the file; export the XML without a DOCTYPE',
+    });
+  }
+  throw new AgentError('READ_XML_ENTITY', p.kind === 'entity' ? `the XML uses the entity reference ${p.text} at line ${p.line}, which is not defined` : `the XML has the character reference ${p.text} at line ${p.line} to a character XML does not allow`, {
+    where: { ...where, value: p.text },
+    rule: 'only &amp; &lt; &gt; &quot; &apos; and character references such as &#379; are accepted; an undefined entity would end up in the invoice as literal text',
+  });
+}
+
 async function* readXml(path: string, input: XmlInput, displayName: string): AsyncGenerator<SourceRecord> {
   const text = await decodeFileToString(path, { decode: input.decode, displayName, xml: true });
+  refuseDtdAndEntities(text, displayName);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { line, col, msg } = valid.err;
