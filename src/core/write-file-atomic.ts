@@ -73,6 +73,12 @@ export interface WriteFileAtomicOptions extends BusyRetryOptions {
   readonly rename?: (from: string, to: string) => Promise<void>;
 }
 
+/** The hidden temp name an atomic write of `path` goes through: `.<final name>.<8 hex>.tmp`. */
+export const tempPathFor = (path: string): string => join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+
+/** Whether a file name is such a temp name (what a crash between write and rename leaves). */
+export const isTempName = (name: string): boolean => /^\..+\.[0-9a-f]{8}\.tmp$/.test(name);
+
 /**
  * Writes a file so no reader ever sees it half-written: a hidden temp file in the same folder,
  * fsync, rename over the final name, fsync the folder. The temp name starts with `.` and ends in
@@ -82,7 +88,7 @@ export interface WriteFileAtomicOptions extends BusyRetryOptions {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const dir = dirname(path);
   if (options.createDir !== false) await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempPathFor(path);
   const h = await open(tmp, 'w');
   try {
     await h.writeFile(data);

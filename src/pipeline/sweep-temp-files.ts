@@ -1,8 +1,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isTempName } from '../core/write-file-atomic.ts';
 
-/** The temp name writeFileAtomic uses: `.<final name>.<8 hex>.tmp`. */
-const TEMP = /^\..+\.[0-9a-f]{8}\.tmp$/;
 
 /**
  * Removes temp files an interrupted writeFileAtomic left behind (a crash or power cut between
@@ -18,7 +17,7 @@ export async function sweepTempFiles(dirs: readonly string[]): Promise<string[]>
   for (const dir of dirs) {
     const found = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of found) {
-      if (!e.isFile() || !TEMP.test(e.name)) continue;
+      if (!e.isFile() || !isTempName(e.name)) continue;
       const path = join(e.parentPath, e.name);
       await unlink(path).then(() => removed.push(path), () => undefined);
     }

@@ -10,6 +10,7 @@ import { buildResultFile } from '../../src/outbox/result-file.ts';
 import { encodeResultCsv, writeResultCsv } from '../../src/outbox/result-csv.ts';
 import { isAgentError } from '../../src/core/errors.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { sweepTempFiles } from '../../src/pipeline/sweep-temp-files.ts';
 
 const busy = (code: string, path: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: operation not permitted, rename '${path}'`), { code });
 
@@ -92,6 +93,32 @@ test('moving a source that another program holds open: its removal is retried, t
     assert.equal(await readFile(dest, 'utf8'), 'a;b\n');
     assert.deepEqual(await readdir(join(dir, 'work')), []);
     assert.deepEqual(waits, [50, 100]);
+  });
+});
+
+test('a move by copy (no hard links) that is cut short leaves no half file under the final name, only a temp file the sweep removes', async () => {
+  await withTempDir('win-', async (dir) => {
+    const src = join(dir, 'work', 'claimed.csv');
+    await mkdir(join(dir, 'work'));
+    await writeFile(src, 'a;b\n'.repeat(1000));
+    const noLink = async (): Promise<void> => { throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' }); };
+    // the disk fills (or the process dies) halfway through the copy
+    const halfCopy = async (from: string, to: string): Promise<void> => {
+      const bytes = await readFile(from);
+      await writeFile(to, bytes.subarray(0, bytes.length / 2));
+      throw Object.assign(new Error('ENOSPC: no space left on device, copyfile'), { code: 'ENOSPC' });
+    };
+    await assert.rejects(moveNoOverwrite(src, join(dir, 'errors'), 'faktury.csv', { link: noLink, copyFile: halfCopy }), /ENOSPC/);
+    const left = await readdir(join(dir, 'errors'));
+    assert.ok(!left.includes('faktury.csv'), `no half file under the final name: ${left.join(', ')}`);
+    assert.equal(await readFile(src, 'utf8'), 'a;b\n'.repeat(1000), 'the source is untouched');
+    await sweepTempFiles([dir]);
+    assert.deepEqual(await readdir(join(dir, 'errors')), []);
+    // the next try, with room again, moves the whole file
+    const dest = await moveNoOverwrite(src, join(dir, 'errors'), 'faktury.csv', { link: noLink });
+    assert.equal(dest, join(dir, 'errors', 'faktury.csv'));
+    assert.equal(await readFile(dest, 'utf8'), 'a;b\n'.repeat(1000));
+    assert.deepEqual(await readdir(join(dir, 'work')), []);
   });
 });
 
