@@ -264,8 +264,8 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
     }
     const batches = counters.sessions.batch;
     t.diagnostic(`${dropped.length} files, ${ours.size} invoices, ${inKsef.length} in KSeF (${compared} compared), sessions online ${counters.sessions.online} / batch ${batches}, ${kills} SIGKILLs`);
-    assert.ok(counters.sessions.online > 0 && batches > 0, `both online and batch sessions were used (online ${counters.sessions.online}, batch ${batches})`);
     assert.deepEqual(problems, [], `seed ${SEED}: ${problems.length} problem(s)`);
+    assert.ok(counters.sessions.online > 0 && batches > 0, `both online and batch sessions were used (online ${counters.sessions.online}, batch ${batches})`);
   } finally {
     await sim.close();
     if (process.env['KSEF_CRASH_KEEP']) process.stderr.write(`crash-random: folders kept in ${env.dir}\n`);
