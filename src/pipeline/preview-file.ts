@@ -15,6 +15,7 @@ import { checkXsd } from '../invoice/check-xsd.ts';
 import type { CheckPool } from './check-pool.ts';
 import { DEFAULT_LIMITS, LIMIT_CODES, limitExceeded } from '../core/limits.ts';
 import type { Limits } from '../core/limits.ts';
+import { numbersTwiceInFile } from './numbers-twice-in-file.ts';
 
 /**
  * The seller used when neither a configuration nor the mapping names one. Clearly a placeholder:
@@ -157,6 +158,22 @@ function leanOf(p: PreviewedInvoice): PreviewedInvoice {
   return { ...(p.number !== undefined ? { number: p.number } : {}), ...(p.xml ? { xml: p.xml } : {}), ...(p.seller ? { seller: p.seller } : {}), errors: p.errors, warnings: p.warnings };
 }
 
+/**
+ * A number met again in the same file makes the repeat an error (INVOICE_NUMBER_TWICE_IN_FILE,
+ * naming both places) and takes away its FA XML: KSeF takes one invoice per number, so the file
+ * cannot go as it is.
+ */
+function withoutRepeats(invoices: PreviewedInvoice[], displayName: string): PreviewedInvoice[] {
+  const twice = numbersTwiceInFile(invoices, displayName);
+  if (twice.size === 0) return invoices;
+  return invoices.map((inv, k) => {
+    const err = twice.get(k);
+    if (!err) return inv;
+    const { xml: _xml, ...rest } = inv;
+    return { ...rest, errors: [...inv.errors, err] };
+  });
+}
+
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */
 export async function previewFile(file: string, opts: PreviewOptions): Promise<PreviewResult> {
   const displayName = opts.displayName ?? basename(file);
@@ -218,7 +235,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   }
   // a file over a limit was not processed: its invoices read so far would only hide the reason
   const overLimit = errors.some((e) => LIMIT_CODE_SET.has(e.code));
-  const done = overLimit ? [] : invoices.filter((i) => i !== NOT_CHECKED);
+  const done = withoutRepeats(overLimit ? [] : invoices.filter((i) => i !== NOT_CHECKED), displayName);
   if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }
