@@ -64,7 +64,10 @@ function issueDateOf(xml: Buffer): { issueDate?: string } {
 
 export interface IntakeItem {
   readonly file: InboxFile;
+  /** the inbox as configured (its `mapping` is the file errors name) */
   readonly inbox: InboxConfig;
+  /** the kept copy of the mapping version the claim recorded, mapped with instead of inbox.mapping */
+  readonly mappingVersion?: { readonly path: string; readonly sha256: string };
 }
 
 /** What intakeFiles did with the front of the list it was given. */
@@ -82,10 +85,12 @@ type Decision =
   | { readonly kind: 'failed'; readonly rec: FileRecord; readonly problems: AgentError[] }
   | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[]; readonly accepted: ReadonlyMap<number, InvoiceRecord> };
 
-async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<PreviewResult> {
+async function preview(ctx: PipelineContext, { file, inbox, mappingVersion }: IntakeItem): Promise<PreviewResult> {
   try {
     return await previewFile(file.path, {
-      mapping: inbox.mapping,
+      mapping: mappingVersion?.path ?? inbox.mapping,
+      mappingName: inbox.mapping,
+      ...(mappingVersion ? { mappingVersion: mappingVersion.sha256 } : {}),
       ...(inbox.limits ? { limits: inbox.limits } : {}),
       schema: ctx.company.schema,
       company: ctx.profile,
@@ -157,7 +162,7 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       await store.batch((tx) => tx.setIntakeAttempts(rec.id, attempts + 1));
     }
     crashPoint('during-intake');
-    const p = await preview(ctx, it.file, it.inbox);
+    const p = await preview(ctx, it);
     // a file that could not be read for a passing reason (share offline) is tried again later
     transient = p.errors.find((e) => e.kind === 'transient');
     if (transient) break;

@@ -30,7 +30,16 @@ export const PLACEHOLDER_COMPANY: CompanyProfile = {
 export type SellerSource = 'config' | 'mapping' | 'placeholder';
 
 export interface PreviewOptions {
+  /** the mapping file read and compiled */
   readonly mapping: string;
+  /**
+   * What errors and the result call the mapping (default: `mapping`): the file the admin
+   * configured, when `mapping` is the kept copy of the version a file was claimed with
+   * (work/mappings/<sha256>.json), which is no place to fix anything.
+   */
+  readonly mappingName?: string;
+  /** the sha256 of that kept version, named in the errors of a mapping that cannot be loaded */
+  readonly mappingVersion?: string;
   readonly schema: FaSchema;
   /** the seller from the company configuration; without it the placeholder is used unless the mapping names a seller */
   readonly company?: CompanyProfile;
@@ -95,6 +104,20 @@ export interface PreviewResult {
   readonly errors: readonly AgentError[];
   /** true when there is at least one invoice and nothing failed (warnings allowed) */
   readonly ok: boolean;
+}
+
+/**
+ * A problem of a kept mapping version, saying which version: the admin's file may have been fixed
+ * since, and the file is still mapped with the version it was claimed with.
+ */
+function ofVersion(e: AgentError, sha256: string): AgentError {
+  return new AgentError(e.code, `${e.message} (in the version of the mapping taken with the file when it was claimed, ${sha256.slice(0, 12)}; a fix applies to files dropped again)`, {
+    kind: e.kind,
+    where: e.where,
+    ...(e.rule !== undefined ? { rule: e.rule } : {}),
+    ...(e.details !== undefined ? { details: e.details } : {}),
+    cause: e,
+  });
 }
 
 /** An unexpected exception becomes an internal AgentError so the caller can still report it. */
@@ -177,14 +200,15 @@ function withoutRepeats(invoices: PreviewedInvoice[], displayName: string): Prev
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */
 export async function previewFile(file: string, opts: PreviewOptions): Promise<PreviewResult> {
   const displayName = opts.displayName ?? basename(file);
-  const head = { file: displayName, mapping: opts.mapping, schema: opts.schema };
+  const mappingName = opts.mappingName ?? opts.mapping;
+  const head = { file: displayName, mapping: mappingName, schema: opts.schema };
   let mapping: Awaited<ReturnType<typeof loadMapping>>;
   try {
-    mapping = opts.mappings ? await opts.mappings.get(opts.mapping) : await loadMapping(opts.mapping);
+    mapping = opts.mappings ? await opts.mappings.get(opts.mapping, mappingName) : await loadMapping(opts.mapping, mappingName);
   } catch (err) {
     // every problem of the mapping file on its own line, not just the first
     const problems = err instanceof MappingInvalidError && err.problems.length > 0 ? [...err.problems] : [asAgentError(err)];
-    return { ...head, invoices: [], errors: problems, ok: false };
+    return { ...head, invoices: [], errors: opts.mappingVersion ? problems.map((e) => ofVersion(e, opts.mappingVersion!)) : problems, ok: false };
   }
   const invoices: PreviewedInvoice[] = [];
   const errors: AgentError[] = [];
