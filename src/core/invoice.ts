@@ -73,6 +73,12 @@ export interface InvoiceLine {
   readonly grossAmount?: Decimal;
   /** line discount amount (FA `P_10`) */
   readonly discount?: Decimal;
+  /**
+   * the line's VAT amount as the ERP states it, in the invoice currency: only cross-checked
+   * against the line value × rate (FA_LINE_VAT), never written (FA `P_11Vat` is for art. 106e
+   * ust. 10 only; the agent computes VAT per rate from the sums)
+   */
+  readonly vatAmount?: Decimal;
   readonly vatRate: VatRate;
   /** product index / SKU (FA `Indeks`) */
   readonly sku?: string;

@@ -1,6 +1,8 @@
 import type Big from 'big.js';
 import type { Invoice } from '../core/invoice.ts';
 import { big, fractionDigits, money, plain, round2, ZERO } from './money.ts';
+import { rateInfo } from './rates.ts';
+import { vatFromGross, vatFromNet } from './totals.ts';
 import type { Findings } from './validate.ts';
 
 /**
@@ -46,4 +48,59 @@ export function checkLineArithmetic(f: Findings, inv: Invoice): void {
       `line value = quantity × unit price − discount, rounded to grosze half away from zero (tolerance ${show(tolerance)} for this line: 1 grosz plus half a unit of the price's last decimal place per unit of quantity)`,
       l.provenance);
   });
+}
+
+/** A stated line VAT may differ from the computed one by this much (see checkLineVat). */
+const VAT_TOLERANCE = big('0.01');
+
+/**
+ * A line's VAT amount, where the ERP states it, against the line value × rate: net-priced
+ * net × p/100, gross-priced gross − gross/(1 + p/100) (= gross × p/(100 + p)), the same formulas
+ * and rounding (grosze, half away from zero) as the per-rate totals. One grosz of tolerance: the
+ * line value is itself rounded, and an ERP that takes the VAT from the unrounded product differs
+ * by at most one grosz. Rates without VAT (0 %, zw, np, oo) take 0 only. The line value is the
+ * stated one, else quantity (default 1) × unit price − discount, as the totals use it. Only
+ * checked, never written: FA `P_11Vat` belongs to art. 106e ust. 10 (VAT per line instead of per
+ * rate), and the VAT this agent sends is computed per rate from the sums.
+ */
+export function checkLineVat(f: Findings, inv: Invoice): void {
+  const gross = inv.pricing === 'gross';
+  inv.lines.forEach((l, i) => {
+    if (l.vatAmount === undefined) return;
+    const info = rateInfo(l.vatRate);
+    if (!info) return; // FA_RATE_INVALID already
+    const stated = big(l.vatAmount);
+    const field = `lines[${i}].vatAmount`;
+    if (!info.percent) {
+      if (stated.eq(0)) return;
+      f.error('FA_LINE_VAT', `line ${i + 1}: stated VAT ${money(stated)} on a line at rate ${l.vatRate}, which carries no VAT (expected 0.00)`,
+        field, l.vatAmount, 'rates 0 %, zw, np and oo carry no VAT: a stated line VAT must be 0 or left out', l.provenance);
+      return;
+    }
+    const value = lineValue(l, gross);
+    if (!value) return; // FA_LINE_AMOUNT_MISSING already
+    const p = info.percent;
+    const expected = gross ? vatFromGross(value, p) : vatFromNet(value, p);
+    const diff = stated.minus(expected);
+    if (diff.abs().lte(VAT_TOLERANCE)) return;
+    const shown = money(value);
+    const how = gross
+      ? `the VAT contained in gross value ${shown} at ${p} %: ${shown} − ${shown} / ${plain(big(p).div(100).plus(1))}`
+      : `net value × ${p} %: ${shown} × ${p} %`;
+    f.error('FA_LINE_VAT',
+      `line ${i + 1}: stated VAT ${money(stated)} is not ${how} = ${money(expected)} (difference ${diff.gt(0) ? '+' : ''}${money(diff)})`,
+      field, l.vatAmount,
+      `line VAT = ${gross ? 'gross value − gross value / (1 + rate / 100)' : 'net value × rate / 100'}, rounded to grosze half away from zero (tolerance ${money(VAT_TOLERANCE)})`,
+      l.provenance);
+  });
+}
+
+/** The line's value in the invoice's pricing: stated, else quantity (default 1) × price − discount. */
+function lineValue(l: Invoice['lines'][number], gross: boolean): Big | undefined {
+  const amount = gross ? l.grossAmount : l.netAmount;
+  if (amount !== undefined) return big(amount);
+  const price = gross ? l.unitGrossPrice : l.unitNetPrice;
+  if (price === undefined) return undefined;
+  const qty = l.quantity === undefined ? big('1') : big(l.quantity);
+  return round2(qty.times(big(price)).minus(l.discount === undefined ? ZERO : big(l.discount)));
 }

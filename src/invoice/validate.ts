@@ -6,7 +6,7 @@ import { normaliseNip, nipProblem } from '../core/nip.ts';
 import { rateInfo } from './rates.ts';
 import { computeTotals, isAdvance, isCorrection } from './totals.ts';
 import { checkTexts } from './validate-texts.ts';
-import { checkLineArithmetic } from './validate-lines.ts';
+import { checkLineArithmetic, checkLineVat } from './validate-lines.ts';
 import { checkForbiddenChars } from './validate-chars.ts';
 
 export interface ValidationResult {
@@ -63,6 +63,7 @@ export function validateInvoice(inv: Invoice, schema: FaSchema, company: Company
   checkTexts(f, inv, company);
   checkForbiddenChars(f, inv, company);
   if (numbersOk) checkLineArithmetic(f, inv);
+  if (numbersOk) checkLineVat(f, inv);
   if (numbersOk && f.errors.length === 0) checkStatedTotals(f, inv);
   return { errors: f.errors, warnings: f.warnings };
 }
@@ -160,6 +161,7 @@ function checkNumbers(f: Findings, inv: Invoice): boolean {
     check(l.discount, `lines[${i}].discount`, 8, 'discounts');
     check(l.netAmount, `lines[${i}].netAmount`, 2, 'amounts');
     check(l.grossAmount, `lines[${i}].grossAmount`, 2, 'amounts');
+    check(l.vatAmount, `lines[${i}].vatAmount`, 2, 'amounts');
     const gross = inv.pricing === 'gross';
     const amount = gross ? l.grossAmount : l.netAmount;
     const price = gross ? l.unitGrossPrice : l.unitNetPrice;

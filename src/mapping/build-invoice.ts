@@ -151,6 +151,7 @@ function lineFrom(lv: Values, provenance: Provenance): InvoiceLine {
     netAmount: lv.str('netAmount'),
     grossAmount: lv.str('grossAmount'),
     discount: lv.str('discount'),
+    vatAmount: lv.str('vatAmount'),
     vatRate: (lv.str('vatRate') ?? '23') as InvoiceLine['vatRate'],
     sku: lv.str('sku'),
     gtu: lv.str('gtu'),

@@ -107,6 +107,7 @@ export const LINE_FIELDS: GroupSpec = g('Line fields, read from each line record
   netAmount: f('decimal', 'Net value of the line (FA P_11); computed from quantity × unit net price when not mapped.'),
   grossAmount: f('decimal', 'Gross value of the line (FA P_11A); computed from quantity × unit gross price when not mapped.'),
   discount: f('decimal', 'Discount amount of the line (FA P_10).'),
+  vatAmount: f('decimal', 'VAT amount of the line as the ERP states it, in the invoice currency: checked against net value × rate (gross pricing: the VAT contained in the gross value), never written (VAT is computed per rate).'),
   vatRate: f('vatRate', 'VAT rate or code: 23, 8, 5, 0, 0 KR, 0 WDT, 0 EX, zw, oo, np, np I, np II (a trailing % is accepted).', { required: true }),
   sku: f('text', 'Product index or SKU (FA Indeks).'),
   gtu: f('text', 'GTU code, e.g. GTU_06.'),

@@ -21,24 +21,29 @@ export class MappingCache {
   /** how many times a mapping was actually read and compiled (for tests and metrics) */
   compiled = 0;
 
-  /** The compiled mapping at `path`, loaded again only when the file changed since last time. */
-  async get(path: string): Promise<CompiledMapping> {
+  /**
+   * The compiled mapping at `path`, loaded again only when the file changed since last time.
+   * `displayName`: what its errors call the mapping (loadMapping), e.g. the configured file when
+   * `path` is the kept copy of one of its versions; compiled mappings are kept per path and name.
+   */
+  async get(path: string, displayName = path): Promise<CompiledMapping> {
+    const key = displayName === path ? path : `${path}\u0000${displayName}`;
     let version: string;
     try {
       const s = await stat(path, { bigint: true });
       version = `${s.mtimeNs}:${s.ctimeNs}:${s.size}:${s.ino}`;
     } catch {
-      this.#entries.delete(path);
+      this.#entries.delete(key);
       this.compiled++;
-      return loadMapping(path);
+      return loadMapping(path, displayName);
     }
-    const hit = this.#entries.get(path);
+    const hit = this.#entries.get(key);
     if (hit && hit.version === version) return hit.loaded;
     this.compiled++;
-    const loaded = loadMapping(path);
+    const loaded = loadMapping(path, displayName);
     // a rejection is kept for the callers of this version; nobody has to await it
     loaded.catch(() => undefined);
-    this.#entries.set(path, { version, loaded });
+    this.#entries.set(key, { version, loaded });
     return loaded;
   }
 

@@ -43,7 +43,8 @@ export async function intakeItemOf(company: CompanyConfig, file: InboxFile): Pro
   }
   const mapping = mappingSnapshotPath(company.folders.work, layout.mappingVersion);
   if (!(await stat(mapping).then((s) => s.isFile(), () => false))) {
-    return refuse(placed, 'INBOX_MAPPING_VERSION_MISSING', `the copy of the mapping version the file was claimed with (${mapping}) is gone from the work area, so it is not mapped with another version. Drop the file again`);
+    return refuse(placed, 'INBOX_MAPPING_VERSION_MISSING', `the copy of the version of mapping ${inbox.mapping} the file was claimed with (${mapping}) is gone from the work area, so it is not mapped with another version. Drop the file again`);
   }
-  return { file: placed, inbox: { ...inbox, mapping } };
+  // mapped with the kept copy; errors and results name the configured file
+  return { file: placed, inbox, mappingVersion: { path: mapping, sha256: layout.mappingVersion } };
 }

@@ -8,7 +8,7 @@ import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
 import { faContentHash } from '../invoice/content-hash.ts';
-import { checkAcceptedNumbers, numbersTwiceInFile } from './number-reuse.ts';
+import { checkAcceptedNumbers } from './number-reuse.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { crashPoint } from './crash-point.ts';
 
@@ -64,7 +64,10 @@ function issueDateOf(xml: Buffer): { issueDate?: string } {
 
 export interface IntakeItem {
   readonly file: InboxFile;
+  /** the inbox as configured (its `mapping` is the file errors name) */
   readonly inbox: InboxConfig;
+  /** the kept copy of the mapping version the claim recorded, mapped with instead of inbox.mapping */
+  readonly mappingVersion?: { readonly path: string; readonly sha256: string };
 }
 
 /** What intakeFiles did with the front of the list it was given. */
@@ -82,10 +85,12 @@ type Decision =
   | { readonly kind: 'failed'; readonly rec: FileRecord; readonly problems: AgentError[] }
   | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[]; readonly accepted: ReadonlyMap<number, InvoiceRecord> };
 
-async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig): Promise<PreviewResult> {
+async function preview(ctx: PipelineContext, { file, inbox, mappingVersion }: IntakeItem): Promise<PreviewResult> {
   try {
     return await previewFile(file.path, {
-      mapping: inbox.mapping,
+      mapping: mappingVersion?.path ?? inbox.mapping,
+      mappingName: inbox.mapping,
+      ...(mappingVersion ? { mappingVersion: mappingVersion.sha256 } : {}),
       ...(inbox.limits ? { limits: inbox.limits } : {}),
       schema: ctx.company.schema,
       company: ctx.profile,
@@ -106,8 +111,8 @@ async function preview(ctx: PipelineContext, file: InboxFile, inbox: InboxConfig
  * its reports (the reporter then writes its result file); a good one has its invoices planned,
  * each FA XML kept in the work area (written before the state names it). An invoice whose
  * (seller NIP, kind, number) we already got accepted with the same content is settled at once
- * with the original KSeF number; with other content, or a number twice in one file, the file
- * fails (number-reuse.ts). All claims are recorded with one durable write and all outcomes with a second one;
+ * with the original KSeF number; with other content the file fails (number-reuse.ts), as it does
+ * with a number twice in one file (found by previewFile). All claims are recorded with one durable write and all outcomes with a second one;
  * error reports follow the state. Stops early (taken < items.length) at a file whose content
  * repeats one of this call (it goes next time, to be seen as a duplicate), or at a transient read
  * problem. Safe to repeat for files in state `claimed`.
@@ -157,7 +162,7 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       await store.batch((tx) => tx.setIntakeAttempts(rec.id, attempts + 1));
     }
     crashPoint('during-intake');
-    const p = await preview(ctx, it.file, it.inbox);
+    const p = await preview(ctx, it);
     // a file that could not be read for a passing reason (share offline) is tried again later
     transient = p.errors.find((e) => e.kind === 'transient');
     if (transient) break;
@@ -166,16 +171,16 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       if (suspect) break;
       continue;
     }
-    // one invoice per number: the same number twice in this file, or accepted before with other content, is an error
-    const twice = numbersTwiceInFile(p, it.file.sourceName);
+    // one invoice per number: accepted before with other content is an error (the same number
+    // twice in this file is one too, found by the preview: previewFile)
     const known = await checkAcceptedNumbers(ctx, p, it.file.sourceName);
-    if (twice.size || known.errors.size) {
+    if (known.errors.size) {
       const withErrors: PreviewResult = {
         ...p,
         ok: false,
         invoices: p.invoices.map((inv, n) => {
-          const errs = [twice.get(n), known.errors.get(n)].filter((e): e is AgentError => e !== undefined);
-          return errs.length ? { ...inv, errors: errs } : inv;
+          const err = known.errors.get(n);
+          return err ? { ...inv, errors: [err] } : inv;
         }),
       };
       decisions.push({ kind: 'failed', rec, problems: problemsOf(withErrors, it.file.sourceName) });

@@ -12,59 +12,12 @@ import { describeDifference, diffFa } from '../invoice/fa-diff.ts';
 import { safeFileName } from '../outbox/safe-file-name.ts';
 import type { InvoiceRecord } from '../store/state-store.ts';
 import { readInvoiceXml } from './invoice-xml-files.ts';
+import { whereOf } from './numbers-twice-in-file.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { PreviewResult } from './preview-file.ts';
 
 /** Differences listed in a message; the rest are counted. */
 const SHOWN_DIFFERENCES = 12;
-
-/** `row 1, line 2` / `line 14, at /orders/1`: where a record is, as errors name it elsewhere. */
-export function placeOf(w: Where): string {
-  const parts: string[] = [];
-  if (w.sheet) parts.push(`sheet ${w.sheet}`);
-  if (w.cell) parts.push(`cell ${w.cell}`);
-  if (w.row !== undefined) parts.push(`row ${w.row}`);
-  if (w.line !== undefined) parts.push(`line ${w.line}`);
-  if (w.path) parts.push(`at ${w.path}`);
-  return parts.join(', ') || 'an unknown place';
-}
-
-/** A record's place without its per-column cell table (XLSX), which is no location by itself. */
-const whereOf = (w: (Where & { cells?: unknown }) | undefined): Where => {
-  if (!w) return {};
-  const { cells: _cells, ...rest } = w;
-  return rest;
-};
-
-const keyOf = (x: { sellerNip: string; kind: string; invoiceNumber: string }): string => `${x.sellerNip}\u0000${x.kind}\u0000${x.invoiceNumber}`;
-
-/**
- * Invoices of one file that repeat an earlier invoice's (seller NIP, kind, number) in the same
- * file: one INVOICE_NUMBER_TWICE_IN_FILE per repeat, at the repeat's place, naming the first one's.
- * Keyed by the repeat's index in `p.invoices`.
- */
-export function numbersTwiceInFile(p: PreviewResult, sourceName: string): Map<number, AgentError> {
-  const first = new Map<string, number>();
-  const out = new Map<number, AgentError>();
-  p.invoices.forEach((inv, k) => {
-    if (!inv.xml) return;
-    const key = keyOf(inv.xml);
-    const earlier = first.get(key);
-    if (earlier === undefined) {
-      first.set(key, k);
-      return;
-    }
-    const a = p.invoices[earlier]!.xml!.provenance;
-    const b = inv.xml.provenance;
-    out.set(k, new AgentError('INVOICE_NUMBER_TWICE_IN_FILE',
-      `invoice number ${inv.xml.invoiceNumber} (${inv.xml.kind}) appears twice in this file: first at ${placeOf(a)}; again at ${placeOf(b)}. KSeF takes one invoice per number, so neither is sent. Give each invoice its own number, or export it once`, {
-        kind: 'data',
-        where: { ...whereOf(b), file: sourceName, invoice: inv.xml.invoiceNumber, field: 'number', value: inv.xml.invoiceNumber },
-        rule: 'one invoice per (seller NIP, kind, number)',
-      }));
-  });
-  return out;
-}
 
 /** The FA XML of an earlier invoice of ours: its work-area copy while its file is active, else outbox/sent/. */
 export async function earlierXml(ctx: PipelineContext, rec: InvoiceRecord): Promise<Buffer | undefined> {

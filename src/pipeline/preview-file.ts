@@ -15,6 +15,7 @@ import { checkXsd } from '../invoice/check-xsd.ts';
 import type { CheckPool } from './check-pool.ts';
 import { DEFAULT_LIMITS, LIMIT_CODES, limitExceeded } from '../core/limits.ts';
 import type { Limits } from '../core/limits.ts';
+import { numbersTwiceInFile } from './numbers-twice-in-file.ts';
 
 /**
  * The seller used when neither a configuration nor the mapping names one. Clearly a placeholder:
@@ -29,7 +30,16 @@ export const PLACEHOLDER_COMPANY: CompanyProfile = {
 export type SellerSource = 'config' | 'mapping' | 'placeholder';
 
 export interface PreviewOptions {
+  /** the mapping file read and compiled */
   readonly mapping: string;
+  /**
+   * What errors and the result call the mapping (default: `mapping`): the file the admin
+   * configured, when `mapping` is the kept copy of the version a file was claimed with
+   * (work/mappings/<sha256>.json), which is no place to fix anything.
+   */
+  readonly mappingName?: string;
+  /** the sha256 of that kept version, named in the errors of a mapping that cannot be loaded */
+  readonly mappingVersion?: string;
   readonly schema: FaSchema;
   /** the seller from the company configuration; without it the placeholder is used unless the mapping names a seller */
   readonly company?: CompanyProfile;
@@ -96,6 +106,20 @@ export interface PreviewResult {
   readonly ok: boolean;
 }
 
+/**
+ * A problem of a kept mapping version, saying which version: the admin's file may have been fixed
+ * since, and the file is still mapped with the version it was claimed with.
+ */
+function ofVersion(e: AgentError, sha256: string): AgentError {
+  return new AgentError(e.code, `${e.message} (in the version of the mapping taken with the file when it was claimed, ${sha256.slice(0, 12)}; a fix applies to files dropped again)`, {
+    kind: e.kind,
+    where: e.where,
+    ...(e.rule !== undefined ? { rule: e.rule } : {}),
+    ...(e.details !== undefined ? { details: e.details } : {}),
+    cause: e,
+  });
+}
+
 /** An unexpected exception becomes an internal AgentError so the caller can still report it. */
 export function asAgentError(err: unknown, where: { file?: string; invoice?: string } = {}): AgentError {
   if (isAgentError(err)) return err.at(where);
@@ -157,17 +181,34 @@ function leanOf(p: PreviewedInvoice): PreviewedInvoice {
   return { ...(p.number !== undefined ? { number: p.number } : {}), ...(p.xml ? { xml: p.xml } : {}), ...(p.seller ? { seller: p.seller } : {}), errors: p.errors, warnings: p.warnings };
 }
 
+/**
+ * A number met again in the same file makes the repeat an error (INVOICE_NUMBER_TWICE_IN_FILE,
+ * naming both places) and takes away its FA XML: KSeF takes one invoice per number, so the file
+ * cannot go as it is.
+ */
+function withoutRepeats(invoices: PreviewedInvoice[], displayName: string): PreviewedInvoice[] {
+  const twice = numbersTwiceInFile(invoices, displayName);
+  if (twice.size === 0) return invoices;
+  return invoices.map((inv, k) => {
+    const err = twice.get(k);
+    if (!err) return inv;
+    const { xml: _xml, ...rest } = inv;
+    return { ...rest, errors: [...inv.errors, err] };
+  });
+}
+
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */
 export async function previewFile(file: string, opts: PreviewOptions): Promise<PreviewResult> {
   const displayName = opts.displayName ?? basename(file);
-  const head = { file: displayName, mapping: opts.mapping, schema: opts.schema };
+  const mappingName = opts.mappingName ?? opts.mapping;
+  const head = { file: displayName, mapping: mappingName, schema: opts.schema };
   let mapping: Awaited<ReturnType<typeof loadMapping>>;
   try {
-    mapping = opts.mappings ? await opts.mappings.get(opts.mapping) : await loadMapping(opts.mapping);
+    mapping = opts.mappings ? await opts.mappings.get(opts.mapping, mappingName) : await loadMapping(opts.mapping, mappingName);
   } catch (err) {
     // every problem of the mapping file on its own line, not just the first
     const problems = err instanceof MappingInvalidError && err.problems.length > 0 ? [...err.problems] : [asAgentError(err)];
-    return { ...head, invoices: [], errors: problems, ok: false };
+    return { ...head, invoices: [], errors: opts.mappingVersion ? problems.map((e) => ofVersion(e, opts.mappingVersion!)) : problems, ok: false };
   }
   const invoices: PreviewedInvoice[] = [];
   const errors: AgentError[] = [];
@@ -218,7 +259,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   }
   // a file over a limit was not processed: its invoices read so far would only hide the reason
   const overLimit = errors.some((e) => LIMIT_CODE_SET.has(e.code));
-  const done = overLimit ? [] : invoices.filter((i) => i !== NOT_CHECKED);
+  const done = withoutRepeats(overLimit ? [] : invoices.filter((i) => i !== NOT_CHECKED), displayName);
   if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }

@@ -282,3 +282,15 @@ test('--schema accepts FA2 / fa(2) spellings', async () => {
     assert.equal((run.stdout.match(/kodSystemowy="FA \(2\)"/g) ?? []).length, 3);
   }
 });
+
+test('the same invoice number twice in one shop JSON file: INVOICE_NUMBER_TWICE_IN_FILE naming both places, exit 1', async () => {
+  // the same fact the agent's intake reports (test/e2e/reuse-number.test.ts): preview owns it
+  await withDir(async (dir) => {
+    const bad = await editedCopy(dir, 'inbox-example/shop/orders-20261121.json', 'dwa-razy.json', 'utf-8',
+      (t) => t.replace('"invoice_number": "SKLEP/2026/11/0458"', '"invoice_number": "SKLEP/2026/11/0457"'));
+    const run = await preview(bad, { mapping: 'mappings/shop-json.json' });
+    assertError(run, ['dwa-razy.json', 'INVOICE_NUMBER_TWICE_IN_FILE', 'SKLEP/2026/11/0457', 'first at line 5, at $.orders[0]; again at line 62, at $.orders[1]']);
+    // the first of the two is not printed as good either: neither is sent
+    assert.doesNotMatch(run.stdout, /<P_2>SKLEP\/2026\/11\/0457<\/P_2>[\s\S]*<P_2>SKLEP\/2026\/11\/0457<\/P_2>/);
+  });
+});

@@ -306,6 +306,20 @@ const cases: Case[] = [
       },
     ],
   },
+  {
+    name: 'line VAT as the ERP states it: lines[].vatAmount, decimal comma (checked against net × rate, never written)',
+    mapping: mappingJson({
+      line: {
+        description: { column: 'Towar' },
+        quantity: { column: 'Ilosc', decimal: 'comma' },
+        unitNetPrice: { column: 'Cena', decimal: 'comma' },
+        vatAmount: { column: 'Kwota VAT', decimal: 'comma' },
+        vatRate: { column: 'VAT' },
+      },
+    }),
+    records: rows(row({ 'Kwota VAT': '4,83' }), row({ Towar: 'Herbata', 'Kwota VAT': '' })),
+    expected: [{ ...base, lines: [{ ...kawa, vatAmount: '4.83' }, { ...kawa, description: 'Herbata' }] }],
+  },
 ];
 
 for (const c of cases) {
