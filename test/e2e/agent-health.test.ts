@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -10,16 +9,12 @@ import { Agent } from '../../src/agent/agent.ts';
 import { makeAgentEnv, newToken, REPO } from '../helpers/agent-env.ts';
 import { runAgentChild } from '../helpers/agent-child.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { freePort } from '../helpers/agent-process.ts';
 
 interface Health { status: string; reasons: { level: string; code: string; companyId?: string; message: string }[] }
 
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** a port nobody listens on (free now, so closed) */
+const closedPort = freePort;
 
 async function health(port: number): Promise<{ code: number; body: Health }> {
   const res = await fetch(`http://127.0.0.1:${port}/health`);

@@ -3,21 +3,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cp, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { makeAgentEnv, readJson, REPO } from '../helpers/agent-env.ts';
 import { runAgentChild } from '../helpers/agent-child.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { freePort } from '../helpers/agent-process.ts';
 
-/** a port nobody listens on */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** a port nobody listens on (free now, so closed) */
+const closedPort = freePort;
 
 test('lock: a second agent on the same state root exits 3 naming the holder; after kill -9 the stale lock is taken over', async () => {
   const env = await makeAgentEnv({ inboxes: [{ id: 'shop', mapping: 'shop-json.json' }] });
