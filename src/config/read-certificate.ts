@@ -21,6 +21,16 @@ export interface LoadedCertificate {
 
 type Register = (secret: string) => void;
 
+/** A PEM key as a whole, its Base64 body in one piece, and each body line: any of them may end up in a text. */
+function registerPem(text: string, register: Register): void {
+  register(text);
+  for (const block of text.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g) ?? []) {
+    const lines = block.split(/\r?\n/).filter((l) => l && !l.startsWith('-----') && !/^[A-Za-z-]+:/.test(l));
+    register(lines.join(''));
+    for (const l of lines) register(l.trim());
+  }
+}
+
 const fail = (message: string, field: string, file?: string): AgentError =>
   new AgentError('CFG_CERTIFICATE_INVALID', message, { kind: 'config', where: { field, ...(file ? { file } : {}) } });
 
@@ -98,8 +108,7 @@ export async function readCertificate(src: CertificateSource, register: Register
     const certBytes = (await readSource(src, 'certificate', env, 'certificate', at))!;
     const keyBytes = (await readSource(src, 'privateKey', env, 'private key', at))!;
     const keyText = keyBytes.toString('utf8');
-    register(keyText);
-    for (const block of keyText.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g) ?? []) register(block.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
+    registerPem(keyText, register);
     try {
       cert = new X509Certificate(certBytes);
     } catch {
@@ -121,8 +130,7 @@ export async function readCertificate(src: CertificateSource, register: Register
     throw fail(`${at}: the private key does not belong to the certificate (subject ${cert.subject.replace(/\n/g, ', ')}, serial ${cert.serialNumber}): configure the key the certificate was issued for`, 'certificate');
   }
   const privateKeyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
-  register(privateKeyPem);
-  register(privateKeyPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''));
+  registerPem(privateKeyPem, register);
   return {
     certificatePem: cert.toString(),
     privateKeyPem,

@@ -125,4 +125,16 @@ describe('XAdES login against the simulator over HTTP', () => {
       await t.close();
     }
   });
+
+  it('a document KSeF refuses (signature by a key that is not the certificate\'s: 9105) is a config refusal, not a data error', async () => {
+    const t = await startClientSim();
+    try {
+      const c = await selfSigned({ alg: 'ec', subject: sealOf(t.nip) });
+      const wrongKey = await selfSigned({ alg: 'ec', subject: sealOf(t.nip), fresh: true });
+      const m = await refusal(() => t.newClient({ certificate: async () => ({ ...cred(c), privateKeyPem: wrongKey.privateKeyPem }) }).openOnlineSession('FA(3)'));
+      assert.match(m, new RegExp(`KSeF refused the signed login document of NIP ${t.nip}: 9105 Nieprawidłowy podpis`));
+    } finally {
+      await t.close();
+    }
+  });
 });
