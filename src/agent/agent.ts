@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type winston from 'winston';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { readToken } from '../config/read-token.ts';
+import { readCertificate, type LoadedCertificate } from '../config/read-certificate.ts';
 import { EventBus } from '../core/events.ts';
 import { InboxWatcher } from '../inbox/inbox-watcher.ts';
 import { createKsefClient } from '../ksef/index.ts';
@@ -123,10 +124,21 @@ export class Agent {
     await preflight(c, env);
     this.#lock = await acquireStateLock(stateDirOf(c), this.#o.command ?? 'agent');
     const tokens = new Map<string, string>();
-    for (const co of c.companies) {
-      const t = await readToken(co.token, env);
-      this.redactor.register(t);
-      tokens.set(co.id, t);
+    // a certificate that cannot be used (wrong passphrase, key of another certificate) holds its
+    // company at login, with the reader's message; the other companies go on
+    const certificates = new Map<string, Promise<LoadedCertificate>>();
+    for (const [i, co] of c.companies.entries()) {
+      if (co.token) {
+        const t = await readToken(co.token, env);
+        this.redactor.register(t);
+        tokens.set(co.id, t);
+      }
+      if (co.certificate) {
+        const loaded = readCertificate(co.certificate, (s) => this.redactor.register(s), env, `$.companies[${i}].certificate`);
+        loaded.catch(() => undefined);
+        certificates.set(co.id, loaded);
+        await loaded.catch(() => undefined);
+      }
     }
     this.#logger = createLogger({
       level: c.logging.level,
@@ -152,7 +164,7 @@ export class Agent {
         port: c.simulator.port,
         rateLimits: c.simulator.rateLimits,
         processingDelayMs: c.simulator.processingDelayMs,
-        tokens: c.companies.map((co) => ({ nip: co.nip, token: tokens.get(co.id)! })),
+        tokens: c.companies.filter((co) => tokens.has(co.id)).map((co) => ({ nip: co.nip, token: tokens.get(co.id)! })),
       });
       this.baseUrl = this.#sim.baseUrl;
     } else if (c.environment === 'sim') this.baseUrl = c.simulator.url ?? '';
@@ -164,7 +176,7 @@ export class Agent {
         environment: c.environment,
         ...(c.environment === 'sim' ? { baseUrl: this.baseUrl } : c.ksef.baseUrl ? { baseUrl: c.ksef.baseUrl } : {}),
         nip: co.nip,
-        token: async () => tokens.get(co.id)!,
+        ...(co.certificate ? { certificate: () => certificates.get(co.id)! } : { token: async () => tokens.get(co.id)! }),
         timeoutMs: c.ksef.timeoutMs,
         poll: { intervalMs: c.send.statusPollIntervalMs },
         logger: {

@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { readToken } from '../config/read-token.ts';
+import { checkCertificateSources } from '../config/read-certificate.ts';
 import { configProblems } from '../config/check-config.ts';
 import { isAgentError } from '../core/errors.ts';
 import { loadMapping, MappingInvalidError } from '../mapping/index.ts';
@@ -27,10 +28,20 @@ export async function preflightProblems(config: AgentConfig, env: NodeJS.Process
   for (const [i, co] of config.companies.entries()) {
     const at = `$.companies[${i}]`;
     const who = `(company ${co.id})`;
-    try {
-      await readToken(co.token, env);
-    } catch (e) {
-      problems.push(`${at}.token.${'env' in co.token ? 'env' : 'file'} ${who}: ${(e as Error).message}${isAgentError(e) ? ` [${e.code}]` : ''}`);
+    if (co.token) {
+      try {
+        await readToken(co.token, env);
+      } catch (e) {
+        problems.push(`${at}.token.${'env' in co.token ? 'env' : 'file'} ${who}: ${(e as Error).message}${isAgentError(e) ? ` [${e.code}]` : ''}`);
+      }
+    }
+    if (co.certificate) {
+      try {
+        await checkCertificateSources(co.certificate, env, `${at}.certificate`);
+      } catch (e) {
+        // the message starts with the JSON path of the source
+        problems.push(`${(e as Error).message.replace(/^(\S+): /, `$1 ${who}: `)}${isAgentError(e) ? ` [${e.code}]` : ''}`);
+      }
     }
     for (const [j, b] of co.inboxes.entries()) {
       const f = folders.find((x) => x.companyId === co.id && x.role === `inbox ${b.id}`);

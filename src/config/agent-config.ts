@@ -7,6 +7,23 @@ export type Environment = 'sim' | 'test' | 'demo' | 'prod';
 /** Where a KSeF token is read from; the value itself is never part of the configuration. */
 export type TokenSource = { readonly env: string } | { readonly file: string };
 
+/**
+ * Where a certificate for the XAdES login is read from (paths absolute); checked by the loader:
+ * a certificate and a key source (PEM), or a PKCS#12 source; at most one passphrase source.
+ */
+export interface CertificateSource {
+  readonly certificateFile?: string;
+  readonly certificateEnv?: string;
+  readonly privateKeyFile?: string;
+  readonly privateKeyEnv?: string;
+  readonly pkcs12File?: string;
+  /** Base64 of the PKCS#12 bytes */
+  readonly pkcs12Env?: string;
+  readonly passphraseEnv?: string;
+  readonly passphraseFile?: string;
+  readonly subjectIdentifierType: 'certificateSubject' | 'certificateFingerprint';
+}
+
 export interface InboxConfig {
   readonly id: string;
   /** absolute folder watched */
@@ -33,7 +50,9 @@ export interface CompanyConfig {
   readonly address: { readonly country: string; readonly line1: string; readonly line2?: string };
   readonly email?: string;
   readonly bankAccount?: string;
-  readonly token: TokenSource;
+  /** exactly one of token and certificate is set */
+  readonly token?: TokenSource;
+  readonly certificate?: CertificateSource;
   readonly schema: FaSchema;
   readonly folders: CompanyFolders;
   readonly inboxes: readonly InboxConfig[];

@@ -2,7 +2,7 @@ import { dirname, resolve, relative, isAbsolute } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { AgentError } from '../core/errors.ts';
-import type { AgentConfig, CompanyConfig, InboxConfig } from './agent-config.ts';
+import type { AgentConfig, CertificateSource, CompanyConfig, InboxConfig } from './agent-config.ts';
 import type { Limits } from '../core/limits.ts';
 import { configSchema } from './config-schema.ts';
 import { isValidNip, nipProblem } from '../core/nip.ts';
@@ -100,6 +100,39 @@ function apiUrlProblem(v: unknown, path: string): string[] {
   return [];
 }
 
+const CERT_FILE_KEYS = ['certificateFile', 'privateKeyFile', 'pkcs12File', 'passphraseFile'] as const;
+
+function resolveCertificate(c: Raw, base: string): CertificateSource {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(c)) if (typeof v === 'string') out[k] = (CERT_FILE_KEYS as readonly string[]).includes(k) ? resolve(base, v) : v;
+  return out as unknown as CertificateSource;
+}
+
+/** A company logs in with a token or a certificate, and a certificate's sources must fit together. */
+function credentialProblems(c: Raw, at: string): string[] {
+  const token = c['token'] !== undefined;
+  const cert = obj(c['certificate']);
+  if (token && cert) return [`${at}: give either token or certificate, not both (the company logs in with one credential)`];
+  if (!token && !cert) return [`${at}.token: required property is missing: give token ({"env": "VARIABLE"} or {"file": "path"}) or certificate`];
+  if (!cert) return [];
+  const has = (k: string): boolean => typeof cert[k] === 'string';
+  const count = (...ks: string[]): number => ks.filter(has).length;
+  const p = `${at}.certificate`;
+  const out: string[] = [];
+  const pem = count('certificateFile', 'certificateEnv', 'privateKeyFile', 'privateKeyEnv') > 0;
+  const p12 = count('pkcs12File', 'pkcs12Env') > 0;
+  if (pem && p12) out.push(`${p}: give either a PEM certificate and key (certificateFile/certificateEnv with privateKeyFile/privateKeyEnv) or a PKCS#12 (pkcs12File/pkcs12Env), not both`);
+  else if (p12) {
+    if (count('pkcs12File', 'pkcs12Env') > 1) out.push(`${p}: give one of pkcs12File and pkcs12Env`);
+    if (count('passphraseEnv', 'passphraseFile') === 0) out.push(`${p}.passphraseEnv: required with a PKCS#12: give passphraseEnv or passphraseFile`);
+  } else {
+    if (count('certificateFile', 'certificateEnv') !== 1) out.push(`${p}.certificateFile: give exactly one of certificateFile and certificateEnv (the PEM certificate)`);
+    if (count('privateKeyFile', 'privateKeyEnv') !== 1) out.push(`${p}.privateKeyFile: give exactly one of privateKeyFile and privateKeyEnv (the PEM private key)`);
+  }
+  if (count('passphraseEnv', 'passphraseFile') > 1) out.push(`${p}: give one of passphraseEnv and passphraseFile`);
+  return out;
+}
+
 /** Cross-field checks a JSON Schema cannot express; tolerant of data that failed the schema. */
 function semanticProblems(raw: Raw, resolveFolders: (c: Raw) => { folders: Record<string, string>; inboxes: { id: string; folder: string; files?: string }[] }): string[] {
   const problems: string[] = [];
@@ -121,6 +154,7 @@ function semanticProblems(raw: Raw, resolveFolders: (c: Raw) => { folders: Recor
     } else if (c['schema'] === 'FA(2)' && env === 'sim' && obj(raw['simulator'])?.['mode'] === 'prod') {
       problems.push(`$.companies[${i}].schema: FA(2) is refused with simulator.mode "prod": it behaves like KSeF PROD, which accepts FA(3) only (use "FA(3)" or simulator.mode "test")`);
     }
+    problems.push(...credentialProblems(c, `$.companies[${i}]`));
     const inboxIds = new Map<string, number>();
     arr(c['inboxes']).forEach((b0, j) => {
       const iid = str(obj(b0)?.['id']);
@@ -191,10 +225,12 @@ export function checkConfig(raw: unknown, configFile: string): AgentConfig {
   const d = data as unknown as Omit<AgentConfig, 'configFile' | 'root' | 'companies' | 'logging'> & { logging: Raw; companies: Raw[] };
   const companies: CompanyConfig[] = d.companies.map((c) => {
     const { folders, inboxes } = resolveCompany(c);
-    const token = obj(c['token'])!;
+    const token = obj(c['token']);
+    const cert = obj(c['certificate']);
     return {
       ...(c as unknown as CompanyConfig),
-      token: 'env' in token ? { env: String(token['env']) } : { file: resolve(base, String(token['file'])) },
+      ...(token ? { token: 'env' in token ? { env: String(token['env']) } : { file: resolve(base, String(token['file'])) } } : {}),
+      ...(cert ? { certificate: resolveCertificate(cert, base) } : {}),
       folders: folders as unknown as CompanyConfig['folders'],
       inboxes: inboxes.map((b, j): InboxConfig => {
         const given = obj(arr(c['inboxes'])[j])!;

@@ -18,6 +18,34 @@ const tokenSource = {
   maxProperties: 1,
 } as const;
 
+const envName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
+
+/**
+ * A KSeF certificate (or qualified seal/signature) for the XAdES login: PEM certificate + PEM key,
+ * or one PKCS#12 file; each from a file or an environment variable, never inline. Which
+ * combinations are allowed is checked by the loader (check-config.ts) with precise messages.
+ */
+const certificateSource = {
+  type: 'object',
+  description: 'Where the certificate for the XAdES login comes from: certificateFile|certificateEnv with privateKeyFile|privateKeyEnv (PEM), or pkcs12File|pkcs12Env; a passphrase from passphraseEnv or passphraseFile; never written inline.',
+  properties: {
+    certificateFile: { ...folderPath, description: 'PEM file holding the certificate (relative to the configuration file).' },
+    certificateEnv: { ...envName, description: 'Name of the environment variable holding the PEM certificate.' },
+    privateKeyFile: { ...folderPath, description: 'PEM file holding the private key, RSA or EC P-256, optionally encrypted (relative to the configuration file).' },
+    privateKeyEnv: { ...envName, description: 'Name of the environment variable holding the PEM private key.' },
+    pkcs12File: { ...folderPath, description: 'PKCS#12 (.p12/.pfx) file holding the certificate and its key (relative to the configuration file).' },
+    pkcs12Env: { ...envName, description: 'Name of the environment variable holding the PKCS#12 bytes in Base64.' },
+    passphraseEnv: { ...envName, description: 'Name of the environment variable holding the passphrase of the private key or PKCS#12 file.' },
+    passphraseFile: { ...folderPath, description: 'File holding the passphrase of the private key or PKCS#12 file (relative to the configuration file); a final line break is ignored.' },
+    subjectIdentifierType: {
+      type: 'string', enum: ['certificateSubject', 'certificateFingerprint'], default: 'certificateSubject',
+      description: 'How KSeF identifies the signer: by the NIP/PESEL in the certificate subject, or by the certificate SHA-256 fingerprint (for certificates without those identifiers).',
+    },
+  },
+  additionalProperties: false,
+  minProperties: 1,
+} as const;
+
 /**
  * Size limits checked while a file is read, before mapping (src/core/limits.ts holds the same
  * defaults for callers without a configuration, e.g. preview without --config).
@@ -57,8 +85,8 @@ const inbox = {
 
 const company = {
   type: 'object',
-  description: 'One company (seller): its identity, KSeF token, folders and inboxes.',
-  required: ['id', 'nip', 'name', 'address', 'token', 'inboxes'],
+  description: 'One company (seller): its identity, KSeF credential (token or certificate), folders and inboxes.',
+  required: ['id', 'nip', 'name', 'address', 'inboxes'],
   properties: {
     id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Company identifier used in folder names and logs (letters, digits, - and _).' },
     nip: { type: 'string', pattern: '^[0-9]{10}$', format: 'nip', description: 'Polish tax id (NIP) of the seller: 10 digits without dashes, with a valid checksum.' },
@@ -77,6 +105,7 @@ const company = {
     email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', description: 'Seller e-mail printed on invoices (optional).' },
     bankAccount: { type: 'string', pattern: '^[A-Z]{0,2}[0-9 ]{10,40}$', description: 'Seller bank account (NRB or IBAN) used when a mapping gives none (optional).' },
     token: tokenSource,
+    certificate: certificateSource,
     schema: { type: 'string', enum: ['FA(3)', 'FA(2)'], default: 'FA(3)', description: 'FA schema the invoices are written in; FA(2) only on the TEST environment and the simulator.' },
     folders: {
       type: 'object',

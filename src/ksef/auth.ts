@@ -2,6 +2,7 @@ import { rsaOaepEncrypt } from './crypto.ts';
 import { KsefError, isKsefError } from './errors.ts';
 import type { AccessTokenSource, KsefHttp, KsefLogger } from './http.ts';
 import type { KeyRing } from './public-keys.ts';
+import { signedAuthTokenRequest, type XadesCredential } from './xades-login.ts';
 
 interface TokenInfo {
   readonly token: string;
@@ -12,7 +13,9 @@ export interface AuthOptions {
   /** the context NIP the token belongs to */
   nip: string;
   /** supplies the KSeF token; called for every full authentication, never logged */
-  token: () => Promise<string>;
+  token?: (() => Promise<string>) | undefined;
+  /** supplies the certificate and key for the XAdES login (instead of a token); never logged */
+  certificate?: (() => Promise<XadesCredential>) | undefined;
   /** refresh the access token this long before it expires (default 60 s) */
   refreshSkewMs?: number | undefined;
   /** delay between polls of the auth operation (default 500 ms) */
@@ -29,8 +32,16 @@ export interface AuthStats {
   keyRotations: number;
 }
 
+/** Words added to a refused login's status, saying what an operator can do. */
+const STATUS_HINTS: Readonly<Record<number, string>> = {
+  415: 'the identity that logged in holds no permission in this context',
+  450: 'the KSeF token is wrong, revoked or inactive',
+  460: 'KSeF does not accept the certificate (expired, untrusted, revoked or suspended)',
+};
+
 /**
- * Token authentication (PROTOCOL §4): challenge, RSA-OAEP of `token|timestampMs`, poll, redeem;
+ * Authentication (PROTOCOL §4): challenge, then either RSA-OAEP of `token|timestampMs` or an
+ * XAdES-signed AuthTokenRequest (§4.6), poll, redeem;
  * refresh shortly before the access token expires; full re-authentication when refresh fails;
  * on 21470 the key list is fetched again and the login repeated once.
  */
@@ -122,19 +133,12 @@ export class KsefAuth implements AccessTokenSource {
     }
   }
 
-  private async login(): Promise<string> {
+  private async initToken(ch: { challenge: string; timestampMs: number; timestamp?: string }): Promise<{ body: { referenceNumber: string; authenticationToken: TokenInfo } }> {
     const { publicKey, publicKeyId } = await this.keys.key('KsefTokenEncryption');
-    const ch = await this.http.call<{ challenge: string; timestampMs: number; timestamp?: string }>({
-      method: 'POST',
-      path: '/auth/challenge',
-      group: 'public',
-      // a challenge has no side effect worth reconciling: asking again is harmless
-      idempotent: true,
-      expect: 'json',
-    });
-    const ts = ch.body.timestampMs ?? Date.parse(ch.body.timestamp ?? '');
+    const ts = ch.timestampMs ?? Date.parse(ch.timestamp ?? '');
     let secret: string;
     try {
+      if (!this.opts.token) throw new Error('no token is configured');
       secret = await this.opts.token();
     } catch (e) {
       // the provider's own message names where it looked (variable, file), never the token
@@ -142,11 +146,11 @@ export class KsefAuth implements AccessTokenSource {
     }
     const encryptedToken = rsaOaepEncrypt(publicKey, Buffer.from(`${secret}|${ts}`, 'utf8')).toString('base64');
     secret = '';
-    const init = await this.http.call<{ referenceNumber: string; authenticationToken: TokenInfo }>({
+    return this.http.call<{ referenceNumber: string; authenticationToken: TokenInfo }>({
       method: 'POST',
       path: '/auth/ksef-token',
       json: {
-        challenge: ch.body.challenge,
+        challenge: ch.challenge,
         contextIdentifier: { type: 'Nip', value: this.opts.nip },
         encryptedToken,
         ...(publicKeyId ? { publicKeyId } : {}),
@@ -156,6 +160,51 @@ export class KsefAuth implements AccessTokenSource {
       idempotent: true,
       expect: 'json',
     });
+  }
+
+  /** PROTOCOL §4.6: the signed AuthTokenRequest; a refusal of the document holds the company. */
+  private async initXades(challenge: string): Promise<{ body: { referenceNumber: string; authenticationToken: TokenInfo } }> {
+    let body: string;
+    try {
+      body = signedAuthTokenRequest(challenge, this.opts.nip, await this.opts.certificate!());
+    } catch (e) {
+      // the reader's message names the JSON path and the source, never key material
+      throw new KsefError('KSEF_AUTH_FAILED', `the certificate for NIP ${this.opts.nip} cannot be used: ${e instanceof Error ? e.message : 'provider failed'}`, { kind: 'config', ...(e instanceof Error ? { cause: e } : {}) });
+    }
+    try {
+      return await this.http.call<{ referenceNumber: string; authenticationToken: TokenInfo }>({
+        method: 'POST',
+        path: '/auth/xades-signature',
+        headers: { 'content-type': 'application/xml' },
+        body: Buffer.from(body, 'utf8'),
+        group: 'public',
+        // the challenge inside the signed document is single-use: a repeat is refused (21111), never doubled
+        idempotent: true,
+        expect: 'json',
+        operation: 'POST /auth/xades-signature',
+      });
+    } catch (e) {
+      // 21115 certificate, 9105 signature, 21117 subject, 21401 schema: a configuration matter, not a bad invoice
+      if (isKsefError(e) && e.code === 'KSEF_BAD_REQUEST') {
+        const what = e.exceptions.map((x) => `${x.code} ${x.description}${x.details?.length ? ` (${x.details.join('; ')})` : ''}`).join('; ');
+        throw new KsefError('KSEF_AUTH_FAILED', `KSeF refused the signed login document of NIP ${this.opts.nip}: ${what || e.message}`, {
+          kind: 'config', httpStatus: e.httpStatus, exceptions: e.exceptions, operation: 'POST /auth/xades-signature',
+        });
+      }
+      throw e;
+    }
+  }
+
+  private async login(): Promise<string> {
+    const ch = await this.http.call<{ challenge: string; timestampMs: number; timestamp?: string }>({
+      method: 'POST',
+      path: '/auth/challenge',
+      group: 'public',
+      // a challenge has no side effect worth reconciling: asking again is harmless
+      idempotent: true,
+      expect: 'json',
+    });
+    const init = this.opts.certificate ? await this.initXades(ch.body.challenge) : await this.initToken(ch.body);
     const opToken = init.body.authenticationToken.token;
     const ref = init.body.referenceNumber;
     const deadline = this.http.clock.now() + (this.opts.pollTimeoutMs ?? 120_000);
@@ -172,9 +221,10 @@ export class KsefAuth implements AccessTokenSource {
       const code = st.body.status.code;
       if (code === 200) break;
       if (code !== 100) {
+        const hint = STATUS_HINTS[code];
         throw new KsefError(
           'KSEF_AUTH_FAILED',
-          `KSeF refused the login for NIP ${this.opts.nip}: status ${code} ${st.body.status.description}${st.body.status.details?.length ? ` (${st.body.status.details.join('; ')})` : ''}`,
+          `KSeF refused the login for NIP ${this.opts.nip}: status ${code} ${st.body.status.description}${st.body.status.details?.length ? ` (${st.body.status.details.join('; ')})` : ''}${hint ? `: ${hint}` : ''}`,
           { statusCode: code, ...(st.body.status.details ? { details: st.body.status.details } : {}), kind: code === 550 || code === 500 ? 'transient' : 'config' },
         );
       }

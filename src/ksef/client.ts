@@ -24,6 +24,7 @@ import type { RetryPolicy } from './retry.ts';
 import { getInvoiceStatus, getSessionStatus, listSessionInvoices, waitForInvoice } from './status.ts';
 import type { PollOptions } from './status.ts';
 import type { SessionInvoice, SessionStatus, UpoDocument } from './types.ts';
+import type { XadesCredential } from './xades-login.ts';
 import { getInvoiceUpo, getSessionUpo } from './upo.ts';
 import type { InvoiceUpoRef } from './upo.ts';
 
@@ -33,8 +34,10 @@ export interface KsefClientOptions {
   readonly baseUrl?: string;
   /** the context NIP (the company whose token this is) */
   readonly nip: string;
-  /** supplies the KSeF token when a login is needed; never logged */
-  readonly token: () => Promise<string>;
+  /** supplies the KSeF token when a login is needed; never logged (give this or certificate) */
+  readonly token?: () => Promise<string>;
+  /** supplies the certificate and key for the XAdES login instead of a token; never logged */
+  readonly certificate?: () => Promise<XadesCredential>;
   readonly clock?: Clock;
   /** a shared limiter (one per process is right: limits are per NIP and IP), or false for none */
   readonly limiter?: RateLimiter | false;
@@ -106,7 +109,7 @@ export function createKsefClient(opts: KsefClientOptions): KsefClient {
     onResponse: opts.onResponse,
   });
   const keys = new KeyRing(http);
-  const auth = new KsefAuth(http, keys, { nip: opts.nip, token: opts.token, logger: opts.logger, refreshSkewMs: opts.refreshSkewMs });
+  const auth = new KsefAuth(http, keys, { nip: opts.nip, token: opts.token, certificate: opts.certificate, logger: opts.logger, refreshSkewMs: opts.refreshSkewMs });
   http.tokens = auth;
   const sessions = new Map<FaSchema, Promise<OnlineSession>>();
   const onKeyRotation = (): void => {

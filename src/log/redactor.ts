@@ -1,8 +1,8 @@
 /** Replacement text for anything secret. */
 export const REDACTED = '[REDACTED]';
 
-/** Keys whose values are secret wherever they appear (token, accessToken, authorization, …). */
-const SECRET_KEY = /token|authorization|password|passwd|secret|cookie|api[-_]?key|credential/i;
+/** Keys whose values are secret wherever they appear (token, accessToken, authorization, passphrase, privateKeyPem, …). */
+const SECRET_KEY = /token|authorization|password|passwd|passphrase|secret|cookie|api[-_]?key|credential|private[-_]?key|pkcs12/i;
 /** Bearer credentials inside free text, e.g. a logged request header line */
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 const MAX_DEPTH = 12;

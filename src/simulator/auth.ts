@@ -7,6 +7,8 @@ import { signToken } from './jwt.ts';
 import { parseJson, route, type Route, type SimRequest } from './router.ts';
 import type { Sim } from './sim-context.ts';
 import type { AuthOperation, StatusInfo } from './state.ts';
+import { certificateLoginStatus } from './xades-login.ts';
+import { verifyAuthTokenRequest } from './xades-verify.ts';
 
 const CHALLENGE_TTL_MS = 10 * 60_000;
 const OPERATION_TOKEN_TTL_MS = 45 * 60_000;
@@ -38,7 +40,8 @@ export function revokeToken(sim: Sim, token: string): boolean {
 
 const bad450 = (detail: string): StatusInfo => ({ code: 450, description: 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędnego tokenu', details: [detail] });
 
-function visibleStatus(_sim: Sim, op: AuthOperation): StatusInfo {
+function visibleStatus(sim: Sim, op: AuthOperation): StatusInfo {
+  if (op.pendingUntil !== undefined && sim.now() < op.pendingUntil) return { code: 100, description: 'Uwierzytelnianie w toku' };
   if (op.revoked) return { code: 425, description: 'Uwierzytelnienie unieważnione', details: ['Uwierzytelnienie i powiązane refresh tokeny zostały unieważnione przez użytkownika'] };
   return op.status;
 }
@@ -94,6 +97,25 @@ function ksefTokenHandler(sim: Sim, req: SimRequest) {
   return { status: 202, json: { referenceNumber: ref, authenticationToken } };
 }
 
+/** PROTOCOL §4.6: a signed AuthTokenRequest; the document is checked now, the certificate as the status. */
+async function xadesSignatureHandler(sim: Sim, req: SimRequest) {
+  const doc = verifyAuthTokenRequest(req.body);
+  const now = sim.now();
+  if (doc.context.type !== 'Nip') throw apiError(21405, `Symulator obsługuje kontekst typu Nip (otrzymano ${doc.context.type}).`);
+  const ch = sim.state.data.challenges.find((c) => c.challenge === doc.challenge);
+  if (!ch || ch.used || ch.timestampMs < now - CHALLENGE_TTL_MS) throw apiError(21111, 'Wyzwanie jest nieznane, wygasło lub zostało już użyte.');
+  ch.used = true;
+  const { status, certificate } = await certificateLoginStatus(sim, doc, req.query.get('verifyCertificateChain') === 'true');
+  const ref = referenceNumber('AU', now);
+  sim.state.addAuthOp({
+    referenceNumber: ref, nip: doc.context.value, startDate: now, status, certificate,
+    ...(sim.opts.certificateCheckDelayMs > 0 ? { pendingUntil: now + sim.opts.certificateCheckDelayMs } : {}),
+    redeemed: false, revoked: false,
+  });
+  const authenticationToken = signToken(sim.state.data.jwtSecret, { 'token-type': 'OperationToken', ref, 'context-identifier-type': 'Nip', 'context-identifier-value': doc.context.value }, now, OPERATION_TOKEN_TTL_MS);
+  return { status: 202, json: { referenceNumber: ref, authenticationToken } };
+}
+
 function authStatusHandler(sim: Sim, req: SimRequest) {
   const op = sim.state.authOps.get(req.params['referenceNumber']!);
   if (!op) throw apiError(21304, 'Nie znaleziono operacji uwierzytelnienia.');
@@ -103,8 +125,9 @@ function authStatusHandler(sim: Sim, req: SimRequest) {
     status: 200,
     json: {
       startDate: sim.iso(op.startDate),
-      authenticationMethod: 'Token',
-      authenticationMethodInfo: { category: 'Token', code: 'token', displayName: 'Token KSeF' },
+      ...(op.certificate
+        ? { authenticationMethod: op.certificate.method, authenticationMethodInfo: { category: 'XadesSignature', code: op.certificate.method, displayName: op.certificate.issuedHere ? 'Certyfikat KSeF' : 'Podpis XAdES' } }
+        : { authenticationMethod: 'Token', authenticationMethodInfo: { category: 'Token', code: 'token', displayName: 'Token KSeF' } }),
       status: visibleStatus(sim, op),
       isTokenRedeemed: op.redeemed,
       ...(op.lastRefresh ? { lastTokenRefreshDate: sim.iso(op.lastRefresh) } : {}),
@@ -129,11 +152,15 @@ function redeemHandler(sim: Sim, req: SimRequest) {
   return { status: 200, json: { accessToken: accessToken(sim, op, now), refreshToken } };
 }
 
-function refreshHandler(sim: Sim, req: SimRequest) {
+async function refreshHandler(sim: Sim, req: SimRequest) {
   const op = operationFor(sim, req);
   const now = sim.now();
   const token = op.tokenReferenceNumber ? sim.state.data.tokens.find((t) => t.referenceNumber === op.tokenReferenceNumber) : undefined;
-  if (op.revoked || !token || token.revoked) throw apiError(21301, 'Uwierzytelnienie lub token KSeF zostały unieważnione.');
+  if (op.certificate) {
+    // a certificate login lives as long as the certificate is not revoked
+    const revoked = op.certificate.issuedHere && (await sim.ca()).find(op.certificate.serialNumber)?.revoked === true;
+    if (op.revoked || revoked) throw apiError(21301, 'Uwierzytelnienie zostało unieważnione lub certyfikat odwołany.');
+  } else if (op.revoked || !token || token.revoked) throw apiError(21301, 'Uwierzytelnienie lub token KSeF zostały unieważnione.');
   op.lastRefresh = now;
   sim.state.touch();
   return { status: 200, json: { accessToken: accessToken(sim, op, now) } };
@@ -149,6 +176,7 @@ export const authRoutes: Route[] = [
   route('GET', '/security/public-key-certificates', 'public', 'none', (sim) => ({ status: 200, json: sim.keys.listing() })),
   route('POST', '/auth/challenge', 'public', 'none', challengeHandler),
   route('POST', '/auth/ksef-token', 'public', 'none', ksefTokenHandler),
+  route('POST', '/auth/xades-signature', 'public', 'none', xadesSignatureHandler),
   route('POST', '/auth/token/redeem', 'public', 'operation', redeemHandler),
   route('POST', '/auth/token/refresh', 'public', 'refresh', refreshHandler),
   route('DELETE', '/auth/sessions/current', 'other', 'accessOrRefresh', revokeCurrentHandler),

@@ -23,6 +23,16 @@ export class SimHttpError extends Error {
 }
 
 export const DESCRIPTIONS: Readonly<Record<number, string>> = {
+  9101: 'Nieprawidłowy dokument.',
+  9102: 'Brak podpisu.',
+  9103: 'Przekroczona liczba dozwolonych podpisów.',
+  9105: 'Nieprawidłowy podpis.',
+  21001: 'Nieczytelna treść.',
+  21115: 'Nieprawidłowy certyfikat.',
+  21117: 'Nieprawidłowy identyfikator podmiotu dla wskazanego typu kontekstu.',
+  21217: 'Nieprawidłowe kodowanie znaków.',
+  21401: 'Dokument nie jest zgodny ze schemą (xsd).',
+  21406: 'Konflikt podpisu i typu uwierzytelnienia.',
   21111: 'Nieprawidłowe wyzwanie autoryzacyjne.',
   21155: 'Przekroczono dozwoloną liczbę faktur w sesji.',
   21157: 'Nieprawidłowy rozmiar części pakietu.',

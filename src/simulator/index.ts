@@ -2,6 +2,8 @@
  * The KSeF 2.0 simulator, in-process. It imports nothing from the agent (only node built-ins,
  * npm packages and the leaf XSD library), and the agent imports nothing from it but this file.
  */
+import type { KeyObject } from 'node:crypto';
+import type { CertificateSubject, CertificateType, IssuedCertificate, Validity } from './ca.ts';
 import type { AddressInfo } from 'node:net';
 import { expireSessions, setFaults } from './admin.ts';
 import { registerToken, revokeToken } from './auth.ts';
@@ -16,6 +18,8 @@ export type { FaultOptions, RateLimitMode, SimMode, SimulatorOptions } from './o
 export type { SimCounters, SendCounterRow } from './counters.ts';
 export type { GenerateOptions, SeedOptions } from './incoming.ts';
 export type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
+export type { CertificateSubject, CertificateType, IssuedCertificate, Validity } from './ca.ts';
+export { createCertificate } from './ca.ts';
 export { crc8, isValidKsefNumber, isValidNip, isValidReferenceNumber, ksefNumber, referenceNumber, randomNip } from './ids.ts';
 
 export interface RunningSimulator {
@@ -43,6 +47,16 @@ export interface RunningSimulator {
   setRateLimits(mode: RateLimitMode): void;
   /** Wait until background work (batch processing) is done. */
   idle(): Promise<void>;
+  /** PEM of the simulator's CA: the only issuer prod mode trusts for the XAdES login. */
+  caCertificate(): Promise<string>;
+  /**
+   * Issue a certificate from the simulator's CA for `subject` over the key in `csrOrPublicKey`
+   * (a KeyObject, an SPKI PEM, or a PKCS#10 CSR whose signature is checked). Validity defaults to
+   * one year from the simulator's now.
+   */
+  issueCertificate(csrOrPublicKey: KeyObject | string | Buffer, subject: CertificateSubject, type?: CertificateType, validity?: Validity): Promise<IssuedCertificate>;
+  /** Revoke a certificate the CA issued (serial, hex); its logins get 460 "Certyfikat odwołany". */
+  revokeCertificate(serialNumber: string): Promise<boolean>;
   /** Forget sessions, invoices, tokens and counters (keys stay); start tokens are registered again. */
   reset(): void;
 }
@@ -88,6 +102,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     expireSessions: (ref) => flushAfter(() => expireSessions(sim, ref)),
     setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
     idle: () => sim.idle(),
+    caCertificate: async () => (await sim.ca()).certificatePem,
+    issueCertificate: async (key, subject, type = 'Authentication', validity) => {
+      const now = sim.now();
+      const out = await (await sim.ca()).issueCertificate(key, subject, type, validity ?? { notBefore: now - 60_000, notAfter: now + 365 * 86_400_000 });
+      sim.state.flush();
+      return out;
+    },
+    revokeCertificate: async (serial) => {
+      const out = (await sim.ca()).revoke(serial, sim.now());
+      sim.state.flush();
+      return out;
+    },
     reset: () => { sim.reset(); registerStartTokens(); },
   };
 }

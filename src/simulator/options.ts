@@ -58,6 +58,8 @@ export interface SimulatorOptions {
   exportPartBytes?: number;
   /** Delay between KSeF number and permanent storage (download gives 21165 meanwhile). Default 0. */
   permanentStorageDelayMs?: number;
+  /** How long a XAdES login's status stays 100 (KSeF checks OCSP/CRL meanwhile). Default 0. */
+  certificateCheckDelayMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -73,6 +75,7 @@ export interface ResolvedOptions {
   readonly exportMaxInvoices: number;
   readonly exportPartBytes: number;
   readonly permanentStorageDelayMs: number;
+  readonly certificateCheckDelayMs: number;
 }
 
 export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
@@ -90,5 +93,6 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     exportMaxInvoices: opts.exportMaxInvoices ?? 10_000,
     exportPartBytes: opts.exportPartBytes ?? 50_000_000,
     permanentStorageDelayMs: opts.permanentStorageDelayMs ?? 0,
+    certificateCheckDelayMs: opts.certificateCheckDelayMs ?? 0,
   };
 }

@@ -1,5 +1,6 @@
 /** The simulator's shared context: options, state, keys, faults, limiter, URLs and the clock. */
 import { createHmac } from 'node:crypto';
+import { createCaData, SimCa } from './ca.ts';
 import { KeyRing } from './key-ring.ts';
 import { NO_FAULTS, type FaultOptions, type ResolvedOptions } from './options.ts';
 import { RateLimiter } from './rate-limits.ts';
@@ -50,6 +51,18 @@ export class Sim {
     return this.opts.now();
   }
 
+  #ca: Promise<SimCa> | undefined;
+
+  /** The certificate authority, created (and persisted) on first use. */
+  ca(): Promise<SimCa> {
+    this.#ca ??= (async () => {
+      this.state.data.ca ??= await createCaData(this.now());
+      this.state.touch();
+      return new SimCa(this.state.data.ca, () => this.state.touch());
+    })();
+    return this.#ca;
+  }
+
   iso(ms: number = this.now()): string {
     return new Date(ms).toISOString();
   }
@@ -74,7 +87,9 @@ export class Sim {
   /** Forget everything except the keys; new sessions, tokens and invoices start from scratch. */
   reset(): void {
     const keys = this.state.data.keys;
-    this.state = new SimState({ ...SimState.load(undefined).data, keys }, this.opts.stateDir);
+    const ca = this.state.data.ca;
+    this.state = new SimState({ ...SimState.load(undefined).data, keys, ...(ca ? { ca } : {}) }, this.opts.stateDir);
+    this.#ca = undefined;
     this.keys = new KeyRing(this.state.data.keys);
     this.state.touch();
     this.state.flush();

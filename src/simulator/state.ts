@@ -3,6 +3,7 @@
  * stateDir it is loaded at start and written atomically (temp file + rename) after each change,
  * so a restarted simulator continues with the same keys, tokens, sessions, invoices and counters.
  */
+import type { CaData } from './ca.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -34,6 +35,10 @@ export interface AuthOperation {
   startDate: number;
   status: StatusInfo;
   tokenReferenceNumber?: string;
+  /** XAdES login: the certificate used (fingerprint, and serial when the simulator CA issued it) */
+  certificate?: { fingerprint: string; serialNumber: string; issuedHere: boolean; method: string };
+  /** XAdES login: the status shows 100 until then (KSeF checks OCSP/CRL meanwhile) */
+  pendingUntil?: number;
   redeemed: boolean;
   revoked: boolean;
   lastRefresh?: number;
@@ -149,6 +154,8 @@ export interface StateData {
   /** key: `${sellerNip}|${kind}|${P_2}` */
   sends: Record<string, SendCounter>;
   requests: Record<string, number>;
+  /** the simulator's certificate authority (created on first use; kept by reset like the keys) */
+  ca?: CaData;
 }
 
 export function emptyState(): StateData {

@@ -138,3 +138,33 @@ test('event bus: typed listeners, unsubscribe, and a throwing listener never bre
   assert.deepEqual(got, ['K1']);
   assert.deepEqual(failures, ['ksef.accepted: boom', 'ksef.accepted: boom']);
 });
+
+test('redactor: a certificate credential — PEM private key (whole, Base64 body, any line), passphrase, PKCS#12 — never reaches a log line', async () => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { writeFile } = await import('node:fs/promises');
+  const { readCertificate } = await import('../../src/config/read-certificate.ts');
+  const { selfSigned, sealOf } = await import('../helpers/cert-fixtures.ts');
+  await withDir(async (dir) => {
+    const c = await selfSigned({ alg: 'ec', subject: sealOf('5265877635') });
+    const PASS = 'passphrase-of-the-key-2026';
+    const encrypted = c.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASS }).toString();
+    await writeFile(join(dir, 'cert.pem'), c.certificatePem);
+    await writeFile(join(dir, 'key.pem'), encrypted);
+    const r = new Redactor();
+    const loaded = await readCertificate({ certificateFile: join(dir, 'cert.pem'), privateKeyFile: join(dir, 'key.pem'), passphraseEnv: 'KEY_PASS', subjectIdentifierType: 'certificateSubject' }, (s) => r.register(s), { KEY_PASS: PASS });
+    const plainBody = loaded.privateKeyPem.split('\n').filter((l) => l && !l.startsWith('-----'));
+    const encBody = encrypted.split('\n').filter((l) => l && !l.startsWith('-----'));
+    const out = JSON.stringify(r.redact({
+      msg: `key ${loaded.privateKeyPem} pass ${PASS}`,
+      line: `second line ${plainBody[1]} of the key, encrypted ${encBody[2]}`,
+      body: plainBody.join(''),
+      nested: { passphrase: 'short-pass', privateKeyPem: 'x'.repeat(10), pkcs12: 'MIIK' },
+      error: new AgentError('CFG_CERTIFICATE_INVALID', `cannot use ${encrypted}`),
+    }));
+    for (const s of [PASS, ...plainBody, ...encBody, 'short-pass']) assert.ok(!out.includes(s), `${s.slice(0, 8)}… leaked: ${out}`);
+    assert.ok(out.includes('CFG_CERTIFICATE_INVALID'));
+    // an unrelated key is not known to the redactor: the test would see it (the check is not vacuous)
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    assert.ok(r.redactString(other).includes(other.split('\n')[1]!));
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The simulator's certificate authority: it stands for the KSeF certificate authority, whose
+ * certificates (types Authentication and Offline) are the ones prod mode trusts for the XAdES
+ * login. Its key and the certificates it issued live in the simulator state, so a restart keeps
+ * trusting them and a revocation holds. Certificates are built with @peculiar/x509 (WebCrypto).
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+export type CertificateType = 'Authentication' | 'Offline';
+
+/** Subject attributes as KSeF reads them (PROTOCOL §4.6; podpis-xades.md). */
+export interface CertificateSubject {
+  readonly commonName: string;
+  readonly countryName?: string;
+  /** seal: organizationName + organizationIdentifier `VATPL-<NIP>` */
+  readonly organizationName?: string;
+  readonly organizationIdentifier?: string;
+  /** person: givenName + surname + serialNumber `TINPL-<NIP>` or `PNOPL-<PESEL>` */
+  readonly givenName?: string;
+  readonly surname?: string;
+  readonly serialNumber?: string;
+}
+
+export interface Validity {
+  readonly notBefore: number;
+  readonly notAfter: number;
+}
+
+/** One certificate the CA issued, as kept in the simulator state. */
+export interface IssuedCertificate {
+  /** hex, upper case, as X509Certificate.serialNumber prints it */
+  readonly serialNumber: string;
+  /** SHA-256 of the DER, hex upper case */
+  readonly fingerprint: string;
+  readonly type: CertificateType;
+  readonly subject: CertificateSubject;
+  readonly certificatePem: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+  revoked: boolean;
+  revokedAt?: number;
+  revocationReason?: string;
+}
+
+export interface CaData {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+  issued: IssuedCertificate[];
+}
+
+const OIDS: Readonly<Record<keyof CertificateSubject, string>> = {
+  countryName: '2.5.4.6',
+  organizationName: '2.5.4.10',
+  organizationIdentifier: '2.5.4.97',
+  givenName: '2.5.4.42',
+  surname: '2.5.4.4',
+  serialNumber: '2.5.4.5',
+  commonName: '2.5.4.3',
+};
+
+function jsonName(s: CertificateSubject): x509.JsonName {
+  const order: (keyof CertificateSubject)[] = ['countryName', 'organizationName', 'organizationIdentifier', 'givenName', 'surname', 'serialNumber', 'commonName'];
+  return order.filter((k) => s[k] !== undefined).map((k) => ({ [OIDS[k]]: [s[k]!] }));
+}
+
+function signingParams(key: KeyObject): { importAlg: RsaHashedImportParams | EcKeyImportParams; signAlg: Algorithm | EcdsaParams } {
+  if (key.asymmetricKeyType === 'ec') return { importAlg: { name: 'ECDSA', namedCurve: 'P-256' }, signAlg: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams };
+  return { importAlg: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, signAlg: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm };
+}
+
+async function cryptoKey(key: KeyObject): Promise<CryptoKey> {
+  const der = key.export({ type: 'pkcs8', format: 'der' });
+  return webcrypto.subtle.importKey('pkcs8', der, signingParams(key).importAlg, false, ['sign']) as Promise<CryptoKey>;
+}
+
+function randomSerial(): string {
+  const b = webcrypto.getRandomValues(new Uint8Array(16));
+  b[0] = (b[0]! & 0x7f) | 0x10;
+  return Buffer.from(b).toString('hex');
+}
+
+export interface CreateCertificateInput {
+  readonly subject: CertificateSubject;
+  /** the subject's public key: a KeyObject, SPKI PEM, or a PKCS#10 CSR (PEM or DER, signature checked) */
+  readonly publicKey: KeyObject | string | Buffer;
+  /** issuer certificate and key; omitted = self-signed with `selfKey` */
+  readonly issuer?: { readonly certificatePem: string; readonly privateKey: KeyObject };
+  readonly selfKey?: KeyObject;
+  readonly validity: Validity;
+  readonly isCa?: boolean;
+  readonly serialNumber?: string;
+}
+
+async function spkiOf(publicKey: KeyObject | string | Buffer): Promise<Buffer> {
+  if (typeof publicKey === 'object' && !Buffer.isBuffer(publicKey)) return publicKey.export({ type: 'spki', format: 'der' });
+  const text = Buffer.isBuffer(publicKey) ? publicKey.toString('latin1') : publicKey;
+  if (/-----BEGIN PUBLIC KEY-----/.test(text)) return createPublicKey(text).export({ type: 'spki', format: 'der' });
+  const csr = Buffer.isBuffer(publicKey) && !/-----BEGIN/.test(text) ? new x509.Pkcs10CertificateRequest(new Uint8Array(publicKey)) : new x509.Pkcs10CertificateRequest(text);
+  if (!(await csr.verify())) throw new Error('the certificate signing request does not carry a valid signature');
+  return Buffer.from(csr.publicKey.rawData);
+}
+
+/** An X.509 certificate, PEM. Used by the CA and by tests that need foreign or self-signed ones. */
+export async function createCertificate(input: CreateCertificateInput): Promise<string> {
+  const signer = input.issuer?.privateKey ?? input.selfKey;
+  if (!signer) throw new Error('createCertificate needs an issuer or selfKey');
+  const spki = await spkiOf(input.publicKey);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(input.isCa === true, undefined, true),
+    new x509.KeyUsagesExtension(input.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    await x509.SubjectKeyIdentifierExtension.create(new x509.PublicKey(new Uint8Array(spki))),
+  ];
+  if (input.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(new x509.X509Certificate(input.issuer.certificatePem)));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: input.serialNumber ?? randomSerial(),
+    subject: jsonName(input.subject),
+    issuer: input.issuer ? new x509.X509Certificate(input.issuer.certificatePem).subjectName : jsonName(input.subject),
+    notBefore: new Date(input.validity.notBefore),
+    notAfter: new Date(input.validity.notAfter),
+    publicKey: new Uint8Array(spki),
+    signingKey: await cryptoKey(signer),
+    signingAlgorithm: signingParams(signer).signAlg,
+    extensions,
+  }, webcrypto as unknown as Crypto);
+  return cert.toString('pem');
+}
+
+/** SHA-256 of a certificate's DER, hex upper case: KSeF's certificate fingerprint. */
+export function fingerprintOf(cert: X509Certificate): string {
+  return createHash('sha256').update(cert.raw).digest('hex').toUpperCase();
+}
+
+/** A fresh CA (EC P-256: fast to make; KSeF's own CA algorithm does not matter to clients). */
+export async function createCaData(nowMs: number): Promise<CaData> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const certificatePem = await createCertificate({
+    subject: { countryName: 'PL', organizationName: 'KSeF simulator', commonName: 'KSeF simulator CA' },
+    publicKey,
+    selfKey: privateKey,
+    validity: { notBefore: nowMs - 86_400_000, notAfter: nowMs + 20 * 365 * 86_400_000 },
+    isCa: true,
+  });
+  return { certificatePem, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), issued: [] };
+}
+
+/** What the CA knows about a certificate presented at login. */
+export type ChainVerdict = { readonly trusted: true; readonly issued: IssuedCertificate | undefined } | { readonly trusted: false };
+
+/**
+ * The CA over its state record. `issueCertificate` is what the certificate enrolment endpoints
+ * (and tests, and admins) call; `verdict` is what the XAdES login asks in prod mode.
+ */
+export class SimCa {
+  readonly #cert: X509Certificate;
+
+  constructor(readonly data: CaData, private readonly touch: () => void = () => undefined) {
+    this.#cert = new X509Certificate(data.certificatePem);
+  }
+
+  get certificatePem(): string {
+    return this.data.certificatePem;
+  }
+
+  /** Issue a certificate of `type` for `subject` over the key in `csrOrPublicKey` (a CSR's signature is checked). */
+  async issueCertificate(csrOrPublicKey: KeyObject | string | Buffer, subject: CertificateSubject, type: CertificateType, validity: Validity): Promise<IssuedCertificate> {
+    const certificatePem = await createCertificate({
+      subject, publicKey: csrOrPublicKey, validity,
+      issuer: { certificatePem: this.data.certificatePem, privateKey: createPrivateKey(this.data.privateKeyPem) },
+    });
+    const c = new X509Certificate(certificatePem);
+    const record: IssuedCertificate = {
+      serialNumber: c.serialNumber.toUpperCase(), fingerprint: fingerprintOf(c), type, subject, certificatePem,
+      validFrom: new Date(c.validFrom).toISOString(), validTo: new Date(c.validTo).toISOString(), revoked: false,
+    };
+    this.data.issued.push(record);
+    this.touch();
+    return record;
+  }
+
+  find(serialNumber: string): IssuedCertificate | undefined {
+    return this.data.issued.find((r) => r.serialNumber === serialNumber.toUpperCase());
+  }
+
+  revoke(serialNumber: string, nowMs: number, reason = 'Unspecified'): boolean {
+    const r = this.find(serialNumber);
+    if (!r || r.revoked) return false;
+    r.revoked = true;
+    r.revokedAt = nowMs;
+    r.revocationReason = reason;
+    this.touch();
+    return true;
+  }
+
+  /** Trusted when the CA signed it; `issued` is its record (revocation) when this CA issued it. */
+  verdict(cert: X509Certificate): ChainVerdict {
+    if (!cert.checkIssued(this.#cert) || !cert.verify(this.#cert.publicKey)) return { trusted: false };
+    return { trusted: true, issued: this.find(cert.serialNumber) };
+  }
+}

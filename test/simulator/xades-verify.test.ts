@@ -1,0 +1,73 @@
+// The simulator's POST /auth/xades-signature verifies the signed AuthTokenRequest for real: each
+// kind of broken or tampered document gets the 400 and exception code KSeF documents for it.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signedAuthTokenRequest } from '../../src/ksef/xades-login.ts';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
+import { sealOf, selfSigned, type TestCertificate } from '../helpers/cert-fixtures.ts';
+
+const NIP = '5265877635';
+let sim: RunningSimulator;
+let cert: TestCertificate;
+let other: TestCertificate;
+
+before(async () => {
+  sim = await startSimulator({ rateLimits: 'off' });
+  cert = await selfSigned({ alg: 'rsa', subject: sealOf(NIP) });
+  other = await selfSigned({ alg: 'ec', subject: sealOf(NIP), fresh: true });
+});
+after(() => sim.close());
+
+const challenge = async (): Promise<string> => ((await (await fetch(`${sim.baseUrl}/auth/challenge`, { method: 'POST' })).json()) as { challenge: string }).challenge;
+const signed = async (c = cert): Promise<string> => signedAuthTokenRequest(await challenge(), NIP, { certificatePem: c.certificatePem, privateKeyPem: c.privateKeyPem, subjectIdentifierType: 'certificateSubject' });
+const post = async (xml: string): Promise<{ status: number; codes: number[]; details: string[] }> => {
+  const r = await fetch(`${sim.baseUrl}/auth/xades-signature`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: xml });
+  const body = (await r.json()) as { exception?: { exceptionDetailList: { exceptionCode: number; details?: string[] }[] } };
+  const list = body.exception?.exceptionDetailList ?? [];
+  return { status: r.status, codes: list.map((e) => e.exceptionCode), details: list.flatMap((e) => e.details ?? []) };
+};
+
+describe('POST /auth/xades-signature verifies the signature', () => {
+  it('accepts a correctly signed document (202) and refuses the same challenge again (21111)', async () => {
+    const xml = await signed();
+    assert.equal((await post(xml)).status, 202);
+    assert.deepEqual(await post(xml), { status: 400, codes: [21111], details: ['Wyzwanie jest nieznane, wygasło lub zostało już użyte.'] });
+  });
+
+  const cases: [string, (xml: string) => string, number, RegExp?][] = [
+    ['the context NIP changed after signing', (x) => x.replace(`<Nip>${NIP}</Nip>`, '<Nip>1111111111</Nip>'), 9105],
+    ['SubjectIdentifierType changed after signing', (x) => x.replace('>certificateSubject<', '>certificateFingerprint<'), 9105],
+    ['the SigningTime changed after signing (SignedProperties digest)', (x) => x.replace(/<xades:SigningTime>\d{4}/, '<xades:SigningTime>2019'), 9105],
+    ['the SignatureValue altered', (x) => x.replace(/<ds:SignatureValue>(.)/, (_m, c: string) => `<ds:SignatureValue>${c === 'A' ? 'B' : 'A'}`), 9105],
+    ['the signature removed', (x) => x.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''), 9102],
+    ['not XML at all', () => 'this is not <xml', 21001],
+    ['another root element', (x) => x.replace(/AuthTokenRequest/g, 'Wniosek'), 21401],
+  ];
+  for (const [name, tamper, code] of cases) {
+    it(`refuses a document with ${name}: 400 ${code}`, async () => {
+      const r = await post(tamper(await signed()));
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.codes, [code]);
+    });
+  }
+
+  it('refuses a SigningCertificate digest that is not the digest of the KeyInfo certificate (9105)', async () => {
+    // the other certificate's digest, re-signed properly, would need the other key: swap only the digest text
+    const xml = await signed();
+    const otherDigest = (await signed(other)).match(/<xades:CertDigest>[\s\S]*?<DigestValue>([^<]+)</)![1]!;
+    const r = await post(xml.replace(/(<xades:CertDigest>[\s\S]*?<DigestValue>)[^<]+</, `$1${otherDigest}<`));
+    assert.deepEqual(r.codes, [9105]);
+  });
+
+  it('refuses a certificate in KeyInfo that did not make the signature (9105)', async () => {
+    const xml = await signed();
+    const otherB64 = other.certificatePem.replace(/-----[^-]+-----|\s/g, '');
+    const r = await post(xml.replace(/<ds:X509Certificate>[^<]+</, `<ds:X509Certificate>${otherB64}<`));
+    assert.deepEqual(r.codes, [9105]);
+  });
+
+  it('refuses an unreadable certificate in KeyInfo (21115)', async () => {
+    const r = await post((await signed()).replace(/<ds:X509Certificate>[^<]+</, '<ds:X509Certificate>bm90IGEgY2VydA==<'));
+    assert.deepEqual(r.codes, [21115]);
+  });
+});
