@@ -20,6 +20,8 @@ export interface FaultOptions {
    * (CIRFMF/ksef-api#238): the status says 200 before redeem knows it. The login stays unredeemed.
    */
   redeemRaces: number;
+  /** `[code]: message` sent as `X-System-Warning` on every successful API answer; '' = none. */
+  systemWarning: string;
   /** Limit the faults above to requests whose path (after /v2) contains one of these. Empty = all. */
   paths: string[];
 }
@@ -32,6 +34,7 @@ export const NO_FAULTS: FaultOptions = {
   outageUntil: 0,
   upoDelayMs: 0,
   redeemRaces: 0,
+  systemWarning: '',
   paths: [],
 };
 
