@@ -9,6 +9,7 @@ import { counters, type SimCounters } from './counters.ts';
 import { generateIncoming, seedInvoiceXml, type GenerateOptions, type SeedOptions } from './incoming.ts';
 import type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
 import { resolveOptions, type FaultOptions, type RateLimitMode, type SimulatorOptions } from './options.ts';
+import { grantPermissions, type PermissionGrant } from './permissions.ts';
 import { createSimServer } from './server.ts';
 import { Sim } from './sim-context.ts';
 
@@ -16,6 +17,7 @@ export type { FaultOptions, RateLimitMode, SimMode, SimulatorOptions } from './o
 export type { SimCounters, SendCounterRow } from './counters.ts';
 export type { GenerateOptions, SeedOptions } from './incoming.ts';
 export type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
+export type { PermissionGrant, PermissionName } from './permissions.ts';
 export { crc8, isValidKsefNumber, isValidNip, isValidReferenceNumber, ksefNumber, referenceNumber, randomNip } from './ids.ts';
 
 export interface RunningSimulator {
@@ -41,6 +43,8 @@ export interface RunningSimulator {
    */
   expireSessions(referenceNumber?: string): string[];
   setRateLimits(mode: RateLimitMode): void;
+  /** Give `subjectNip` (e.g. an accounting office) permissions for `contextNip` (its client). */
+  grantPermissions(g: PermissionGrant): PermissionGrant;
   /** Wait until background work (batch processing) is done. */
   idle(): Promise<void>;
   /** Forget sessions, invoices, tokens and counters (keys stay); start tokens are registered again. */
@@ -86,6 +90,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     rotateKeys: (usage) => flushAfter(() => { sim.keys.rotate(usage, sim.now()); sim.state.touch(); }),
     publicKeys: () => sim.keys.listing(),
     expireSessions: (ref) => flushAfter(() => expireSessions(sim, ref)),
+    grantPermissions: (g) => flushAfter(() => grantPermissions(sim, g)),
     setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
     idle: () => sim.idle(),
     reset: () => { sim.reset(); registerStartTokens(); },

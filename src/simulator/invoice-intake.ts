@@ -7,6 +7,7 @@ import { sha256b64 } from './crypto.ts';
 import { inspectFa } from './fa-inspect.ts';
 import { checkInvoice, schemaOfFormCode } from './invoice-check.ts';
 import { ksefNumber, referenceNumber } from './ids.ts';
+import { holds } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
 import { warsawDate } from './warsaw-day.ts';
 import { duplicateKey, type SessionInvoice, type SessionRecord, type StatusInfo } from './state.ts';
@@ -48,6 +49,14 @@ export async function intakeInvoice(sim: Sim, session: SessionRecord, plain: Buf
   };
   if (!check.ok) {
     record.final = check.status;
+    if (counter) counter.rejected++;
+  } else if (!holds(sim, session.nip, check.facts.sellerNip, 'InvoiceWrite')) {
+    // PROTOCOL §6/§13: 410 "wrong permission scope" when the context may not invoice for the seller
+    record.final = {
+      code: 410,
+      description: 'Nieprawidłowy zakres uprawnień',
+      details: [`Brak uprawnienia InvoiceWrite do wystawiania faktur sprzedawcy o NIP ${check.facts.sellerNip} w kontekście NIP ${session.nip}.`],
+    };
     if (counter) counter.rejected++;
   } else {
     const f = check.facts;

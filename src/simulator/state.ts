@@ -149,6 +149,8 @@ export interface StateData {
   /** key: `${sellerNip}|${kind}|${P_2}` */
   sends: Record<string, SendCounter>;
   requests: Record<string, number>;
+  /** permission grants (absent in state files written before they existed) */
+  permissions?: { subjectNip: string; contextNip: string; permissions: ('InvoiceWrite' | 'InvoiceRead' | 'CredentialsRead' | 'CredentialsManage' | 'SubunitManage' | 'EnforcementOperations' | 'Introspection')[] }[];
 }
 
 export function emptyState(): StateData {
