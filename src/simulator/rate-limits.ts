@@ -21,7 +21,9 @@ export interface LimitValues {
 
 export type RateLimitGroup =
   | 'onlineSession' | 'batchSession' | 'invoiceSend' | 'invoiceStatus' | 'sessionList' | 'sessionInvoiceList'
-  | 'sessionMisc' | 'invoiceMetadata' | 'invoiceExport' | 'invoiceExportStatus' | 'invoiceDownload' | 'other';
+  | 'sessionMisc' | 'invoiceMetadata' | 'invoiceExport' | 'invoiceExportStatus' | 'invoiceDownload' | 'other'
+  // API 2.7.0: the /collective-identifiers endpoints (not implemented here, but the group is listed)
+  | 'collectiveIdentifier';
 
 export type LimitGroup = RateLimitGroup | 'public';
 
@@ -38,6 +40,7 @@ export const PROD_LIMITS: Readonly<Record<RateLimitGroup, LimitValues>> = {
   invoiceExportStatus: { perSecond: 10, perMinute: 60, perHour: 600 },
   invoiceDownload: { perSecond: 8, perMinute: 16, perHour: 64 },
   other: { perSecond: 10, perMinute: 30, perHour: 120 },
+  collectiveIdentifier: { perSecond: 10, perMinute: 60, perHour: 120 },
 };
 
 /** Unauthenticated endpoints: 60 per second per IP, nothing per minute or hour. */
