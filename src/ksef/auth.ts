@@ -38,6 +38,9 @@ const STATUS_HINTS: Readonly<Record<number, string>> = {
   450: 'the KSeF token is wrong, revoked or inactive',
   460: 'KSeF does not accept the certificate (expired, untrusted, revoked or suspended)',
 };
+const REDEEM = 'POST /auth/token/redeem';
+/** fresh logins after a redeem answered 21301 right after status 200, before giving up */
+const REDEEM_RACE_RETRIES = 2;
 
 /**
  * Authentication (PROTOCOL §4): challenge, then either RSA-OAEP of `token|timestampMs` or an
@@ -74,6 +77,24 @@ export class KsefAuth implements AccessTokenSource {
     if (this.access?.token === token) this.access = undefined;
   }
 
+  /**
+   * Log out (`DELETE /auth/sessions/current`) so the refresh token dies with the process instead
+   * of living 7 days. Best effort: one try, never a reason to fail a stop.
+   */
+  async logout(): Promise<boolean> {
+    const bearer = this.refreshToken?.token ?? this.access?.token;
+    if (!bearer) return false;
+    this.reset();
+    try {
+      await this.http.call({ method: 'DELETE', path: '/auth/sessions/current', auth: { bearer }, group: 'other', idempotent: false, expect: 'none', operation: 'DELETE /auth/sessions/current' });
+      this.opts.logger?.info?.('ksef.auth.logged-out', { nip: this.opts.nip });
+      return true;
+    } catch (e) {
+      this.opts.logger?.warn?.('ksef.auth.logout-failed', { nip: this.opts.nip, code: isKsefError(e) ? e.code : 'unknown' });
+      return false;
+    }
+  }
+
   /** Forget all tokens: the next call authenticates from scratch. */
   reset(): void {
     this.access = undefined;
@@ -88,7 +109,8 @@ export class KsefAuth implements AccessTokenSource {
           method: 'POST',
           path: '/auth/token/refresh',
           auth: { bearer: this.refreshToken.token },
-          group: 'other',
+          // openapi x-rate-limits: 60/s like the unauthenticated auth calls, not the "other" group
+          group: 'public',
           idempotent: true,
           expect: 'json',
           operation: 'POST /auth/token/refresh',
@@ -110,6 +132,7 @@ export class KsefAuth implements AccessTokenSource {
   private async authenticate(): Promise<string> {
     let rotated = false;
     let relogged = false;
+    let raced = 0;
     for (;;) {
       try {
         const t = await this.login();
@@ -119,6 +142,13 @@ export class KsefAuth implements AccessTokenSource {
         if (isKsefError(e) && e.code === 'KSEF_OUTCOME_UNKNOWN' && !relogged) {
           // the redeem answer was lost; a fresh login is the safe way to get tokens
           relogged = true;
+          continue;
+        }
+        if (isKsefError(e) && e.code === 'KSEF_AUTH_FAILED' && e.operation === REDEEM && e.hasException(21301) && raced < REDEEM_RACE_RETRIES) {
+          // status said 200 but redeem did not know yet (CIRFMF/ksef-api#238): a fresh login, bounded
+          raced++;
+          this.opts.logger?.warn?.('ksef.auth.redeem-race', { nip: this.opts.nip, attempt: raced });
+          await this.http.clock.sleep(this.opts.pollIntervalMs ?? 500);
           continue;
         }
         if (isKsefError(e) && e.code === 'KSEF_KEY_UNKNOWN' && !rotated) {
@@ -213,7 +243,7 @@ export class KsefAuth implements AccessTokenSource {
         method: 'GET',
         path: `/auth/${encodeURIComponent(ref)}`,
         auth: { bearer: opToken },
-        group: 'other',
+        group: 'public',
         idempotent: true,
         expect: 'json',
         operation: 'GET /auth/{referenceNumber}',
@@ -237,10 +267,11 @@ export class KsefAuth implements AccessTokenSource {
       method: 'POST',
       path: '/auth/token/redeem',
       auth: { bearer: opToken },
-      group: 'other',
+      group: 'public',
       // redeem works only once (21301 after): a lost answer means logging in again, not repeating
       idempotent: false,
       expect: 'json',
+      operation: REDEEM,
     });
     this.access = red.body.accessToken;
     this.refreshToken = red.body.refreshToken;

@@ -88,7 +88,7 @@ export interface KsefClient {
   authStats(): Readonly<AuthStats>;
   /** effective limits the proactive limiter uses */
   rateLimits(): Readonly<Record<RateGroup, RateLimitValues>> | undefined;
-  /** close open online sessions (best effort) and release connections */
+  /** close open online sessions (best effort), log out (`DELETE /auth/sessions/current`) and release connections */
   close(): Promise<void>;
 }
 
@@ -241,6 +241,8 @@ export function createKsefClient(opts: KsefClientOptions): KsefClient {
         await s?.close().catch(() => undefined);
       }
       sessions.clear();
+      // a clean stop logs out, unless the limiter would make the stop wait for a free slot
+      if (!limiter || limiter.delayFor(opts.nip, 'other') === 0) await auth.logout();
       await http.close();
     },
   };

@@ -124,6 +124,8 @@ function defaultKind(code: KsefErrorCode): ErrorKind {
     case 'KSEF_OUTCOME_UNKNOWN':
     case 'KSEF_KEY_UNKNOWN':
     case 'KSEF_GONE':
+    // 21178: the UPO is generated after the KSeF number; asking again later finds it
+    case 'KSEF_UPO_NOT_FOUND':
       return 'transient';
     case 'KSEF_AUTH_FAILED':
     case 'KSEF_FORBIDDEN':

@@ -7,6 +7,7 @@ import { counters } from './counters.ts';
 import { generateIncoming, seedInvoiceXml } from './incoming.ts';
 import type { KeyUsage } from './key-ring.ts';
 import type { FaultOptions, RateLimitMode } from './options.ts';
+import { grantPermissions, listPermissions, revokePermissions, type PermissionGrant } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
 
 export interface AdminReply {
@@ -92,6 +93,16 @@ export function handleAdmin(sim: Sim, method: string, path: string, body: Record
       sim.limiter.reset();
       return { status: 200, json: { mode } };
     }
+    case 'GET /_sim/permissions':
+      return { status: 200, json: { grants: listPermissions(sim) } };
+    case 'POST /_sim/permissions':
+      try {
+        return { status: 200, json: grantPermissions(sim, { subjectNip: String(body['subjectNip'] ?? ''), contextNip: String(body['contextNip'] ?? ''), permissions: (Array.isArray(body['permissions']) ? body['permissions'] : []) as PermissionGrant['permissions'] }) };
+      } catch (err) {
+        return bad(err instanceof Error ? err.message : String(err));
+      }
+    case 'POST /_sim/permissions/revoke':
+      return { status: 200, json: { revoked: revokePermissions(sim, String(body['subjectNip'] ?? ''), String(body['contextNip'] ?? '')) } };
     case 'GET /_sim/counters':
       return { status: 200, json: counters(sim) };
     case 'POST /_sim/reset':

@@ -145,6 +145,10 @@ function redeemHandler(sim: Sim, req: SimRequest) {
   const now = sim.now();
   if (op.redeemed) throw apiError(21301, 'Tokeny zostały już pobrane.');
   if (visibleStatus(sim, op).code !== 200) throw apiError(21301, `Status uwierzytelnienia (${visibleStatus(sim, op).code}) nie pozwala na pobranie tokenów.`);
+  if (sim.faults.redeemRaces > 0) {
+    sim.faults.redeemRaces--;
+    throw apiError(21301, 'Status uwierzytelnienia nie pozwala na pobranie tokenów.');
+  }
   op.redeemed = true;
   op.refreshValidUntil = now + REFRESH_TTL_MS;
   sim.state.touch();

@@ -95,6 +95,7 @@ async function statusHandler(sim: Sim, req: SimRequest) {
   const iv = Buffer.from(e.iv, 'base64');
   const expires = now + 60 * 60_000;
   const docs = e.ksefNumbers.map((k) => sim.state.invoices.get(k)!).filter(Boolean);
+  const dateType = (e as ExportRecord & Partial<ExportExtra>).dateType;
   const lastIssue = docs.length ? docs.map((d) => d.issueDate).sort().at(-1) : undefined;
   const lastInvoicing = lastDate(docs, (d) => d.invoicingDate);
   const lastStorage = lastDate(docs, (d) => d.permanentStorageDate);
@@ -122,9 +123,10 @@ async function statusHandler(sim: Sim, req: SimRequest) {
           };
         }),
         isTruncated: e.isTruncated,
-        ...(lastIssue ? { lastIssueDate: lastIssue } : {}),
-        ...(lastInvoicing !== undefined ? { lastInvoicingDate: sim.iso(lastInvoicing) } : {}),
-        ...(lastStorage !== undefined ? { lastPermanentStorageDate: sim.iso(lastStorage) } : {}),
+        // only when the package was cut, and only for the filter's own date type (InvoiceExportPackage)
+        ...(e.isTruncated && dateType === 'Issue' && lastIssue ? { lastIssueDate: lastIssue } : {}),
+        ...(e.isTruncated && dateType === 'Invoicing' && lastInvoicing !== undefined ? { lastInvoicingDate: sim.iso(lastInvoicing) } : {}),
+        ...(e.isTruncated && dateType === 'PermanentStorage' && lastStorage !== undefined ? { lastPermanentStorageDate: sim.iso(lastStorage) } : {}),
         ...(e.hwm !== undefined ? { permanentStorageHwmDate: sim.iso(e.hwm) } : {}),
       },
     },

@@ -85,6 +85,11 @@ function traceId(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** 404/405 for a path or method the API does not have: problem+json, instance with the /v2 prefix. */
+export function notFoundBody(status: 404 | 405, detail: string, instance: string, timestamp: string): Record<string, unknown> {
+  return { title: status === 404 ? 'Not Found' : 'Method Not Allowed', status, detail, instance, traceId: traceId(), timestamp };
+}
+
 /** Body, content type and headers for an error, in the format the request asked for. */
 export function renderError(err: SimHttpError, opts: { problem: boolean; instance: string; nowIso: string }): ErrorResponse {
   const { status } = err;

@@ -3,6 +3,7 @@
  * ending in a CRC-8 (poly 0x07, init 0x00, no reflection, no xor-out) written as two hex digits.
  */
 import { randomBytes } from 'node:crypto';
+import { warsawDate } from './warsaw-day.ts';
 
 export function crc8(text: string): number {
   let crc = 0;
@@ -17,9 +18,9 @@ function hex2(n: number): string {
   return n.toString(16).toUpperCase().padStart(2, '0');
 }
 
-/** `YYYYMMDD` of a moment, in UTC. */
+/** `YYYYMMDD` of a moment, as a Warsaw calendar day (KSeF's days are Polish days). */
 export function yyyymmdd(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+  return warsawDate(ms).replaceAll('-', '');
 }
 
 function randomHex(chars: number): string {

@@ -9,6 +9,7 @@ import { inspectFa } from './fa-inspect.ts';
 import { ksefNumber, randomNip } from './ids.ts';
 import type { Sim } from './sim-context.ts';
 import type { StoredInvoice } from './state.ts';
+import { warsawDate } from './warsaw-day.ts';
 
 const FA3_NS = 'http://crd.gov.pl/wzor/2025/06/25/13775/';
 const FA2_NS = 'http://crd.gov.pl/wzor/2023/06/29/12648/';
@@ -175,7 +176,7 @@ export function generateIncoming(sim: Sim, o: GenerateOptions): StoredInvoice[] 
   for (let i = 0; i < o.count; i++) {
     const seller = sellers[i % sellers.length]!;
     const acquisitionDate = o.count === 1 ? to : Math.round(from + ((to - from) * i) / (o.count - 1));
-    const issueDate = new Date(acquisitionDate).toISOString().slice(0, 10);
+    const issueDate = warsawDate(acquisitionDate);
     const month = issueDate.slice(5, 7);
     const xml = generateFa3({
       sellerNip: seller.nip,

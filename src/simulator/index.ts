@@ -11,6 +11,7 @@ import { counters, type SimCounters } from './counters.ts';
 import { generateIncoming, seedInvoiceXml, type GenerateOptions, type SeedOptions } from './incoming.ts';
 import type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
 import { resolveOptions, type FaultOptions, type RateLimitMode, type SimulatorOptions } from './options.ts';
+import { grantPermissions, type PermissionGrant } from './permissions.ts';
 import { createSimServer } from './server.ts';
 import { Sim } from './sim-context.ts';
 
@@ -20,6 +21,7 @@ export type { GenerateOptions, SeedOptions } from './incoming.ts';
 export type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
 export type { CertificateSubject, CertificateType, IssuedCertificate, Validity } from './ca.ts';
 export { createCertificate } from './ca.ts';
+export type { PermissionGrant, PermissionName } from './permissions.ts';
 export { crc8, isValidKsefNumber, isValidNip, isValidReferenceNumber, ksefNumber, referenceNumber, randomNip } from './ids.ts';
 
 export interface RunningSimulator {
@@ -45,6 +47,8 @@ export interface RunningSimulator {
    */
   expireSessions(referenceNumber?: string): string[];
   setRateLimits(mode: RateLimitMode): void;
+  /** Give `subjectNip` (e.g. an accounting office) permissions for `contextNip` (its client). */
+  grantPermissions(g: PermissionGrant): PermissionGrant;
   /** Wait until background work (batch processing) is done. */
   idle(): Promise<void>;
   /** PEM of the simulator's CA: the only issuer prod mode trusts for the XAdES login. */
@@ -100,6 +104,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     rotateKeys: (usage) => flushAfter(() => { sim.keys.rotate(usage, sim.now()); sim.state.touch(); }),
     publicKeys: () => sim.keys.listing(),
     expireSessions: (ref) => flushAfter(() => expireSessions(sim, ref)),
+    grantPermissions: (g) => flushAfter(() => grantPermissions(sim, g)),
     setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
     idle: () => sim.idle(),
     caCertificate: async () => (await sim.ca()).certificatePem,

@@ -1,6 +1,7 @@
 /**
  * KSeF's checks of one invoice file (PROTOCOL §13), in the order that decides the status:
- * 430 for file problems (size, BOM, encoding, processing instructions, XSD), 450 for semantic
+ * 430 for file problems (size, BOM, encoding, processing instructions, discouraged code points,
+ * XSD), 450 for semantic
  * ones (NIP checksums on PRD, issue date in the future). Duplicates (440) are the caller's: they
  * depend on what the simulator already holds.
  */
@@ -17,6 +18,37 @@ const NAMESPACES: Readonly<Record<FaSchemaName, string>> = {
 };
 
 export type CheckResult = { ok: true; facts: FaFacts } | { ok: false; status: StatusInfo; facts?: FaFacts };
+
+/**
+ * Code points KSeF refuses since 16 July 2026 (PROTOCOL §13; Doc: faktury/weryfikacja-faktury.md):
+ * U+007F–U+0084, U+0086–U+009F, U+FDD0–U+FDEF and U+nFFFE/U+nFFFF of every plane. U+0085 is allowed.
+ */
+export function isDiscouragedCodePoint(cp: number): boolean {
+  return (cp >= 0x7f && cp <= 0x84) || (cp >= 0x86 && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe;
+}
+
+const CANDIDATE = /[\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]|[\ud800-\udbff][\udffe\udfff]|&#/;
+const hexCp = (cp: number): string => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The first discouraged code point, written raw or as a character reference, with its line. */
+export function findDiscouraged(xml: string): { codePoint: number; line: number; reference: boolean } | undefined {
+  if (!CANDIDATE.test(xml)) return undefined;
+  let line = 1;
+  for (let i = 0; i < xml.length; ) {
+    const cp = xml.codePointAt(i)!;
+    if (cp === 0x0a) line++;
+    if (isDiscouragedCodePoint(cp)) return { codePoint: cp, line, reference: false };
+    if (cp === 0x26 /* & */ && xml[i + 1] === '#') {
+      const m = /^&#(?:x([0-9a-fA-F]+)|(\d+));/.exec(xml.slice(i, i + 16));
+      if (m) {
+        const ref = m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2]);
+        if (isDiscouragedCodePoint(ref)) return { codePoint: ref, line, reference: true };
+      }
+    }
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return undefined;
+}
 
 const fail430 = (...details: string[]): CheckResult => ({ ok: false, status: { code: 430, description: 'Błąd weryfikacji pliku faktury', details } });
 
@@ -43,6 +75,10 @@ export async function checkInvoice(
   const rest = decl ? xml.slice(decl[0].length) : xml;
   const pi = /<\?([A-Za-z_][\w.-]*)/.exec(rest);
   if (pi) return fail430(`Instrukcje przetwarzania są niedozwolone (<?${pi[1]}).`);
+  const bad = findDiscouraged(xml);
+  if (bad) {
+    return fail430(`Linia ${bad.line}: niedozwolony znak ${hexCp(bad.codePoint)}${bad.reference ? ' (odwołanie znakowe)' : ''}; od 16 lipca 2026 KSeF odrzuca znaki U+007F–U+0084, U+0086–U+009F, U+FDD0–U+FDEF oraz U+nFFFE/U+nFFFF.`);
+  }
   const validator = await loadFaValidator(schema);
   const problems = validator.validate(bytes);
   if (problems.length > 0) {

@@ -7,7 +7,9 @@ import { sha256b64 } from './crypto.ts';
 import { inspectFa } from './fa-inspect.ts';
 import { checkInvoice, schemaOfFormCode } from './invoice-check.ts';
 import { ksefNumber, referenceNumber } from './ids.ts';
+import { holds } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
+import { warsawDate } from './warsaw-day.ts';
 import { duplicateKey, type SessionInvoice, type SessionRecord, type StatusInfo } from './state.ts';
 
 export interface IntakeMeta {
@@ -19,7 +21,8 @@ export interface IntakeMeta {
 
 export async function intakeInvoice(sim: Sim, session: SessionRecord, plain: Buffer, meta: IntakeMeta): Promise<SessionInvoice> {
   const schema = schemaOfFormCode(session.formCode.systemCode, session.formCode.schemaVersion, session.formCode.value)!;
-  const todayIso = new Date(meta.receivedAt).toISOString().slice(0, 10);
+  // Calendar days are Warsaw days: at 00:30 Warsaw the UTC date is still yesterday.
+  const todayIso = warsawDate(meta.receivedAt);
   const check = await checkInvoice(plain, schema, { checkNip: sim.opts.checkNip, todayIso });
   let facts = check.facts;
   if (!facts) {
@@ -32,7 +35,7 @@ export async function intakeInvoice(sim: Sim, session: SessionRecord, plain: Buf
   const counter = facts?.sellerNip && facts.invoiceNumber ? sim.state.sendCounter(duplicateKey(facts.sellerNip, facts.invoiceKind, facts.invoiceNumber)) : undefined;
   if (counter) counter.attempts++;
   const invoiceHash = sha256b64(plain);
-  const offline = meta.offlineMode || (facts?.issueDate ? facts.issueDate < new Date(meta.invoicingDate).toISOString().slice(0, 10) : false);
+  const offline = meta.offlineMode || (facts?.issueDate ? facts.issueDate < warsawDate(meta.invoicingDate) : false);
   const record: SessionInvoice = {
     referenceNumber: referenceNumber('EE', meta.receivedAt),
     sessionReferenceNumber: session.referenceNumber,
@@ -46,6 +49,14 @@ export async function intakeInvoice(sim: Sim, session: SessionRecord, plain: Buf
   };
   if (!check.ok) {
     record.final = check.status;
+    if (counter) counter.rejected++;
+  } else if (!holds(sim, session.nip, check.facts.sellerNip, 'InvoiceWrite')) {
+    // PROTOCOL §6/§13: 410 "wrong permission scope" when the context may not invoice for the seller
+    record.final = {
+      code: 410,
+      description: 'Nieprawidłowy zakres uprawnień',
+      details: [`Brak uprawnienia InvoiceWrite do wystawiania faktur sprzedawcy o NIP ${check.facts.sellerNip} w kontekście NIP ${session.nip}.`],
+    };
     if (counter) counter.rejected++;
   } else {
     const f = check.facts;

@@ -15,6 +15,13 @@ export interface FaultOptions {
   outageUntil: number;
   /** Extra milliseconds before a UPO exists (invoice and session UPOs). */
   upoDelayMs: number;
+  /**
+   * The next N token redeems right after status 200 answer 400 21301, the race seen on KSeF
+   * (CIRFMF/ksef-api#238): the status says 200 before redeem knows it. The login stays unredeemed.
+   */
+  redeemRaces: number;
+  /** `[code]: message` sent as `X-System-Warning` on every successful API answer; '' = none. */
+  systemWarning: string;
   /** Limit the faults above to requests whose path (after /v2) contains one of these. Empty = all. */
   paths: string[];
 }
@@ -26,6 +33,8 @@ export const NO_FAULTS: FaultOptions = {
   firewallHtmlRate: 0,
   outageUntil: 0,
   upoDelayMs: 0,
+  redeemRaces: 0,
+  systemWarning: '',
   paths: [],
 };
 

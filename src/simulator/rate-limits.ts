@@ -1,6 +1,15 @@
 /**
  * Sliding-window rate limits per (endpoint group, context, client IP), PROTOCOL §11: the last
- * second, minute and hour all apply. A refused request is not counted.
+ * second, minute and hour all apply.
+ *
+ * Blocks escalate as KSeF describes them (ksef-docs limity/limity-api.md §2: after a 429 "kolejne
+ * żądania są tymczasowo blokowane", the block is dynamic and "wielokrotne przekroczenia mogą
+ * skutkować znacznym wydłużeniem blokady"; users report waits of tens of minutes). What we do, the
+ * exact numbers being ours, not published: a violation blocks the key for the window's own wait
+ * (Retry-After); every request made during the block is refused and is a repeated violation that
+ * sets the block to first-wait × 2^n (n = requests made during the block), at most one hour.
+ * Refused requests count against the windows like accepted ones. A client that honours
+ * Retry-After never sees more than the plain window wait.
  */
 import type { RateLimitMode } from './options.ts';
 
@@ -12,7 +21,9 @@ export interface LimitValues {
 
 export type RateLimitGroup =
   | 'onlineSession' | 'batchSession' | 'invoiceSend' | 'invoiceStatus' | 'sessionList' | 'sessionInvoiceList'
-  | 'sessionMisc' | 'invoiceMetadata' | 'invoiceExport' | 'invoiceExportStatus' | 'invoiceDownload' | 'other';
+  | 'sessionMisc' | 'invoiceMetadata' | 'invoiceExport' | 'invoiceExportStatus' | 'invoiceDownload' | 'other'
+  // API 2.7.0: the /collective-identifiers endpoints (not implemented here, but the group is listed)
+  | 'collectiveIdentifier';
 
 export type LimitGroup = RateLimitGroup | 'public';
 
@@ -29,6 +40,7 @@ export const PROD_LIMITS: Readonly<Record<RateLimitGroup, LimitValues>> = {
   invoiceExportStatus: { perSecond: 10, perMinute: 60, perHour: 600 },
   invoiceDownload: { perSecond: 8, perMinute: 16, perHour: 64 },
   other: { perSecond: 10, perMinute: 30, perHour: 120 },
+  collectiveIdentifier: { perSecond: 10, perMinute: 60, perHour: 120 },
 };
 
 /** Unauthenticated endpoints: 60 per second per IP, nothing per minute or hour. */
@@ -56,8 +68,18 @@ export interface LimitVerdict {
   readonly message?: string;
 }
 
+const MAX_BLOCK_MS = 3_600_000;
+
+interface Block {
+  until: number;
+  firstMs: number;
+  strikes: number;
+  message: string;
+}
+
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
+  private readonly blocks = new Map<string, Block>();
 
   constructor(public mode: RateLimitMode) {}
 
@@ -71,20 +93,32 @@ export class RateLimiter {
     const key = `${group === 'other' ? endpoint : group}|${context}|${ip}`;
     const list = (this.hits.get(key) ?? []).filter((t) => t > nowMs - 3_600_000);
     this.hits.set(key, list);
+    // refused or not, the request counts
+    list.push(nowMs);
+    const block = this.blocks.get(key);
+    if (block && nowMs < block.until) {
+      block.strikes++;
+      block.until = Math.max(block.until, nowMs + Math.min(MAX_BLOCK_MS, block.firstMs * 2 ** block.strikes));
+      const retryAfterSec = Math.max(1, Math.ceil((block.until - nowMs) / 1000));
+      return { ok: false, retryAfterSec, message: `${block.message} Ponowne żądanie w czasie blokady ją wydłuża. Spróbuj ponownie po ${retryAfterSec} sekundach.` };
+    }
     for (const w of WINDOWS) {
       const limit = limits[w.key];
+      // the request itself is in the list now: over the limit when more than `limit` are inside
       const inWindow = list.filter((t) => t > nowMs - w.span);
-      if (inWindow.length >= limit) {
-        const oldestThatMatters = inWindow[inWindow.length - limit]!;
+      if (inWindow.length > limit) {
+        const oldestThatMatters = inWindow[inWindow.length - 1 - limit]!;
         const retryAfterSec = Math.max(1, Math.ceil((oldestThatMatters + w.span - nowMs) / 1000));
+        const firstMs = retryAfterSec * 1000;
+        this.blocks.set(key, { until: nowMs + firstMs, firstMs, strikes: 0, message: `Przekroczono limit ${limit} żądań ${w.word}.` });
         return { ok: false, retryAfterSec, message: `Przekroczono limit ${limit} żądań ${w.word}. Spróbuj ponownie po ${retryAfterSec} sekundach.` };
       }
     }
-    list.push(nowMs);
     return { ok: true };
   }
 
   reset(): void {
     this.hits.clear();
+    this.blocks.clear();
   }
 }

@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAdmin } from './admin.ts';
 import { authRoutes } from './auth.ts';
+import { authSessionRoutes } from './auth-sessions.ts';
 import { batchRoutes, uploadPart } from './batch-sessions.ts';
 import { sha256b64 } from './crypto.ts';
 import { exportRoutes, encryptedExportPart } from './exports.ts';
 import { FIREWALL_HTML, OUTAGE_HTML, pickFault } from './faults.ts';
-import { renderError, SimHttpError, tooManyRequests, unauthorized, forbidden } from './http-errors.ts';
+import { notFoundBody, renderError, SimHttpError, tooManyRequests, unauthorized, forbidden } from './http-errors.ts';
 import { queryRoutes } from './invoice-query.ts';
 import { readToken, type TokenClaims } from './jwt.ts';
 import { limitsRoutes } from './limits-endpoint.ts';
@@ -16,7 +17,7 @@ import type { Route, SimReply, SimRequest } from './router.ts';
 import { invoiceUpoXml, sessionUpoXml, statusRoutes } from './session-status.ts';
 import { API_PREFIX, type Sim } from './sim-context.ts';
 
-const ROUTES: Route[] = [...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes];
+const ROUTES: Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes];
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -55,6 +56,18 @@ function authenticate(sim: Sim, route: Route, req: IncomingMessage): { claims?: 
     : type === 'ContextToken' || type === 'RefreshToken';
   if (!allowed) throw forbidden('Ta operacja nie jest dostępna dla użytego tokenu.', 'auth-method-not-allowed', { authenticationMethodCategory: 'Token' });
   return { claims, bearer: m[1]! };
+}
+
+/**
+ * `X-System-Warning` (SystemWarning, since 2.6.0): informational, on successful answers. TEST
+ * echoes the request header `X-Test-System-Warning`; the admin fault `systemWarning` stands in for
+ * a warning KSeF itself would announce. The value is ASCII-folded, as the spec says.
+ */
+function systemWarning(sim: Sim, req: IncomingMessage): string | undefined {
+  const forced = sim.opts.mode === 'test' ? req.headers['x-test-system-warning'] : undefined;
+  const parts = [sim.faults.systemWarning, Array.isArray(forced) ? forced.join(' | ') : forced].filter((x): x is string => Boolean(x));
+  if (parts.length === 0) return undefined;
+  return parts.join(' | ').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'L').replace(/[^\x20-\x7e]/g, '?');
 }
 
 async function handleStorage(sim: Sim, method: string, path: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,7 +129,7 @@ async function handleApi(sim: Sim, method: string, path: string, query: URLSearc
       break;
     }
     if (!route) {
-      return send(res, pathKnown ? 405 : 404, 'application/problem+json', JSON.stringify({ title: pathKnown ? 'Method Not Allowed' : 'Not Found', status: pathKnown ? 405 : 404, detail: `${method} ${path}`, instance: path, timestamp: nowIso }));
+      return send(res, pathKnown ? 405 : 404, 'application/problem+json; charset=utf-8', JSON.stringify(notFoundBody(pathKnown ? 405 : 404, `${method} ${API_PREFIX}${path}`, API_PREFIX + path, nowIso)));
     }
     const { claims, bearer } = authenticate(sim, route, req);
     if (route.group !== 'none') {
@@ -129,6 +142,8 @@ async function handleApi(sim: Sim, method: string, path: string, query: URLSearc
     sim.state.data.requests[counterKey] = (sim.state.data.requests[counterKey] ?? 0) + 1;
     const simReq: SimRequest = { method, path, query, headers: req.headers, ip: req.socket.remoteAddress ?? '', body, params: params!, ...(claims ? { auth: claims } : {}), ...(bearer ? { bearer } : {}) };
     const reply = await route.handle(sim, simReq);
+    const warning = systemWarning(sim, req);
+    if (warning && reply.status < 300) reply.headers = { ...(reply.headers ?? {}), 'X-System-Warning': warning };
     sendReply(res, reply);
   } catch (err) {
     const e = err instanceof SimHttpError ? err : new SimHttpError(500, [{ code: 500, description: err instanceof Error ? err.message : String(err) }]);
@@ -160,7 +175,7 @@ export function createSimServer(sim: Sim, onAdminReset: () => void): Server {
       }
       if (path.startsWith('/storage/')) return handleStorage(sim, method, path, url.searchParams, req, res);
       if (path === API_PREFIX || path.startsWith(API_PREFIX + '/')) return handleApi(sim, method, path.slice(API_PREFIX.length), url.searchParams, req, res);
-      send(res, 404, 'application/problem+json', JSON.stringify({ title: 'Not Found', status: 404, detail: `No API at ${path}; the base URL ends in ${API_PREFIX}.` }));
+      send(res, 404, 'application/problem+json; charset=utf-8', JSON.stringify(notFoundBody(404, `No API at ${path}; the base URL ends in ${API_PREFIX}.`, path, new Date(sim.now()).toISOString())));
     };
     run().catch((err: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain', err instanceof Error ? err.message : String(err));

@@ -156,6 +156,8 @@ export interface StateData {
   requests: Record<string, number>;
   /** the simulator's certificate authority (created on first use; kept by reset like the keys) */
   ca?: CaData;
+  /** permission grants (absent in state files written before they existed) */
+  permissions?: { subjectNip: string; contextNip: string; permissions: ('InvoiceWrite' | 'InvoiceRead' | 'CredentialsRead' | 'CredentialsManage' | 'SubunitManage' | 'EnforcementOperations' | 'Introspection')[] }[];
 }
 
 export function emptyState(): StateData {

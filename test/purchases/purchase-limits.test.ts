@@ -49,7 +49,9 @@ describe('purchase sync: truncated packages and rate limits', () => {
       assert.equal(first.ok, false);
       assert.equal(first.errors[0]!.code, 'KSEF_RATE_LIMITED');
       assert.ok(first.deferredUntil, 'the run says when to come back');
-      assert.equal(first.downloaded, 5 * 200 - 4, `downloaded ${first.downloaded}`);
+      // the minute window is full after the other program's 15: KSeF refuses (429) and counts the
+      // refused tries against the hour as well, so 3 packages fit before the hour's 20 are spent
+      assert.equal(first.downloaded, 3 * 200 - 2, `downloaded ${first.downloaded}`);
       const st = await purchaseStatus(d.company);
       assert.equal(st.lastError?.code, 'KSEF_RATE_LIMITED');
       assert.equal(st.deferredUntil, first.deferredUntil);
