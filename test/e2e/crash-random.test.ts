@@ -5,7 +5,9 @@
 // random KSEF_HOTFOLDER_CRASH_AT points), files being dropped all along. Then `once` until idle,
 // and the invariants:
 //   - no file lost: every dropped file is either archived with its result or in errors/ with its
-//     report, exactly one of them (and here, where every file is good: archived, all accepted);
+//     report, exactly one of them (and here, where every file is good: archived, all accepted —
+//     or, the one documented exception, quarantined as INTAKE_QUARANTINED because two of our
+//     SIGKILLs hit it while it was being read, with nothing of it sent);
 //   - no invoice accepted twice: per (seller NIP, number) one invoice in KSeF, one acceptance;
 //   - every invoice in KSeF is exactly what ITS OWN inbox's mapping makes of its source file
 //     (the preview code path), creation timestamp aside; outbox/sent/ holds the same bytes.
@@ -210,6 +212,7 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
     // --- no file lost: archived with a result, or in errors with a report, exactly one of them
     const tree = await listTree(env.dir);
     const problems: string[] = [];
+    const quarantined = new Set<Dropped>();
     for (const d of dropped) {
       const archived = tree.filter((p) => p.startsWith('archive/') && p.endsWith(`/${d.name}`)).length;
       const inErrors = tree.filter((p) => p === `outbox/errors/${d.name}`).length;
@@ -217,8 +220,11 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
       const result = tree.includes(`outbox/results/${d.name}.result.json`);
       if (archived + inErrors !== 1) problems.push(`${d.inbox}/${d.name}: archived ${archived}×, in errors ${inErrors}× (want exactly one place)`);
       if (inErrors === 1) {
-        const why = report ? ((await readJson<{ errors?: { code: string; message: string }[] }>(join(env.outbox, 'errors', `${d.name}.error.json`))).errors ?? []).map((e) => `${e.code}: ${e.message}`).slice(0, 3).join('; ') : 'no report';
-        problems.push(`${d.inbox}/${d.name}: a good file ended in errors (${why})`);
+        const errors = report ? (await readJson<{ errors?: { code: string; message: string }[] }>(join(env.outbox, 'errors', `${d.name}.error.json`))).errors ?? [] : [];
+        // the one documented way for a good file to end in errors here: it was being read when the
+        // agent died twice (two of our SIGKILLs) and is quarantined, nothing of it sent (checked below)
+        if (errors.length === 1 && errors[0]!.code === 'INTAKE_QUARANTINED') quarantined.add(d);
+        else problems.push(`${d.inbox}/${d.name}: a good file ended in errors (${errors.length ? errors.map((e) => `${e.code}: ${e.message}`).slice(0, 3).join('; ') : 'no report'})`);
       }
       if (archived === 1) {
         if (!result) problems.push(`${d.inbox}/${d.name}: archived without a result file`);
@@ -245,7 +251,12 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
       if (row.accepted > 1) problems.push(`${row.sellerNip} ${row.invoiceNumber}: accepted ${row.accepted} times (${row.attempts} attempts)`);
       if (!ours.has(row.invoiceNumber)) problems.push(`${row.invoiceNumber}: sent but never dropped`);
     }
-    for (const n of ours.keys()) if (!counters.sends.some((r) => r.invoiceNumber === n && r.accepted === 1)) problems.push(`${n}: not accepted by KSeF`);
+    for (const [n, d] of ours) {
+      const accepted = counters.sends.some((r) => r.invoiceNumber === n && r.accepted === 1);
+      if (quarantined.has(d)) {
+        if (counters.sends.some((r) => r.invoiceNumber === n)) problems.push(`${n}: its file ${d.name} is quarantined, yet it was sent to KSeF`);
+      } else if (!accepted) problems.push(`${n}: not accepted by KSeF`);
+    }
     const inKsef = await invoicesInKsef(sim.baseUrl, DEMO_NIP, env.token, started);
     const seen = new Map<string, number>();
     for (const i of inKsef) seen.set(`${i.sellerNip}|${i.invoiceNumber}`, (seen.get(`${i.sellerNip}|${i.invoiceNumber}`) ?? 0) + 1);
@@ -273,7 +284,7 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
       else if (sent !== i.xml) problems.push(`${i.invoiceNumber}: outbox/sent/${i.ksefNumber}.xml differs from what KSeF keeps`);
     }
     const batches = counters.sessions.batch;
-    t.diagnostic(`${dropped.length} files, ${ours.size} invoices, ${inKsef.length} in KSeF (${compared} compared), sessions online ${counters.sessions.online} / batch ${batches}, ${kills} SIGKILLs`);
+    t.diagnostic(`${dropped.length} files (${quarantined.size} quarantined after two deaths while being read), ${ours.size} invoices, ${inKsef.length} in KSeF (${compared} compared), sessions online ${counters.sessions.online} / batch ${batches}, ${kills} SIGKILLs`);
     assert.deepEqual(problems, [], `seed ${SEED}: ${problems.length} problem(s)`);
     assert.ok(counters.sessions.online > 0 && batches > 0, `both online and batch sessions were used (online ${counters.sessions.online}, batch ${batches})`);
   } finally {
