@@ -50,6 +50,8 @@ export interface CompanyConfig {
   readonly address: { readonly country: string; readonly line1: string; readonly line2?: string };
   readonly email?: string;
   readonly bankAccount?: string;
+  /** client NIPs this company may invoice for besides its own (an accounting office); see checkSellers */
+  readonly actsFor?: readonly string[];
   /** exactly one of token and certificate is set */
   readonly token?: TokenSource;
   readonly certificate?: CertificateSource;

@@ -104,6 +104,13 @@ const company = {
     },
     email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', description: 'Seller e-mail printed on invoices (optional).' },
     bankAccount: { type: 'string', pattern: '^[A-Z]{0,2}[0-9 ]{10,40}$', description: 'Seller bank account (NRB or IBAN) used when a mapping gives none (optional).' },
+    actsFor: {
+      type: 'array',
+      uniqueItems: true,
+      maxItems: 10000,
+      items: { type: 'string', pattern: '^[0-9]{10}$', format: 'nip' },
+      description: 'Client NIPs this company (an accounting office logged in with its own credential) may send invoices for besides its own NIP: the seller NIPs allowed in its files. Each client must grant this company the InvoiceWrite permission in KSeF.',
+    },
     token: tokenSource,
     certificate: certificateSource,
     schema: { type: 'string', enum: ['FA(3)', 'FA(2)'], default: 'FA(3)', description: 'FA schema the invoices are written in; FA(2) only on the TEST environment and the simulator.' },

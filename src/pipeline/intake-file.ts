@@ -9,6 +9,7 @@ import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
 import { faContentHash } from '../invoice/content-hash.ts';
 import { checkAcceptedNumbers } from './number-reuse.ts';
+import { checkSellers } from './check-sellers.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { crashPoint } from './crash-point.ts';
 
@@ -174,6 +175,8 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     // one invoice per number: accepted before with other content is an error (the same number
     // twice in this file is one too, found by the preview: previewFile)
     const known = await checkAcceptedNumbers(ctx, p, it.file.sourceName);
+    // a seller this company may not invoice for (not its NIP, not in actsFor): KSeF would refuse it
+    for (const [n, err] of checkSellers(ctx.company, p, it.file.sourceName)) known.errors.set(n, err);
     if (known.errors.size) {
       const withErrors: PreviewResult = {
         ...p,

@@ -23,7 +23,9 @@ export const SETTLE_CHUNK = 500;
 
 type Settlement =
   | { readonly to: 'accepted'; readonly inv: InvoiceRecord; readonly sessionRef: string; readonly ksef: SessionInvoice; readonly ksefNumber: string; readonly original: boolean }
-  | { readonly to: 'rejected'; readonly inv: InvoiceRecord; readonly error: StoredError };
+  | { readonly to: 'rejected'; readonly inv: InvoiceRecord; readonly error: StoredError }
+  /** 410: KSeF took nothing (no permission for the seller): back to planned, the company is held */
+  | { readonly to: 'refused'; readonly inv: InvoiceRecord; readonly ksef: SessionInvoice };
 
 /** What settling one call's outcomes has learnt so far (shared by its 440 decisions). */
 interface DuplicateContext {
@@ -43,6 +45,7 @@ async function decide(ctx: PipelineContext, inv: InvoiceRecord, ksef: SessionInv
   if (state === 'processing') return undefined;
   if (state === 'accepted') return { to: 'accepted', inv, sessionRef: inv.sessionReferenceNumber!, ksef, ksefNumber: ksef.ksefNumber!, original: false };
   if (state === 'duplicate') return decideDuplicate(ctx, inv, ksef, dup);
+  if (ksef.status.code === PERMISSION_REFUSED) return { to: 'refused', inv, ksef };
   const err = invoiceError(ksef)!;
   return { to: 'rejected', inv, error: { code: err.code, message: err.message, where: { invoice: inv.number } } };
 }
@@ -93,6 +96,26 @@ async function decideDuplicate(ctx: PipelineContext, inv: InvoiceRecord, ksef: S
     if (entry?.invoiceHash === inv.hash) return accepted(originalSession);
   }
   return rejected(refusedBy);
+}
+
+/** KSeF's invoice status "Nieprawidłowy zakres uprawnień" (PROTOCOL §6, §13). */
+const PERMISSION_REFUSED = 410;
+
+/**
+ * One error for the invoices KSeF refused in a pass for a missing permission: kind config, so the
+ * company is held (CompanyPipeline) until a person grants it; the invoices are planned again.
+ */
+function permissionMissing(ctx: PipelineContext, refused: readonly KsefOutcome[]): AgentError {
+  const { id, nip } = ctx.company;
+  const sellers = [...new Set(refused.map((r) => r.inv.sellerNip))];
+  const numbers = refused.map((r) => r.inv.number);
+  const said = [...new Set(refused.flatMap((r) => r.ksef.status.details ?? [r.ksef.status.description]).map((t) => t.replace(/\.$/, '')))];
+  const plural = sellers.length > 1;
+  return new AgentError('KSEF_PERMISSION_MISSING',
+    `KSeF says company ${id} (NIP ${nip}) has no InvoiceWrite permission for seller NIP${plural ? 's' : ''} ${sellers.join(', ')} ` +
+    `(invoice status ${PERMISSION_REFUSED}${said.length ? `: ${said.join(' ')}` : ''}): grant it in KSeF (the client${plural ? 's' : ''} ${sellers.join(', ')} grant${plural ? '' : 's'} NIP ${nip} the InvoiceWrite permission), ` +
+    `or remove ${plural ? 'them' : 'it'} from actsFor of company ${id}; invoice${numbers.length > 1 ? 's' : ''} ${numbers.slice(0, 10).join(', ')}${numbers.length > 10 ? ` and ${numbers.length - 10} more` : ''} ${numbers.length > 1 ? 'wait' : 'waits'} unsent and go${numbers.length > 1 ? '' : 'es'} out once it is granted`,
+    { kind: 'config', where: { invoice: numbers[0]!, value: sellers.join(', ') }, rule: 'the sender needs the InvoiceWrite permission for the seller NIP in its context' });
 }
 
 /** upo/ and sent/ of an accepted invoice (idempotent); returns the facts its state change records. */
@@ -165,6 +188,8 @@ export async function settleInvoices(ctx: PipelineContext, outcomes: readonly Ks
       for (const { s, patch } of done) {
         try {
           if (s.to === 'accepted') tx.transition(s.inv.id, 'accepted', patch);
+          // the references of the refused send must not stand for the next one
+          else if (s.to === 'refused') tx.transition(s.inv.id, 'planned', { sessionReferenceNumber: undefined, invoiceReferenceNumber: undefined });
           else tx.transition(s.inv.id, 'rejected', { error: s.error });
           ok.push(s);
         } catch (e) {
@@ -173,7 +198,10 @@ export async function settleInvoices(ctx: PipelineContext, outcomes: readonly Ks
       }
       return ok;
     });
+    const refused = committed.filter((s) => s.to === 'refused');
+    if (refused.length) problems.push(permissionMissing(ctx, refused.map((s) => ({ inv: s.inv, ksef: (s as Extract<Settlement, { to: 'refused' }>).ksef }))));
     for (const s of committed) {
+      if (s.to === 'refused') continue;
       if (s.to === 'accepted') ctx.bus.emit('ksef.accepted', { companyId: s.inv.companyId, invoice: s.inv.number, ksefNumber: s.ksefNumber, ...(!s.original && s.ksef.invoicingMode ? { invoicingMode: s.ksef.invoicingMode } : {}) });
       else ctx.bus.emit('ksef.rejected', { companyId: s.inv.companyId, invoice: s.inv.number, code: s.error.code, message: s.error.message });
     }

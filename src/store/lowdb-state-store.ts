@@ -22,7 +22,8 @@ interface HotData {
 const NEXT: Readonly<Record<InvoiceState, readonly InvoiceState[]>> = {
   planned: ['intent-recorded', 'accepted', 'rejected', 'failed'],
   'intent-recorded': ['sent', 'planned', 'accepted', 'rejected', 'failed'],
-  sent: ['accepted', 'rejected', 'failed'],
+  // sent → planned: KSeF's final status proved it did not take the invoice (410, no permission yet)
+  sent: ['accepted', 'rejected', 'failed', 'planned'],
   accepted: [],
   rejected: [],
   failed: [],

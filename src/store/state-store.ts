@@ -37,6 +37,8 @@ export interface FileRecord extends InboxFile {
  * Life of an invoice: `planned` → `intent-recorded` (durably, before any send) → `sent`
  * (session and invoice reference known) → `accepted` | `rejected` | `failed`.
  * `intent-recorded` → `planned` is allowed only when reconciliation proves KSeF never got it.
+ * `sent` → `planned` only when KSeF's final status refused it for a missing permission (410): it
+ * holds no such invoice, and the invoice goes out again once the permission is granted.
  */
 export type InvoiceState = 'planned' | 'intent-recorded' | 'sent' | 'accepted' | 'rejected' | 'failed';
 
