@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { expireSessions, setFaults } from './admin.ts';
 import { registerToken, revokeToken } from './auth.ts';
+import { simulatorCa } from './ca.ts';
 import { counters, type SimCounters } from './counters.ts';
 import { generateIncoming, seedInvoiceXml, type GenerateOptions, type SeedOptions } from './incoming.ts';
 import type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
@@ -41,6 +42,8 @@ export interface RunningSimulator {
    */
   expireSessions(referenceNumber?: string): string[];
   setRateLimits(mode: RateLimitMode): void;
+  /** The simulator CA's certificate (PEM): what the KSeF certificates it issues chain to. */
+  caCertificate(): Promise<string>;
   /** Wait until background work (batch processing) is done. */
   idle(): Promise<void>;
   /** Forget sessions, invoices, tokens and counters (keys stay); start tokens are registered again. */
@@ -87,6 +90,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     publicKeys: () => sim.keys.listing(),
     expireSessions: (ref) => flushAfter(() => expireSessions(sim, ref)),
     setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
+    caCertificate: async () => {
+      const ca = await simulatorCa(sim.state, sim.now());
+      sim.state.flush();
+      return ca.certificatePem;
+    },
     idle: () => sim.idle(),
     reset: () => { sim.reset(); registerStartTokens(); },
   };

@@ -58,6 +58,14 @@ export interface SimulatorOptions {
   exportPartBytes?: number;
   /** Delay between KSeF number and permanent storage (download gives 21165 meanwhile). Default 0. */
   permanentStorageDelayMs?: number;
+  /**
+   * Let a KSeF-token login use the certificate endpoints (enrolment data, enrolment, revoke).
+   * KSeF refuses this (25001/25002: only a signature login may request a certificate); this is a
+   * simulator convenience for trying `cert enroll` before a signature login exists. Default false.
+   */
+  allowTokenCertificateEnrollment?: boolean;
+  /** Active KSeF certificates one subject may hold, and enrolments it may file. Default 100 and 300. */
+  certificateLimits?: { certificates: number; enrollments: number };
 }
 
 export interface ResolvedOptions {
@@ -73,6 +81,8 @@ export interface ResolvedOptions {
   readonly exportMaxInvoices: number;
   readonly exportPartBytes: number;
   readonly permanentStorageDelayMs: number;
+  readonly allowTokenCertificateEnrollment: boolean;
+  readonly certificateLimits: { certificates: number; enrollments: number };
 }
 
 export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
@@ -90,5 +100,7 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     exportMaxInvoices: opts.exportMaxInvoices ?? 10_000,
     exportPartBytes: opts.exportPartBytes ?? 50_000_000,
     permanentStorageDelayMs: opts.permanentStorageDelayMs ?? 0,
+    allowTokenCertificateEnrollment: opts.allowTokenCertificateEnrollment ?? false,
+    certificateLimits: opts.certificateLimits ?? { certificates: 100, enrollments: 300 },
   };
 }

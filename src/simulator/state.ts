@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { CaRecord, KsefCertificateType } from './ca.ts';
 import type { KeyRecord } from './key-ring.ts';
 
 export interface FormCode {
@@ -38,6 +39,36 @@ export interface AuthOperation {
   revoked: boolean;
   lastRefresh?: number;
   refreshValidUntil?: number;
+  /** A signature (XAdES) login: who signed. Absent for KSeF-token logins. */
+  signer?: SignerIdentity;
+}
+
+/** The authenticated subject of a signature login, as the certificate endpoints need it. */
+export interface SignerIdentity {
+  identifier: { type: 'Nip' | 'Pesel' | 'Fingerprint'; value: string };
+  /** CertificateEnrollmentDataResponse fields read from the signing certificate's subject. */
+  enrollmentData: Record<string, string | string[]>;
+}
+
+/** A KSeF certificate enrolment (POST /certificates/enrollments) and, once issued, its certificate. */
+export interface KsefCertificateRecord {
+  referenceNumber: string;
+  requestDate: number;
+  owner: { type: 'Nip' | 'Pesel' | 'Fingerprint'; value: string };
+  name: string;
+  type: KsefCertificateType;
+  commonName: string;
+  /** SHA-256 (hex) of the certified SubjectPublicKeyInfo: one key, one owner. */
+  publicKeyHash: string;
+  /** The status becomes visible (final) from this moment. */
+  readyAt: number;
+  status: StatusInfo;
+  serialNumber?: string;
+  /** DER, Base64. */
+  certificate?: string;
+  validFrom?: number;
+  validTo?: number;
+  lastUseDate?: number;
 }
 
 export interface UpoPage {
@@ -149,6 +180,9 @@ export interface StateData {
   /** key: `${sellerNip}|${kind}|${P_2}` */
   sends: Record<string, SendCounter>;
   requests: Record<string, number>;
+  /** The simulator CA (created on first use). */
+  ca?: CaRecord;
+  ksefCertificates?: KsefCertificateRecord[];
 }
 
 export function emptyState(): StateData {
