@@ -47,7 +47,7 @@ export interface RunningSimulator {
   setRateLimits(mode: RateLimitMode): void;
   /** Wait until background work (batch processing) is done. */
   idle(): Promise<void>;
-  /** PEM of the simulator's CA: the only issuer prod mode trusts for the XAdES login. */
+  /** PEM of the simulator's CA: what the certificates it issues (admin API and certificate endpoints) chain to; the only issuer prod mode trusts for the XAdES login. */
   caCertificate(): Promise<string>;
   /**
    * Issue a certificate from the simulator's CA for `subject` over the key in `csrOrPublicKey`
@@ -102,7 +102,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     expireSessions: (ref) => flushAfter(() => expireSessions(sim, ref)),
     setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
     idle: () => sim.idle(),
-    caCertificate: async () => (await sim.ca()).certificatePem,
+    caCertificate: async () => {
+      const ca = await sim.ca();
+      sim.state.flush();
+      return ca.certificatePem;
+    },
     issueCertificate: async (key, subject, type = 'Authentication', validity) => {
       const now = sim.now();
       const out = await (await sim.ca()).issueCertificate(key, subject, type, validity ?? { notBefore: now - 60_000, notAfter: now + 365 * 86_400_000 });
