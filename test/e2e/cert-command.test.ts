@@ -1,26 +1,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readCertificate } from '../../src/config/read-certificate.ts';
+import { createKsefClient } from '../../src/ksef/index.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
-import { DEMO_NIP, makeAgentEnv } from '../helpers/agent-env.ts';
+import { DEMO_NIP, makeAgentEnv, readJson, REPO } from '../helpers/agent-env.ts';
 import { runAgentChild } from '../helpers/agent-child.ts';
-import { SimTestClient } from '../helpers/sim-client.ts';
 
 const PASSPHRASE = 'correct horse battery staple 4711';
 
-test('cert keygen + enroll (child processes) enrol an Authentication certificate over HTTP; show, query and revoke agree', async () => {
-  const sim = await startSimulator({ rateLimits: 'off', allowTokenCertificateEnrollment: true, processingDelayMs: 300 });
+/** Point company acme at a certificate instead of its token (what an operator does by hand). */
+async function useCertificate(configFile: string, certificate: Record<string, unknown>): Promise<void> {
+  const config = JSON.parse(await readFile(configFile, 'utf8'));
+  const { token: _token, ...co } = config.companies[0];
+  config.companies[0] = { ...co, certificate };
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+}
+
+test('enrolment end to end: a company logged in with an openssl self-signed seal runs cert keygen + enroll, is switched to the enrolled KSeF certificate and `once` sends its invoices with it; revoked, it fails with 460', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 300 });
   const env = await makeAgentEnv({ inboxes: [{ id: 'csv', mapping: 'optima-csv.json' }], simUrl: sim.baseUrl });
   try {
-    sim.registerToken(DEMO_NIP, env.token);
+    // the first credential: a seal made by the openssl command line (test mode accepts self-signed, as KSeF TEST does)
+    const seal = join(env.dir, 'seal');
+    await mkdir(seal);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '30',
+      '-subj', `/C=PL/O=Demo ${DEMO_NIP}/organizationIdentifier=VATPL-${DEMO_NIP}/CN=Demo ${DEMO_NIP}`], { cwd: seal, stdio: 'pipe' });
+    await useCertificate(env.configFile, { certificateFile: 'seal/cert.pem', privateKeyFile: 'seal/key.pem' });
     const childEnv = { ...env.env, KEY_PASS: PASSPHRASE };
     const outDir = join(env.dir, 'certs');
+    const sealKeyLines = (await readFile(join(seal, 'key.pem'), 'utf8')).split('\n').filter((l) => l && !l.startsWith('-----'));
     const secretsAbsent = (text: string): void => {
-      assert.ok(!text.includes(env.token), 'the KSeF token is never printed');
       assert.ok(!text.includes(PASSPHRASE), 'the passphrase is never printed');
-      assert.ok(!text.includes('PRIVATE KEY'), 'the private key is never printed');
+      assert.ok(!text.includes('PRIVATE KEY'), 'no private key is printed');
+      for (const l of sealKeyLines) assert.ok(!text.includes(l), 'no line of the seal key is printed');
     };
 
     const checked = await runAgentChild(['cert', 'check', '--company', 'acme', '--config', env.configFile], childEnv);
@@ -30,7 +46,9 @@ test('cert keygen + enroll (child processes) enrol an Authentication certificate
     const gen = await runAgentChild(['cert', 'keygen', '--company', 'acme', '--config', env.configFile, '--out', outDir, '--passphrase-env', 'KEY_PASS'], childEnv);
     assert.equal(gen.code, 0, gen.stderr);
     secretsAbsent(gen.stdout + gen.stderr);
-    assert.match(gen.stdout, /subject: CN=Podmiot 9999999999, 2\.5\.4\.97=VATPL-9999999999|subject: .*VATPL-9999999999/);
+    // the enrolment data of a signature login is the signing certificate's subject
+    assert.match(gen.stdout, /subject: .*VATPL-9999999999/);
+    assert.match(gen.stdout, /subject: .*Demo 9999999999/);
     const keyFile = join(outDir, 'authentication.key.pem');
     assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
     assert.equal((await stat(outDir)).mode & 0o777, 0o700);
@@ -53,22 +71,45 @@ test('cert keygen + enroll (child processes) enrol an Authentication certificate
 
     const shown = await runAgentChild(['cert', 'show', certFile], childEnv);
     assert.equal(shown.code, 0, shown.stderr);
-    assert.match(shown.stdout, /^subject: .*CN=Podmiot 9999999999/m);
+    assert.match(shown.stdout, /^subject: .*CN=Demo 9999999999/m);
     assert.match(shown.stdout, /VATPL-9999999999/);
     assert.match(shown.stdout, new RegExp(`^serial number: ${serial}$`, 'm'));
     assert.match(shown.stdout, /^type: Authentication$/m);
     assert.match(shown.stdout, new RegExp(`^valid to: ${new Date(cert.validTo).toISOString().replace(/\./g, '\\.')} \\((729|730) day\\(s\\) left\\)$`, 'm'));
     assert.match(shown.stdout, new RegExp(`^SHA-256 fingerprint: ${cert.fingerprint256.replaceAll(':', '')}$`, 'm'));
 
-    // KSeF's own view: the certificate is listed as Active, and revoking it marks it Revoked.
-    const client = new SimTestClient(sim.baseUrl);
-    await client.login(DEMO_NIP, env.token);
-    const listed = (await client.call('POST', '/certificates/query', { json: {} })).json.certificates;
-    assert.deepEqual(listed.map((c: any) => [c.certificateSerialNumber, c.type, c.status]), [[serial, 'Authentication', 'Active']]);
-    assert.equal((await client.call('POST', `/certificates/${serial}/revoke`, { json: { revocationReason: 'KeyCompromise' } })).status, 204);
-    assert.deepEqual((await client.call('POST', '/certificates/query', { json: {} })).json.certificates.map((c: any) => c.status), ['Revoked']);
-    assert.deepEqual(client.violations, []);
+    // the company is switched to the enrolled certificate (encrypted key) and sends invoices with it
+    await useCertificate(env.configFile, { certificateFile: 'certs/authentication.crt.pem', privateKeyFile: 'certs/authentication.key.pem', passphraseEnv: 'KEY_PASS' });
+    await cp(join(REPO, 'inbox-example/optima/faktury-2026-11.csv'), join(env.inbox('csv'), 'faktury-2026-11.csv'));
+    const before = sim.counters().requests['POST /auth/xades-signature'] ?? 0;
+    const run = await runAgentChild(['once', '--config', env.configFile], childEnv, 120_000);
+    assert.equal(run.code, 0, run.stderr);
+    secretsAbsent(run.stdout + run.stderr);
+    const result = await readJson<{ status: string; summary: { accepted: number } }>(join(env.outbox, 'results', 'faktury-2026-11.csv.result.json'));
+    assert.equal(result.status, 'complete');
+    assert.equal(result.summary.accepted, 4);
+    assert.equal(sim.counters().totals.accepted, 4);
+    assert.ok((sim.counters().requests['POST /auth/xades-signature'] ?? 0) > before, 'logged in with a signature');
+    assert.equal(sim.counters().requests['POST /auth/ksef-token'] ?? 0, 0, 'never with a token');
 
+    // KSeF's own view under a login with the enrolled certificate: Active and last used, then revoked
+    // through the certificate endpoint, after which the simulator's one CA refuses it at login
+    const client = createKsefClient({
+      environment: 'sim', baseUrl: sim.baseUrl, nip: DEMO_NIP, fetchRateLimits: false,
+      certificate: () => readCertificate({ certificateFile: certFile, privateKeyFile: keyFile, passphraseEnv: 'KEY_PASS', subjectIdentifierType: 'certificateSubject' }, () => undefined, childEnv),
+    });
+    try {
+      const listed = (await client.certificates.query()).certificates;
+      assert.deepEqual(listed.map((c) => [c.certificateSerialNumber, c.type, c.status, c.lastUseDate !== undefined]), [[serial, 'Authentication', 'Active', true]]);
+      await client.certificates.revoke(serial!, 'KeyCompromise');
+      assert.deepEqual((await client.certificates.query()).certificates.map((c) => c.status), ['Revoked']);
+    } finally {
+      await client.close();
+    }
+    const refused = await runAgentChild(['cert', 'check', '--company', 'acme', '--config', env.configFile], childEnv);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /company acme \(NIP 9999999999\): login FAILED at .*status 460.*Certyfikat odwołany/);
+    secretsAbsent(refused.stdout + refused.stderr);
   } finally {
     await env.cleanup();
     await sim.close();
