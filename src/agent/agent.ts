@@ -175,7 +175,13 @@ export class Agent {
       this.baseUrl = this.#sim.baseUrl;
     } else if (c.environment === 'sim') this.baseUrl = c.simulator.url ?? '';
     const logger = this.#logger;
-    this.#credentialFacts = this.#o.credentialFacts ?? configCredentialFacts(c);
+    // a certificate's facts come from the certificate itself (its notAfter); the loads were awaited above
+    const certificateValidTo = new Map<string, string>();
+    for (const [id, loaded] of certificates) {
+      const validTo = await loaded.then((l) => l.validTo, () => undefined);
+      if (validTo) certificateValidTo.set(id, validTo);
+    }
+    this.#credentialFacts = this.#o.credentialFacts ?? configCredentialFacts(c, certificateValidTo);
     const credentials = new CredentialWarnings(c.companies.map((co) => co.id), this.#credentialFacts);
     this.#credentials = credentials;
     // every mapping compiled once, and again only after its file changes

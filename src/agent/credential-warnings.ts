@@ -21,9 +21,19 @@ export interface CredentialFacts {
 /** The credential facts of a company, or undefined when unknown. */
 export type CredentialFactsProvider = (companyId: string) => CredentialFacts | undefined;
 
-/** From the configuration: today every company logs in with a KSeF token that has no end date. */
-export function configCredentialFacts(config: AgentConfig): CredentialFactsProvider {
-  return (id) => (config.companies.some((c) => c.id === id) ? { kind: 'token' } : undefined);
+/**
+ * From the configuration: a token company has a KSeF token without an end date; a certificate
+ * company reports its certificate's notAfter (`certificateValidTo`, by company id, from the loaded
+ * certificate; a certificate that could not be read has no date and is held by its login instead).
+ */
+export function configCredentialFacts(config: AgentConfig, certificateValidTo: ReadonlyMap<string, string> = new Map()): CredentialFactsProvider {
+  return (id) => {
+    const co = config.companies.find((c) => c.id === id);
+    if (!co) return undefined;
+    if (!co.certificate) return { kind: 'token' };
+    const notAfter = certificateValidTo.get(id);
+    return notAfter ? { kind: 'certificate', notAfter } : { kind: 'certificate' };
+  };
 }
 
 export const TOKEN_LAST_DAY = '2026-12-31';

@@ -1,13 +1,14 @@
 // Issue 10 Deliver 5: expiry and the token deadline are never a surprise (injected clock throughout).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent } from '../../src/agent/agent.ts';
 import { assessHealth } from '../../src/agent/assess-health.ts';
 import { assessCredential, CredentialWarnings, type CredentialFacts } from '../../src/agent/credential-warnings.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { makeAgentEnv, REPO } from '../helpers/agent-env.ts';
+import { DEMO_NIP, makeAgentEnv, REPO } from '../helpers/agent-env.ts';
+import { sealOf, selfSigned } from '../helpers/cert-fixtures.ts';
 
 const DAY = 86_400_000;
 const TOKEN: CredentialFacts = { kind: 'token' };
@@ -86,6 +87,51 @@ test('agent: a company whose credential expired is held with a message saying so
     assert.deepEqual(health.reasons.map((r) => r.code).sort(), ['COMPANY_HELD', 'CREDENTIAL_EXPIRED']);
     assert.equal(agent.simulator!.counters().requests['POST /auth/ksef-token'] ?? 0, 0, 'no login was tried with the expired credential');
     assert.ok(warnings.some((x) => x.code === 'CREDENTIAL_EXPIRED'));
+  } finally {
+    await agent.close();
+    await env.cleanup();
+  }
+});
+
+test('agent with a certificate company: the facts come from the certificate (its notAfter): 30-day warning, no token deadline, and once expired the company is held before any login', async () => {
+  const env = await makeAgentEnv({ inboxes: [{ id: 'optima', mapping: 'optima-csv.json' }] });
+  const notAfter = Math.floor((Date.now() + 60 * DAY) / 1000) * 1000;
+  const seal = await selfSigned({ alg: 'ec', subject: sealOf(DEMO_NIP), notBefore: Date.now() - DAY, notAfter });
+  await writeFile(join(env.dir, 'cert.pem'), seal.certificatePem);
+  await writeFile(join(env.dir, 'key.pem'), seal.privateKeyPem, { mode: 0o600 });
+  const config = JSON.parse(await readFile(env.configFile, 'utf8'));
+  const { token: _token, ...co } = config.companies[0];
+  config.companies[0] = { ...co, certificate: { certificateFile: 'cert.pem', privateKeyFile: 'key.pem' } };
+  await writeFile(env.configFile, JSON.stringify(config));
+  const when = new Date(notAfter).toISOString();
+  // in December 2026 (Warsaw), when a token company would get TOKEN_DEADLINE every day
+  let now = Date.parse('2026-12-10T09:00:00Z');
+  const agent = new Agent(await loadConfig(env.configFile), { env: env.env, now: () => now });
+  const warnings: { code?: string; message: string }[] = [];
+  agent.bus.on('agent.warning', (p) => void warnings.push(p as never));
+  try {
+    await agent.open();
+    await agent.runOnce();
+    assert.deepEqual((await agent.health()).warnings ?? [], [], '31+ days before its end, nothing; never the token deadline');
+
+    now = notAfter - 20 * DAY;
+    await agent.runOnce();
+    const health = await agent.health();
+    assert.equal(health.status, 'ok');
+    assert.deepEqual(health.warnings?.map((x) => x.code), ['CREDENTIAL_EXPIRING']);
+    assert.match(health.warnings![0]!.message, new RegExp(`^company acme: its KSeF certificate expires on ${when.replace(/\./g, '\\.')} \\(in 20 day\\(s\\)\\)`));
+    assert.equal(warnings.filter((x) => x.code === 'CREDENTIAL_EXPIRING').length, 1);
+
+    now = notAfter + 3_600_000;
+    await copyFile(join(REPO, 'inbox-example', 'optima', 'faktury-2026-11.csv'), join(env.inbox('optima'), 'faktury.csv'));
+    await agent.runOnce();
+    const held = agent.pipelines[0]!.held;
+    assert.ok(held, 'held');
+    assert.match(held.message, new RegExp(`company acme: its KSeF certificate expired on ${when.replace(/\./g, '\\.')}; KSeF refuses it, so nothing is sent for this company`));
+    const after = await agent.health();
+    assert.equal(after.status, 'failing');
+    assert.deepEqual(after.reasons.map((r) => r.code).sort(), ['COMPANY_HELD', 'CREDENTIAL_EXPIRED']);
+    assert.equal(agent.simulator!.counters().requests['POST /auth/xades-signature'] ?? 0, 0, 'no login was tried with the expired certificate');
   } finally {
     await agent.close();
     await env.cleanup();
