@@ -9,6 +9,7 @@ import { registerRunCommand } from './cli/run.ts';
 import { registerOnceCommand } from './cli/once.ts';
 import { registerStatusCommand } from './cli/status.ts';
 import { registerDemoCommand } from './cli/demo.ts';
+import { registerCertCommand } from './cli/cert.ts';
 import { isAgentError, describeError } from './core/errors.ts';
 import { EXIT } from './cli/exit-codes.ts';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerOnceCommand(program);
   registerStatusCommand(program);
   registerDemoCommand(program);
+  registerCertCommand(program);
   return program;
 }
 

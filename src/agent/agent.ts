@@ -30,6 +30,8 @@ import { preflight } from './preflight.ts';
 import { assessHealth } from './assess-health.ts';
 import type { CompanyFacts, HealthStatus, HealthVerdict } from './assess-health.ts';
 import { companyFacts, diskFacts, folderFacts, writeRuntimeFacts } from './health-facts.ts';
+import { configCredentialFacts, credentialNotices, CredentialWarnings } from './credential-warnings.ts';
+import type { CredentialFactsProvider, CredentialNotice } from './credential-warnings.ts';
 import type { RuntimeFacts } from './health-facts.ts';
 
 export interface AgentOptions {
@@ -40,6 +42,8 @@ export interface AgentOptions {
   readonly command?: string;
   /** epoch ms; tests inject a clock for the patience of once */
   readonly now?: () => number;
+  /** what each company logs in with and until when; default: from the configuration */
+  readonly credentialFacts?: CredentialFactsProvider;
 }
 
 /** How runOnce ended: all work done, or out of patience with work still waiting. */
@@ -84,6 +88,8 @@ export class Agent {
   #level: HealthStatus = 'ok';
   /** per company: the last purchase download's error, until one succeeds */
   #purchaseErrors = new Map<string, NonNullable<CompanyFacts['purchaseError']>>();
+  #credentials: CredentialWarnings | undefined;
+  #credentialFacts: CredentialFactsProvider | undefined;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -169,6 +175,15 @@ export class Agent {
       this.baseUrl = this.#sim.baseUrl;
     } else if (c.environment === 'sim') this.baseUrl = c.simulator.url ?? '';
     const logger = this.#logger;
+    // a certificate's facts come from the certificate itself (its notAfter); the loads were awaited above
+    const certificateValidTo = new Map<string, string>();
+    for (const [id, loaded] of certificates) {
+      const validTo = await loaded.then((l) => l.validTo, () => undefined);
+      if (validTo) certificateValidTo.set(id, validTo);
+    }
+    this.#credentialFacts = this.#o.credentialFacts ?? configCredentialFacts(c, certificateValidTo);
+    const credentials = new CredentialWarnings(c.companies.map((co) => co.id), this.#credentialFacts);
+    this.#credentials = credentials;
     // every mapping compiled once, and again only after its file changes
     const mappings = new MappingCache();
     for (const co of c.companies) {
@@ -176,7 +191,16 @@ export class Agent {
         environment: c.environment,
         ...(c.environment === 'sim' ? { baseUrl: this.baseUrl } : c.ksef.baseUrl ? { baseUrl: c.ksef.baseUrl } : {}),
         nip: co.nip,
-        ...(co.certificate ? { certificate: () => certificates.get(co.id)! } : { token: async () => tokens.get(co.id)! }),
+        // an expired credential is refused here, before KSeF is asked: the pipeline holds the company
+        ...(co.certificate
+          ? { certificate: async () => {
+            credentials.assertUsable(co.id, this.#now());
+            return certificates.get(co.id)!;
+          } }
+          : { token: async () => {
+            credentials.assertUsable(co.id, this.#now());
+            return tokens.get(co.id)!;
+          } }),
         timeoutMs: c.ksef.timeoutMs,
         poll: { intervalMs: c.send.statusPollIntervalMs },
         logger: {
@@ -351,7 +375,7 @@ export class Agent {
   /** The verdict /health serves and status prints, from the same facts (see assessHealth). */
   async health(): Promise<HealthVerdict & { companies: CompanyFacts[] }> {
     const companies = companyFacts(this.config, this.store, this.runtimeFacts(), this.#purchaseErrors);
-    const verdict = assessHealth({ companies, folders: await folderFacts(this.config), disks: await diskFacts(this.config, stateDirOf(this.config)) });
+    const verdict = assessHealth({ companies, folders: await folderFacts(this.config), disks: await diskFacts(this.config, stateDirOf(this.config)), credentials: this.#credentialReasons() });
     return { ...verdict, companies };
   }
 
@@ -366,11 +390,17 @@ export class Agent {
       this.#published = text;
       await writeRuntimeFacts(stateDirOf(this.config), process.pid, runtime).catch(() => undefined);
     }
-    const verdict = assessHealth({ companies: companyFacts(this.config, this.store, runtime, this.#purchaseErrors), folders: [], disks: [] });
+    // credential expiry and the token deadline: logged once a day per company, shown while true
+    for (const n of this.#credentials?.due(this.#now()) ?? []) this.bus.emit('agent.warning', { message: n.message, code: n.code, companyId: n.companyId });
+    const verdict = assessHealth({ companies: companyFacts(this.config, this.store, runtime, this.#purchaseErrors), folders: [], disks: [], credentials: this.#credentialReasons() });
     if (verdict.status === this.#level) return;
     this.#level = verdict.status;
     const message = verdict.status === 'ok' ? 'agent is healthy again: nothing waits on KSeF trouble' : `agent is ${verdict.status}: ${verdict.reasons.map((r) => r.message).join('; ')}`;
     this.bus.emit('agent.warning', { message, code: verdict.status === 'ok' ? 'AGENT_HEALTHY' : verdict.status === 'failing' ? 'AGENT_FAILING' : 'AGENT_DEGRADED' });
+  }
+
+  #credentialReasons(): CredentialNotice[] {
+    return credentialNotices(this.config.companies.map((co) => co.id), this.#credentialFacts ?? this.#o.credentialFacts ?? configCredentialFacts(this.config), this.#now());
   }
 
   async close(): Promise<void> {

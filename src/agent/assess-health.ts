@@ -7,12 +7,21 @@
  * - `degraded`: the agent retries by itself and work waits — KSeF unreachable or answering
  *   errors, a purchase download failed.
  * - `ok`: nothing of the above.
+ * Warnings (a credential expiring within 30 days, the end of KSeF tokens) are listed beside the
+ * verdict and never change it: an advance notice must not look like an outage to a monitor.
  */
 export type HealthStatus = 'ok' | 'degraded' | 'failing';
 
 export interface HealthReason {
   readonly level: Exclude<HealthStatus, 'ok'>;
-  /** stable: COMPANY_HELD, KSEF_TROUBLE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW */
+  /** stable: COMPANY_HELD, KSEF_TROUBLE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW, CREDENTIAL_EXPIRED */
+  readonly code: string;
+  readonly companyId?: string;
+  readonly message: string;
+}
+
+/** Advance notice a person should act on, which does not change the status (a credential expiring soon, the token deadline). */
+export interface HealthWarning {
   readonly code: string;
   readonly companyId?: string;
   readonly message: string;
@@ -21,6 +30,8 @@ export interface HealthReason {
 export interface HealthVerdict {
   readonly status: HealthStatus;
   readonly reasons: readonly HealthReason[];
+  /** present only when there are some */
+  readonly warnings?: readonly HealthWarning[];
 }
 
 export interface CompanyFacts {
@@ -56,6 +67,8 @@ export interface HealthSnapshot {
   readonly disks: readonly DiskFacts[];
   /** a probe of KSeF made just now (status); the running agent judges by its pipelines' trouble instead */
   readonly ksef?: { readonly reachable: boolean; readonly detail: string };
+  /** credential expiry and the token deadline (see credential-warnings.ts), already judged: failing ones are reasons, the others warnings */
+  readonly credentials?: readonly (HealthWarning & { readonly level: 'warning' | 'failing' })[];
 }
 
 const MiB = 1024 * 1024;
@@ -81,7 +94,12 @@ export function assessHealth(s: HealthSnapshot): HealthVerdict {
       reasons.push({ level: 'degraded', code: 'PURCHASES_FAILED', companyId: c.id, message: `company ${c.id}: the purchase download failed at ${c.purchaseError.at}: ${c.purchaseError.message} [${c.purchaseError.code}]` });
     }
   }
+  const warnings: HealthWarning[] = [];
+  for (const { level, ...c } of s.credentials ?? []) {
+    if (level === 'failing') reasons.push({ level, ...c });
+    else warnings.push(c);
+  }
   if (s.ksef && !s.ksef.reachable) reasons.push({ level: 'degraded', code: 'KSEF_UNREACHABLE', message: `KSeF: ${s.ksef.detail}` });
   const status: HealthStatus = reasons.some((r) => r.level === 'failing') ? 'failing' : reasons.length ? 'degraded' : 'ok';
-  return { status, reasons };
+  return { status, reasons, ...(warnings.length > 0 ? { warnings } : {}) };
 }

@@ -21,7 +21,7 @@ export async function healthOf(agent: Agent): Promise<Record<string, unknown>> {
     ...(c.held ? { held: { code: c.held.code, message: c.held.message, since: c.held.since, nextTry: c.held.until } } : {}),
     ...(c.trouble ? { trouble: c.trouble } : {}),
   }));
-  return { status: h.status, reasons: h.reasons, environment: agent.config.environment, companies, acceptedToday: counts.acceptedOnDay, rejectedToday: counts.rejectedOnDay, filesFailedToday: counts.filesFailedOnDay };
+  return { status: h.status, reasons: h.reasons, ...(h.warnings ? { warnings: h.warnings } : {}), environment: agent.config.environment, companies, acceptedToday: counts.acceptedOnDay, rejectedToday: counts.rejectedOnDay, filesFailedToday: counts.filesFailedOnDay };
 }
 
 /** GET /health → 200 when ok, 503 when degraded or failing (JSON with the reasons); anything else 404. */

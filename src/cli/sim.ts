@@ -37,6 +37,7 @@ interface SimFlags {
   faultSlowUpo?: number;
   faultPath?: string[];
   incoming?: string[];
+  allowTokenEnrollment?: boolean;
 }
 
 function parseTokens(values: string[] = []): { nip: string; token?: string }[] {
@@ -66,6 +67,7 @@ export function registerSimCommand(program: Command): void {
     .option('--fault-firewall <fraction>', 'fraction of API requests answered with an HTML 403 firewall page', fraction)
     .option('--fault-slow-upo <ms>', 'extra time before UPOs become available', nonNegativeInt)
     .option('--fault-path <text>', 'limit faults to API paths containing this text (repeatable)', collect)
+    .option('--allow-token-enrollment', 'let KSeF-token logins request and revoke KSeF certificates (KSeF itself refuses: 25001/25002)')
     .option('--incoming <NIP=COUNT>', 'generate COUNT purchase invoices for buyer NIP over the last 30 days (repeatable)', collect)
     .action(async (flags: SimFlags) => {
       const tokens = parseTokens(flags.token);
@@ -77,6 +79,7 @@ export function registerSimCommand(program: Command): void {
         processingDelayMs: flags.processingDelay,
         ...(flags.accessTokenTtl !== undefined ? { accessTokenTtlMs: flags.accessTokenTtl } : {}),
         ...(flags.stateDir ? { stateDir: flags.stateDir } : {}),
+        ...(flags.allowTokenEnrollment ? { allowTokenCertificateEnrollment: true } : {}),
         tokens: tokens.filter((t) => t.token !== undefined) as { nip: string; token: string }[],
         faults: {
           ...(flags.fault5xx !== undefined ? { error5xxRate: flags.fault5xx } : {}),

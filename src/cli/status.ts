@@ -15,6 +15,7 @@ import { stateDirOf } from '../agent/agent.ts';
 import { assessHealth } from '../agent/assess-health.ts';
 import type { CompanyFacts, HealthVerdict } from '../agent/assess-health.ts';
 import { companyFacts, diskFacts, folderFacts, readRuntimeFacts } from '../agent/health-facts.ts';
+import { configCredentialFacts, credentialNotices } from '../agent/credential-warnings.ts';
 import { isStale, readLockHolder } from '../agent/state-lock.ts';
 import type { LockHolder } from '../agent/state-lock.ts';
 import { formatPurchaseStatus, purchaseStatus } from '../jobs/purchases/index.ts';
@@ -69,7 +70,8 @@ export async function statusData(config: AgentConfig): Promise<StatusReport> {
     const purchaseErrors = new Map(purchases.flatMap((p) => (p.lastError ? [[p.companyId, p.lastError] as const] : [])));
     const facts = companyFacts(config, store, runtime, purchaseErrors);
     const ksef = await reachability(config);
-    const verdict = assessHealth({ companies: facts, folders: await folderFacts(config), disks: await diskFacts(config, stateDir), ...(ksef.inProcess ? {} : { ksef }) });
+    const credentials = credentialNotices(config.companies.map((co) => co.id), configCredentialFacts(config), Date.now());
+    const verdict = assessHealth({ companies: facts, folders: await folderFacts(config), disks: await diskFacts(config, stateDir), credentials, ...(ksef.inProcess ? {} : { ksef }) });
     const active = store.activeFiles();
     return {
       ...verdict,
@@ -91,7 +93,7 @@ export async function statusData(config: AgentConfig): Promise<StatusReport> {
 
 /** The status report as text lines. */
 export function formatStatus(s: StatusReport): string[] {
-  const lines = [`health: ${s.status}`, ...s.reasons.map((r) => `  ${r.level}: ${r.message} [${r.code}]`)];
+  const lines = [`health: ${s.status}`, ...s.reasons.map((r) => `  ${r.level}: ${r.message} [${r.code}]`), ...(s.warnings ?? []).map((w) => `  warning: ${w.message} [${w.code}]`)];
   lines.push(`agent: ${s.agent ? `running (pid ${s.agent.pid} on ${s.agent.host}, "${s.agent.command}" since ${s.agent.since})` : 'not running'}`);
   lines.push(`environment: ${s.environment}`, `today (${s.today.date}): ${s.today.accepted} accepted, ${s.today.rejected} rejected, ${s.today.filesToErrors} file(s) to errors/`);
   for (const co of s.companies) {

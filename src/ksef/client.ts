@@ -3,6 +3,8 @@ import type { FaSchema } from '../core/invoice.ts';
 import { KsefAuth } from './auth.ts';
 import type { AuthStats } from './auth.ts';
 import { collectBatch, submitBatch } from './batch-session.ts';
+import { certificateApi } from './certificates.ts';
+import type { CertificateApi } from './certificates.ts';
 import type { BatchFile, BatchOptions, BatchResult, BatchSubmission } from './batch-session.ts';
 import { systemClock } from './clock.ts';
 import type { Clock } from './clock.ts';
@@ -84,6 +86,10 @@ export interface KsefClient {
   getExport(referenceNumber: string): Promise<ExportStatus>;
   waitForExport(referenceNumber: string, poll?: PollOptions): Promise<ExportStatus>;
   downloadExportPackage(handle: Pick<ExportHandle, 'key' | 'iv'>, pkg: ExportPackage): Promise<ExportContents>;
+  /** log in now with the configured credential (no-op while a valid access token is held); sends nothing else */
+  login(): Promise<void>;
+  /** the KSeF certificate endpoints (enrolment, retrieve, query, revoke) under this login */
+  readonly certificates: CertificateApi;
   /** what the auth layer did so far */
   authStats(): Readonly<AuthStats>;
   /** effective limits the proactive limiter uses */
@@ -233,6 +239,8 @@ export function createKsefClient(opts: KsefClientOptions): KsefClient {
     downloadExportPackage(handle, pkg) {
       return downloadExportPackage(http, handle, pkg);
     },
+    login: async () => void (await auth.accessToken()),
+    certificates: certificateApi(http, ready),
     authStats: () => ({ ...auth.stats }),
     rateLimits: () => limiter?.getLimits(),
     async close() {

@@ -26,3 +26,6 @@ export type {
 export type { ExportHandle, ExportStatus, ExportPackage, ExportPart, ExportContents } from './exports.ts';
 export { FORM_CODES, invoiceState } from './types.ts';
 export type { InvoiceState, KsefStatus, SessionInvoice, SessionStatus, UpoDocument, UpoPage } from './types.ts';
+export type {
+  CertificateApi, CertificateLimits, CertificateListItem, CertificateQuery, CertificateStatus, EnrollmentData, EnrollmentStatus, KsefCertificateType, RetrievedCertificate,
+} from './certificates.ts';

@@ -3,11 +3,15 @@
  * certificates (types Authentication and Offline) are the ones prod mode trusts for the XAdES
  * login. Its key and the certificates it issued live in the simulator state, so a restart keeps
  * trusting them and a revocation holds. Certificates are built with @peculiar/x509 (WebCrypto).
+ * The certificate endpoints (certificates.ts), the admin/test API (index.ts) and the XAdES login
+ * (xades-login.ts) all go through this one CA, so a certificate revoked through
+ * `POST /certificates/{serial}/revoke` fails the next login with 460 "Certyfikat odwołany".
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 export type CertificateType = 'Authentication' | 'Offline';
+export type RevocationReason = 'Unspecified' | 'Superseded' | 'KeyCompromise';
 
 /** Subject attributes as KSeF reads them (PROTOCOL §4.6; podpis-xades.md). */
 export interface CertificateSubject {
@@ -40,7 +44,7 @@ export interface IssuedCertificate {
   readonly validTo: string;
   revoked: boolean;
   revokedAt?: number;
-  revocationReason?: string;
+  revocationReason?: RevocationReason;
 }
 
 export interface CaData {
@@ -74,14 +78,16 @@ async function cryptoKey(key: KeyObject): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', der, signingParams(key).importAlg, false, ['sign']) as Promise<CryptoKey>;
 }
 
+/** 8 random bytes, positive, first byte non-zero: 16 hex digits, as KSeF shows certificate serial numbers. */
 function randomSerial(): string {
-  const b = webcrypto.getRandomValues(new Uint8Array(16));
+  const b = webcrypto.getRandomValues(new Uint8Array(8));
   b[0] = (b[0]! & 0x7f) | 0x10;
-  return Buffer.from(b).toString('hex');
+  return Buffer.from(b).toString('hex').toUpperCase();
 }
 
 export interface CreateCertificateInput {
-  readonly subject: CertificateSubject;
+  /** the subject; an x509.Name keeps a CSR's exact encoding */
+  readonly subject: CertificateSubject | x509.Name;
   /** the subject's public key: a KeyObject, SPKI PEM, or a PKCS#10 CSR (PEM or DER, signature checked) */
   readonly publicKey: KeyObject | string | Buffer;
   /** issuer certificate and key; omitted = self-signed with `selfKey` */
@@ -89,16 +95,47 @@ export interface CreateCertificateInput {
   readonly selfKey?: KeyObject;
   readonly validity: Validity;
   readonly isCa?: boolean;
+  /** KSeF key usage: Authentication = digitalSignature, Offline = nonRepudiation; omitted = both */
+  readonly type?: CertificateType;
   readonly serialNumber?: string;
+}
+
+function isSpki(der: Buffer): boolean {
+  try {
+    createPublicKey({ key: der, format: 'der', type: 'spki' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function spkiOf(publicKey: KeyObject | string | Buffer): Promise<Buffer> {
   if (typeof publicKey === 'object' && !Buffer.isBuffer(publicKey)) return publicKey.export({ type: 'spki', format: 'der' });
   const text = Buffer.isBuffer(publicKey) ? publicKey.toString('latin1') : publicKey;
+  if (Buffer.isBuffer(publicKey) && isSpki(publicKey)) return createPublicKey({ key: publicKey, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
   if (/-----BEGIN PUBLIC KEY-----/.test(text)) return createPublicKey(text).export({ type: 'spki', format: 'der' });
   const csr = Buffer.isBuffer(publicKey) && !/-----BEGIN/.test(text) ? new x509.Pkcs10CertificateRequest(new Uint8Array(publicKey)) : new x509.Pkcs10CertificateRequest(text);
   if (!(await csr.verify())) throw new Error('the certificate signing request does not carry a valid signature');
   return Buffer.from(csr.publicKey.rawData);
+}
+
+function keyUsage(input: CreateCertificateInput): x509.KeyUsageFlags {
+  if (input.isCa) return x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign;
+  if (input.type === 'Authentication') return x509.KeyUsageFlags.digitalSignature;
+  if (input.type === 'Offline') return x509.KeyUsageFlags.nonRepudiation;
+  return x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
+}
+
+const nameOf = (s: CertificateSubject | x509.Name): x509.Name | x509.JsonName => (s instanceof x509.Name ? s : jsonName(s));
+
+/** The subject attributes of an x509 name, as the CA's records keep them. */
+export function subjectOf(name: x509.Name): CertificateSubject {
+  const out: Record<string, string> = {};
+  for (const [k, oid] of Object.entries(OIDS)) {
+    const v = name.getField(oid)[0];
+    if (v !== undefined) out[k] = v;
+  }
+  return { ...out, commonName: out['commonName'] ?? '' } as CertificateSubject;
 }
 
 /** An X.509 certificate, PEM. Used by the CA and by tests that need foreign or self-signed ones. */
@@ -108,14 +145,14 @@ export async function createCertificate(input: CreateCertificateInput): Promise<
   const spki = await spkiOf(input.publicKey);
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(input.isCa === true, undefined, true),
-    new x509.KeyUsagesExtension(input.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    new x509.KeyUsagesExtension(keyUsage(input), true),
     await x509.SubjectKeyIdentifierExtension.create(new x509.PublicKey(new Uint8Array(spki))),
   ];
   if (input.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(new x509.X509Certificate(input.issuer.certificatePem)));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: input.serialNumber ?? randomSerial(),
-    subject: jsonName(input.subject),
-    issuer: input.issuer ? new x509.X509Certificate(input.issuer.certificatePem).subjectName : jsonName(input.subject),
+    subject: nameOf(input.subject),
+    issuer: input.issuer ? new x509.X509Certificate(input.issuer.certificatePem).subjectName : nameOf(input.subject),
     notBefore: new Date(input.validity.notBefore),
     notAfter: new Date(input.validity.notAfter),
     publicKey: new Uint8Array(spki),
@@ -162,15 +199,20 @@ export class SimCa {
     return this.data.certificatePem;
   }
 
-  /** Issue a certificate of `type` for `subject` over the key in `csrOrPublicKey` (a CSR's signature is checked). */
-  async issueCertificate(csrOrPublicKey: KeyObject | string | Buffer, subject: CertificateSubject, type: CertificateType, validity: Validity): Promise<IssuedCertificate> {
+  /**
+   * Issue a certificate of `type` for `subject` over the key in `csrOrPublicKey` (a CSR's
+   * signature is checked; an SPKI DER Buffer is taken as the key). An x509.Name subject (a CSR's)
+   * is kept byte for byte.
+   */
+  async issueCertificate(csrOrPublicKey: KeyObject | string | Buffer, subject: CertificateSubject | x509.Name, type: CertificateType, validity: Validity): Promise<IssuedCertificate> {
     const certificatePem = await createCertificate({
-      subject, publicKey: csrOrPublicKey, validity,
+      subject, publicKey: csrOrPublicKey, validity, type,
       issuer: { certificatePem: this.data.certificatePem, privateKey: createPrivateKey(this.data.privateKeyPem) },
     });
     const c = new X509Certificate(certificatePem);
     const record: IssuedCertificate = {
-      serialNumber: c.serialNumber.toUpperCase(), fingerprint: fingerprintOf(c), type, subject, certificatePem,
+      serialNumber: c.serialNumber.toUpperCase(), fingerprint: fingerprintOf(c), type,
+      subject: subject instanceof x509.Name ? subjectOf(subject) : subject, certificatePem,
       validFrom: new Date(c.validFrom).toISOString(), validTo: new Date(c.validTo).toISOString(), revoked: false,
     };
     this.data.issued.push(record);
@@ -182,7 +224,7 @@ export class SimCa {
     return this.data.issued.find((r) => r.serialNumber === serialNumber.toUpperCase());
   }
 
-  revoke(serialNumber: string, nowMs: number, reason = 'Unspecified'): boolean {
+  revoke(serialNumber: string, nowMs: number, reason: RevocationReason = 'Unspecified'): boolean {
     const r = this.find(serialNumber);
     if (!r || r.revoked) return false;
     r.revoked = true;

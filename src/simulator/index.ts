@@ -51,7 +51,7 @@ export interface RunningSimulator {
   grantPermissions(g: PermissionGrant): PermissionGrant;
   /** Wait until background work (batch processing) is done. */
   idle(): Promise<void>;
-  /** PEM of the simulator's CA: the only issuer prod mode trusts for the XAdES login. */
+  /** PEM of the simulator's CA: what the certificates it issues (admin API and certificate endpoints) chain to; the only issuer prod mode trusts for the XAdES login. */
   caCertificate(): Promise<string>;
   /**
    * Issue a certificate from the simulator's CA for `subject` over the key in `csrOrPublicKey`
@@ -107,7 +107,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     grantPermissions: (g) => flushAfter(() => grantPermissions(sim, g)),
     setRateLimits: (mode) => { sim.limiter.mode = mode; sim.limiter.reset(); },
     idle: () => sim.idle(),
-    caCertificate: async () => (await sim.ca()).certificatePem,
+    caCertificate: async () => {
+      const ca = await sim.ca();
+      sim.state.flush();
+      return ca.certificatePem;
+    },
     issueCertificate: async (key, subject, type = 'Authentication', validity) => {
       const now = sim.now();
       const out = await (await sim.ca()).issueCertificate(key, subject, type, validity ?? { notBefore: now - 60_000, notAfter: now + 365 * 86_400_000 });

@@ -69,6 +69,14 @@ export interface SimulatorOptions {
   permanentStorageDelayMs?: number;
   /** How long a XAdES login's status stays 100 (KSeF checks OCSP/CRL meanwhile). Default 0. */
   certificateCheckDelayMs?: number;
+  /**
+   * Let a KSeF-token login use the certificate endpoints (enrolment data, enrolment, revoke).
+   * KSeF refuses this (25001/25002: only a signature login may request a certificate); this is a
+   * simulator convenience for trying `cert enroll` before a signature login exists. Default false.
+   */
+  allowTokenCertificateEnrollment?: boolean;
+  /** Active KSeF certificates one subject may hold, and enrolments it may file. Default 100 and 300. */
+  certificateLimits?: { certificates: number; enrollments: number };
 }
 
 export interface ResolvedOptions {
@@ -85,6 +93,8 @@ export interface ResolvedOptions {
   readonly exportPartBytes: number;
   readonly permanentStorageDelayMs: number;
   readonly certificateCheckDelayMs: number;
+  readonly allowTokenCertificateEnrollment: boolean;
+  readonly certificateLimits: { certificates: number; enrollments: number };
 }
 
 export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
@@ -103,5 +113,7 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     exportPartBytes: opts.exportPartBytes ?? 50_000_000,
     permanentStorageDelayMs: opts.permanentStorageDelayMs ?? 0,
     certificateCheckDelayMs: opts.certificateCheckDelayMs ?? 0,
+    allowTokenCertificateEnrollment: opts.allowTokenCertificateEnrollment ?? false,
+    certificateLimits: opts.certificateLimits ?? { certificates: 100, enrollments: 300 },
   };
 }

@@ -5,6 +5,7 @@ import { handleAdmin } from './admin.ts';
 import { authRoutes } from './auth.ts';
 import { authSessionRoutes } from './auth-sessions.ts';
 import { batchRoutes, uploadPart } from './batch-sessions.ts';
+import { certificateRoutes } from './certificates.ts';
 import { sha256b64 } from './crypto.ts';
 import { exportRoutes, encryptedExportPart } from './exports.ts';
 import { FIREWALL_HTML, OUTAGE_HTML, pickFault } from './faults.ts';
@@ -17,7 +18,7 @@ import type { Route, SimReply, SimRequest } from './router.ts';
 import { invoiceUpoXml, sessionUpoXml, statusRoutes } from './session-status.ts';
 import { API_PREFIX, type Sim } from './sim-context.ts';
 
-const ROUTES: Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes];
+const ROUTES: Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes, ...certificateRoutes];
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -3,10 +3,10 @@
  * stateDir it is loaded at start and written atomically (temp file + rename) after each change,
  * so a restarted simulator continues with the same keys, tokens, sessions, invoices and counters.
  */
-import type { CaData } from './ca.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { CaData, CertificateType } from './ca.ts';
 import type { KeyRecord } from './key-ring.ts';
 
 export interface FormCode {
@@ -43,6 +43,36 @@ export interface AuthOperation {
   revoked: boolean;
   lastRefresh?: number;
   refreshValidUntil?: number;
+  /** A signature (XAdES) login: who signed. Absent for KSeF-token logins. */
+  signer?: SignerIdentity;
+}
+
+/** The authenticated subject of a signature login, as the certificate endpoints need it. */
+export interface SignerIdentity {
+  identifier: { type: 'Nip' | 'Pesel' | 'Fingerprint'; value: string };
+  /** CertificateEnrollmentDataResponse fields read from the signing certificate's subject. */
+  enrollmentData: Record<string, string | string[]>;
+}
+
+/** A KSeF certificate enrolment (POST /certificates/enrollments) and, once issued, its certificate. */
+export interface KsefCertificateRecord {
+  referenceNumber: string;
+  requestDate: number;
+  owner: { type: 'Nip' | 'Pesel' | 'Fingerprint'; value: string };
+  name: string;
+  type: CertificateType;
+  commonName: string;
+  /** SHA-256 (hex) of the certified SubjectPublicKeyInfo: one key, one owner. */
+  publicKeyHash: string;
+  /** The status becomes visible (final) from this moment. */
+  readyAt: number;
+  status: StatusInfo;
+  serialNumber?: string;
+  /** DER, Base64. */
+  certificate?: string;
+  validFrom?: number;
+  validTo?: number;
+  lastUseDate?: number;
 }
 
 export interface UpoPage {
@@ -154,10 +184,12 @@ export interface StateData {
   /** key: `${sellerNip}|${kind}|${P_2}` */
   sends: Record<string, SendCounter>;
   requests: Record<string, number>;
-  /** the simulator's certificate authority (created on first use; kept by reset like the keys) */
+  /** the simulator's certificate authority and what it issued/revoked (created on first use; kept by reset like the keys) */
   ca?: CaData;
   /** permission grants (absent in state files written before they existed) */
   permissions?: { subjectNip: string; contextNip: string; permissions: ('InvoiceWrite' | 'InvoiceRead' | 'CredentialsRead' | 'CredentialsManage' | 'SubunitManage' | 'EnforcementOperations' | 'Introspection')[] }[];
+  /** enrolments filed through the certificate endpoints (the certificates themselves are in `ca.issued`) */
+  ksefCertificates?: KsefCertificateRecord[];
 }
 
 export function emptyState(): StateData {

@@ -10,8 +10,9 @@
 import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { fingerprintOf } from './ca.ts';
+import { findCertificate, SUBJECT_OIDS } from './certificates.ts';
 import type { Sim } from './sim-context.ts';
-import type { AuthOperation, StatusInfo } from './state.ts';
+import type { AuthOperation, SignerIdentity, StatusInfo } from './state.ts';
 import type { VerifiedAuthRequest } from './xades-verify.ts';
 
 const CERT_FAILED = 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędu certyfikatu';
@@ -36,9 +37,25 @@ export function subjectIdentity(certDer: Buffer, subjectIdentifierType: Verified
   return undefined;
 }
 
+/**
+ * Who signed, as the certificate endpoints need it: the identity KSeF reads from the certificate and
+ * the enrolment data (CertificateEnrollmentDataResponse) taken from its subject, so that a company
+ * logged in with a seal or a KSeF certificate gets a CSR subject KSeF accepts (25003 otherwise).
+ */
+export function signerOf(certDer: Buffer, identity: SubjectIdentity): SignerIdentity {
+  const name = new x509.X509Certificate(new Uint8Array(certDer)).subjectName;
+  const enrollmentData: Record<string, string | string[]> = {};
+  for (const [field, oid] of Object.entries(SUBJECT_OIDS)) {
+    const values = name.getField(oid);
+    if (values.length === 1) enrollmentData[field] = values[0]!;
+    else if (values.length > 1) enrollmentData[field] = values;
+  }
+  return { identifier: { type: identity.type, value: identity.value }, enrollmentData };
+}
+
 export async function certificateLoginStatus(
   sim: Sim, doc: VerifiedAuthRequest, verifyChain: boolean,
-): Promise<{ status: StatusInfo; certificate: NonNullable<AuthOperation['certificate']> }> {
+): Promise<{ status: StatusInfo; certificate: NonNullable<AuthOperation['certificate']>; signer?: SignerIdentity }> {
   const now = sim.now();
   const cert = doc.certificate;
   const ca = await sim.ca();
@@ -55,5 +72,13 @@ export async function certificateLoginStatus(
   if (identity.type !== 'Nip' || identity.value !== doc.context.value) {
     return { status: { code: 415, description: 'Uwierzytelnianie zakończone niepowodzeniem', details: ['Brak przypisanych uprawnień'] }, certificate };
   }
-  return { status: { code: 200, description: 'Uwierzytelnianie zakończone sukcesem' }, certificate };
+  // the certificate endpoints' query shows when a KSeF certificate was last used to log in
+  if (issued) {
+    const enrolled = findCertificate(sim, issued.serialNumber);
+    if (enrolled) {
+      enrolled.lastUseDate = now;
+      sim.state.touch();
+    }
+  }
+  return { status: { code: 200, description: 'Uwierzytelnianie zakończone sukcesem' }, certificate, signer: signerOf(cert.raw, identity) };
 }
