@@ -10,49 +10,9 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/index.ts';
-import { localToday } from '../../src/pipeline/pipeline-context.ts';
 import { runAgentChild } from '../helpers/agent-child.ts';
 import { readJson } from '../helpers/agent-env.ts';
-
-// fictional NIPs with valid check digits
-const OFFICE = '5265877635';
-const GRANTED = ['1111111111', '2222222222', '3333333333'];
-const UNGRANTED = '4444444444';
-
-interface Result { status: string; summary: { accepted: number }; invoices: { status: string; ksefNumber: string | null }[] }
-
-const MAPPING = {
-  name: 'Office clients (JSON)',
-  input: { format: 'json', encoding: 'utf-8', json: { recordPath: 'invoices' } },
-  invoices: { per: 'record', lines: 'items' },
-  invoice: {
-    number: { path: 'number' },
-    issueDate: { path: 'date' },
-    seller: {
-      taxId: { path: 'seller_nip' },
-      name: { path: 'seller_name' },
-      address: { line1: { value: 'ul. Kliencka 1' }, line2: { value: '00-001 Warszawa' } },
-    },
-    buyer: {
-      taxId: { value: '9520000005' },
-      name: { value: 'Nabywca sp. z o.o.' },
-      address: { line1: { value: 'ul. Kupiecka 2' }, line2: { value: '00-002 Warszawa' } },
-    },
-  },
-  line: {
-    description: { path: 'name' },
-    quantity: { path: 'qty', decimal: 'dot' },
-    unitNetPrice: { path: 'price', decimal: 'dot' },
-    vatRate: { path: 'vat' },
-  },
-};
-
-const invoiceFile = (seller: string): string => JSON.stringify({
-  invoices: [{
-    number: `FV/${seller}/1`, date: localToday(), seller_nip: seller, seller_name: `Klient ${seller} sp. z o.o.`,
-    items: [{ name: 'Usługa księgowa', qty: '1', price: '100.00', vat: '23' }],
-  }],
-});
+import { GRANTED, OFFICE, OFFICE_MAPPING as MAPPING, UNGRANTED, invoiceFile, type OfficeResult as Result } from '../helpers/office-clients.ts';
 
 test('office with one certificate (openssl seal) and actsFor: three granted clients go through; the ungranted one is held naming InvoiceWrite and its NIP; after the grant the next once sends it', async () => {
   const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
