@@ -103,6 +103,9 @@ async function handleStorage(sim: Sim, method: string, path: string, query: URLS
 
 async function handleApi(sim: Sim, method: string, path: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const fault = pickFault(sim, path);
+  // the request is received whole before the injected latency: a slow KSeF still processes what it
+  // got, even when the client gave up waiting for the answer (the case a send timeout must survive)
+  const body = await readBody(req);
   if (sim.faults.latencyMs > 0 && (sim.faults.paths.length === 0 || sim.faults.paths.some((p) => path.includes(p)))) await sleep(sim.faults.latencyMs);
   if (fault.kind === 'drop') {
     req.socket.destroy();
@@ -111,7 +114,6 @@ async function handleApi(sim: Sim, method: string, path: string, query: URLSearc
   if (fault.kind === 'outage') return send(res, 503, 'text/html; charset=utf-8', OUTAGE_HTML, { 'Retry-After': String(Math.max(1, Math.ceil((sim.faults.outageUntil - sim.now()) / 1000))) });
   if (fault.kind === 'firewall') return send(res, 403, 'text/html; charset=utf-8', FIREWALL_HTML);
   const problem = String(req.headers['x-error-format'] ?? '').toLowerCase() === 'problem-details';
-  const body = await readBody(req);
   const nowIso = sim.iso();
   try {
     if (fault.kind === 'error5xx') {
