@@ -1,4 +1,5 @@
-import { localDay } from '../store/local-day.ts';
+import { nextWorkingDay } from '../core/polish-holidays.ts';
+import { localDay } from '../core/local-day.ts';
 
 /** What KSeF's Offline classification of an invoice means, for its result file. */
 export interface OfflineNote {
@@ -6,20 +7,12 @@ export interface OfflineNote {
   readonly issueDate: string | null;
   /** the local day KSeF received it and gave it its number: the buyer's date of receipt */
   readonly receivedInKsef: string | null;
-  /** the next working day after the issue date (Saturdays and Sundays skipped, public holidays not): the offline24 deadline */
+  /** the next working day after the issue date (Saturdays, Sundays and Polish public holidays skipped): the offline24 deadline */
   readonly sendBy: string | null;
   /** true when it reached KSeF after `sendBy` */
   readonly late: boolean;
   /** the same in words, for people */
   readonly note: string;
-}
-
-/** The day after `day` (yyyy-mm-dd) that is not a Saturday or Sunday. */
-export function nextWorkingDay(day: string): string {
-  const d = new Date(`${day}T12:00:00Z`);
-  do d.setUTCDate(d.getUTCDate() + 1);
-  while (d.getUTCDay() === 0 || d.getUTCDay() === 6);
-  return d.toISOString().slice(0, 10);
 }
 
 /**

@@ -11,7 +11,7 @@ import type {
 } from './state-store.ts';
 import { FINAL_INVOICE_STATES } from './state-store.ts';
 import { StoreIndex } from './store-index.ts';
-import { localDay } from './local-day.ts';
+import { localDay } from '../core/local-day.ts';
 
 interface HotData {
   version: 1;

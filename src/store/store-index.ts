@@ -1,6 +1,6 @@
 import type { HistoryEntry } from './history-log.ts';
 import type { FileRecord, InvoiceRecord } from './state-store.ts';
-import { localDay } from './local-day.ts';
+import { localDay } from '../core/local-day.ts';
 
 interface DayCounts {
   accepted: number;

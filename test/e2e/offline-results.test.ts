@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { Agent } from '../../src/agent/agent.ts';
 import { makeAgentEnv, readJson, REPO } from '../helpers/agent-env.ts';
-import { localDay } from '../../src/store/local-day.ts';
-import { nextWorkingDay, offlineNote } from '../../src/outbox/offline-note.ts';
+import { localDay } from '../../src/core/local-day.ts';
+import { offlineNote } from '../../src/outbox/offline-note.ts';
+import { nextWorkingDay } from '../../src/core/polish-holidays.ts';
 
 const dayShift = (day: string, n: number): string => {
   const d = new Date(`${day}T12:00:00Z`);

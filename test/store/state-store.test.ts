@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LowdbStateStore } from '../../src/store/lowdb-state-store.ts';
 import { FsyncJsonFile } from '../../src/store/fsync-json-file.ts';
 import { HistoryLog } from '../../src/store/history-log.ts';
-import { localDay } from '../../src/store/local-day.ts';
+import { localDay } from '../../src/core/local-day.ts';
 import type { InboxFile } from '../../src/core/records.ts';
 import type { AgentError } from '../../src/core/errors.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';

@@ -1,7 +1,7 @@
 /** StoreIndex keeps finished work packed; what a lookup gives back is the same facts as the record. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { localDay } from '../../src/store/local-day.ts';
+import { localDay } from '../../src/core/local-day.ts';
 import { StoreIndex } from '../../src/store/store-index.ts';
 import type { FileRecord, InvoiceRecord } from '../../src/store/state-store.ts';
 
