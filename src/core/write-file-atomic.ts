@@ -26,14 +26,19 @@ export interface BusyRetryOptions {
   readonly busyDelaysMs?: readonly number[];
   /** injectable wait (tests) */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** whose error codes these are (tests): EPERM and EACCES mean "held open" only on Windows */
+  readonly platform?: NodeJS.Platform;
 }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** EACCES is what Windows often says for a file held open elsewhere; elsewhere it means no permission, which waiting does not fix. */
-const isBusy = (e: unknown): boolean => {
+/**
+ * EPERM and EACCES are what Windows says for a file held open elsewhere; on POSIX systems they mean
+ * no permission (a sticky folder, an immutable file), which waiting does not fix.
+ */
+const isBusy = (e: unknown, platform: NodeJS.Platform): boolean => {
   const code = (e as NodeJS.ErrnoException)?.code;
-  return code === 'EPERM' || code === 'EBUSY' || (code === 'EACCES' && process.platform === 'win32');
+  return code === 'EBUSY' || ((code === 'EPERM' || code === 'EACCES') && platform === 'win32');
 };
 
 /**
@@ -47,7 +52,7 @@ export async function retryWhileBusy<T>(path: string, fn: () => Promise<T>, o: B
     try {
       return await fn();
     } catch (e) {
-      if (!isBusy(e)) throw e;
+      if (!isBusy(e, o.platform ?? process.platform)) throw e;
       if (k >= delays.length) {
         const code = (e as NodeJS.ErrnoException).code;
         throw new AgentError(

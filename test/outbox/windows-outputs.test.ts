@@ -34,7 +34,7 @@ test('an atomic write whose rename is refused with EPERM/EBUSY a few times is re
     for (const code of ['EPERM', 'EBUSY']) {
       const waits: number[] = [];
       const held = heldRename(code, 3);
-      await writeFileAtomic(path, `new after ${code}`, { rename: held.rename, sleep: async (ms) => void waits.push(ms) });
+      await writeFileAtomic(path, `new after ${code}`, { rename: held.rename, sleep: async (ms) => void waits.push(ms), platform: 'win32' });
       assert.equal(await readFile(path, 'utf8'), `new after ${code}`);
       assert.deepEqual(waits, [50, 100, 200]);
       assert.equal(held.calls(), 4);
@@ -49,7 +49,7 @@ test('a file held open for good: bounded retries, then OUTBOX_FILE_BUSY naming t
     await writeFileAtomic(path, 'old');
     const waits: number[] = [];
     const held = heldRename('EPERM', Infinity);
-    const err = await writeFileAtomic(path, 'new', { rename: held.rename, sleep: async (ms) => void waits.push(ms) }).then(() => undefined, (e: unknown) => e);
+    const err = await writeFileAtomic(path, 'new', { rename: held.rename, sleep: async (ms) => void waits.push(ms), platform: 'win32' }).then(() => undefined, (e: unknown) => e);
     assert.ok(isAgentError(err), String(err));
     assert.equal(err.code, 'OUTBOX_FILE_BUSY');
     assert.equal(err.kind, 'transient');
@@ -72,6 +72,21 @@ test('other rename failures are not waited on', async () => {
     assert.equal(err?.code, 'EXDEV');
     assert.deepEqual(waits, []);
     assert.deepEqual(await readdir(dir), []);
+  });
+});
+
+test('on Linux/macOS EPERM and EACCES mean no permission: not waited on, not reported as a busy file', async () => {
+  await withTempDir('win-', async (dir) => {
+    for (const code of ['EPERM', 'EACCES']) {
+      const waits: number[] = [];
+      const err = await writeFileAtomic(join(dir, 'x.json'), 'x', {
+        rename: heldRename(code, Infinity).rename,
+        sleep: async (ms) => void waits.push(ms),
+        platform: 'linux',
+      }).then(() => undefined, (e: unknown) => e as NodeJS.ErrnoException);
+      assert.equal(err?.code, code);
+      assert.deepEqual(waits, []);
+    }
   });
 });
 
