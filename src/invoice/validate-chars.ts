@@ -31,5 +31,6 @@ export function checkForbiddenChars(f: Findings, inv: Invoice, company: CompanyP
     }
   };
   visit(inv, '', undefined);
-  if (!inv.seller) visit(company, 'company', undefined);
+  // the company's own settings reach the XML too (address, contacts, bank account), seller or not
+  visit(company, 'company', undefined);
 }

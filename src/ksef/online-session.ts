@@ -81,7 +81,8 @@ export class OnlineSession {
       return { ...facts, kind: 'submitted', invoiceReferenceNumber: r.body.referenceNumber };
     } catch (e) {
       if (isKsefError(e) && e.code === 'KSEF_OUTCOME_UNKNOWN') return { ...facts, kind: 'unknown', error: e };
-      if (isKsefError(e) && e.code === 'KSEF_SESSION_CLOSED') this.closed = true;
+      // a session KSeF closed or no longer knows is never used again: the next send opens a new one
+      if (isKsefError(e) && (e.code === 'KSEF_SESSION_CLOSED' || e.code === 'KSEF_SESSION_NOT_FOUND')) this.closed = true;
       throw e;
     }
   }

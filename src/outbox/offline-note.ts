@@ -27,7 +27,7 @@ export function offlineNote(issueDate: string | undefined, acquisitionDate: stri
   const sendBy = issueDate ? nextWorkingDay(issueDate) : undefined;
   const late = received !== undefined && sendBy !== undefined && received > sendBy;
   const note =
-    `KSeF recorded this invoice as issued offline (TrybWysylki Offline)${issueDate && received ? `: its issue date ${issueDate} is before the day KSeF received it, ${received}` : ''}. ` +
+    `KSeF recorded this invoice as issued offline (TrybWysylki Offline)${issueDate && received && issueDate < received ? `: its issue date ${issueDate} is before the day KSeF received it, ${received}` : ''}. ` +
     `Its date of issue is the date on the invoice${issueDate ? ` (${issueDate})` : ''}, not the KSeF acquisition date; ` +
     `the buyer receives it in KSeF on the day it got its KSeF number${received ? ` (${received})` : ''}. ` +
     'A copy given to the buyer outside KSeF before that must show both QR codes (KOD I and KOD II). ' +

@@ -68,14 +68,14 @@ export async function reusedNumberError(ctx: PipelineContext, f: ReuseFacts): Pr
   if (f.earlier && f.xml) {
     const before = await earlierXml(ctx, f.earlier);
     if (before) differences = diffFa(before, f.xml).map(describeDifference);
-    else diffNote = ` (its FA XML is no longer in outbox/sent/, so the differences cannot be listed)`;
+    else diffNote = `; its FA XML is no longer in the work area or outbox/sent/, so whether this is the same invoice cannot be checked and it is not taken as one`;
   }
   const shown = differences.slice(0, SHOWN_DIFFERENCES).join('; ');
   const more = differences.length > SHOWN_DIFFERENCES ? `; and ${differences.length - SHOWN_DIFFERENCES} more` : '';
   const whence = f.earlier
     ? `was accepted by KSeF as ${ksef ?? '(KSeF number not known)'}${earlierFile ? ` from file ${earlierFile.sourceName}` : ''}${f.earlier.finalAt ? ` on ${f.earlier.finalAt.slice(0, 10)}` : ''}`
     : `is already in KSeF as ${ksef ?? '(KSeF number not given)'}, an invoice this agent did not send with this content`;
-  const what = differences.length ? `, with different content: ${shown}${more}` : f.earlier ? `, with different content${diffNote}` : '';
+  const what = differences.length ? `, with different content: ${shown}${more}` : diffNote ? diffNote : f.earlier ? ', with different content' : '';
   const message = `${f.refusedBy ? `${f.refusedBy}: ` : ''}invoice ${f.number} ${whence}${what}. An invoice number is used once: to change an accepted invoice, issue a correction invoice (faktura korygująca, kind KOR) that refers to ${ksef ?? 'it'}; if this is another invoice, give it a new number`;
   return new AgentError('INVOICE_NUMBER_REUSED', message, {
     kind: 'data',

@@ -130,7 +130,12 @@ export async function sendPlanned(ctx: PipelineContext, shouldStop: () => boolea
       // an expired or closed session is replaced on the next send (not a fault: said once, as info); other failures end the step
       if (isKsefError(e) && (e.code === 'KSEF_SESSION_CLOSED' || e.code === 'KSEF_SESSION_NOT_FOUND')) {
         const ref = ctx.store.getInvoice(inv.id)?.sessionReferenceNumber ?? '';
-        if (!renewed.has(ref)) ctx.bus.emit('ksef.session-renewed', { companyId: inv.companyId, sessionReferenceNumber: ref, invoice: inv.number, code: e.code });
+        // the same session refused twice means it was not replaced: a fault, not a renewal
+        if (renewed.has(ref)) {
+          problems.push(e);
+          break;
+        }
+        ctx.bus.emit('ksef.session-renewed', { companyId: inv.companyId, sessionReferenceNumber: ref, invoice: inv.number, code: e.code });
         renewed.add(ref);
         continue;
       }

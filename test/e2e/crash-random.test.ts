@@ -286,6 +286,8 @@ test(`random SIGKILLs over a mixed workload (seed ${SEED}): no file lost, no inv
     const batches = counters.sessions.batch;
     t.diagnostic(`${dropped.length} files (${quarantined.size} quarantined after two deaths while being read), ${ours.size} invoices, ${inKsef.length} in KSeF (${compared} compared), sessions online ${counters.sessions.online} / batch ${batches}, ${kills} SIGKILLs`);
     assert.deepEqual(problems, [], `seed ${SEED}: ${problems.length} problem(s)`);
+    // each quarantine needs two deaths while that file was read: never more files than kills / 2
+    assert.ok(quarantined.size <= Math.floor(kills / 2), `${quarantined.size} files quarantined after ${kills} kills`);
     assert.ok(counters.sessions.online > 0 && batches > 0, `both online and batch sessions were used (online ${counters.sessions.online}, batch ${batches})`);
   } finally {
     await sim.close();
