@@ -24,7 +24,7 @@ import type { PurchaseSyncDeps } from '../jobs/purchases/index.ts';
 import { DEFAULT_PURCHASE_MAPPING_FILE, loadPurchaseMapping } from '../purchases-mapping/index.ts';
 import { startHealthServer } from './health-server.ts';
 import type { HealthServer } from './health-server.ts';
-import { acquireStateLock, describeHolder } from './state-lock.ts';
+import { acquireStateLock, assertUnlocked, describeHolder } from './state-lock.ts';
 import type { StateLock } from './state-lock.ts';
 import { preflight } from './preflight.ts';
 import { assessHealth } from './assess-health.ts';
@@ -126,6 +126,8 @@ export class Agent {
   async open(): Promise<void> {
     const c = this.config;
     const env = this.#o.env ?? process.env;
+    // another agent on this root is named as such (exit 3), not as the owner of a busy port
+    await assertUnlocked(stateDirOf(c));
     // every problem of the configuration and its surroundings, before anything is written
     await preflight(c, env);
     this.#lock = await acquireStateLock(stateDirOf(c), this.#o.command ?? 'agent');

@@ -42,9 +42,28 @@ export async function readLockHolder(stateDir: string): Promise<LockHolder | und
   }
 }
 
+/** Lock files this process holds (a lock with our own pid that is not among them was left by an earlier process that had the same pid, e.g. pid 1 in a container). */
+const heldHere = new Set<string>();
+
 /** A lock is stale only when we can tell: same machine, and its process is gone. */
-export function isStale(h: LockHolder): boolean {
-  return h.host === hostname() && h.pid !== process.pid && !alive(h.pid);
+export function isStale(h: LockHolder, path?: string): boolean {
+  if (h.host !== hostname()) return false;
+  return h.pid === process.pid ? path !== undefined && !heldHere.has(path) : !alive(h.pid);
+}
+
+const lockedError = (stateDir: string, other: LockHolder): AgentError =>
+  new AgentError('AGENT_LOCKED', `another agent already works on the state root ${stateDir}: ${describeHolder(other)}; stop it first (two agents on one root would process every file twice), or remove ${join(stateDir, LOCK_FILE)} if that process is gone`, {
+    kind: 'config',
+    where: { file: join(stateDir, LOCK_FILE) },
+  });
+
+/**
+ * Refuses at once, writing nothing, when a live agent holds the state root: checked before the
+ * configuration's surroundings, whose checks (a busy health port) that agent would otherwise fail.
+ */
+export async function assertUnlocked(stateDir: string): Promise<void> {
+  const other = await readLockHolder(stateDir);
+  if (other && !isStale(other, join(stateDir, LOCK_FILE))) throw lockedError(stateDir, other);
 }
 
 export const describeHolder = (h: LockHolder): string => `pid ${h.pid} on host ${h.host}, running "${h.command}" since ${h.since}`;
@@ -69,6 +88,7 @@ export async function acquireStateLock(stateDir: string, command: string, now: (
       } finally {
         await fh.close();
       }
+      heldHere.add(path);
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw e;
@@ -80,12 +100,7 @@ export async function acquireStateLock(stateDir: string, command: string, now: (
       if ((await readLockHolder(stateDir)) === undefined) await rm(path, { force: true });
       continue;
     }
-    if (!isStale(other)) {
-      throw new AgentError('AGENT_LOCKED', `another agent already works on the state root ${stateDir}: ${describeHolder(other)}; stop it first (two agents on one root would process every file twice), or remove ${path} if that process is gone`, {
-        kind: 'config',
-        where: { file: path },
-      });
-    }
+    if (!isStale(other, path)) throw lockedError(stateDir, other);
     tookOverFrom = other;
     await rm(path, { force: true });
   }
@@ -96,6 +111,7 @@ export async function acquireStateLock(stateDir: string, command: string, now: (
     release: async () => {
       const h = await readLockHolder(stateDir);
       if (h?.pid === holder.pid && h.since === holder.since) await rm(path, { force: true });
+      heldHere.delete(path);
     },
   };
 }

@@ -13,8 +13,8 @@ import { freePort } from '../helpers/agent-process.ts';
 /** a port nobody listens on (free now, so closed) */
 const closedPort = freePort;
 
-test('lock: a second agent on the same state root exits 3 naming the holder; after kill -9 the stale lock is taken over', async () => {
-  const env = await makeAgentEnv({ inboxes: [{ id: 'shop', mapping: 'shop-json.json' }] });
+test('lock: a second agent on the same state root exits 3 naming the holder (also with the health endpoint on, whose port the first one holds); after kill -9 the stale lock is taken over', async () => {
+  const env = await makeAgentEnv({ inboxes: [{ id: 'shop', mapping: 'shop-json.json' }], extra: { health: { enabled: true, host: '127.0.0.1', port: await freePort() } } });
   try {
     const lockFile = join(env.dir, 'data', 'state', 'agent.lock');
     const child = spawn(process.execPath, [join(REPO, 'bin/ksef-hotfolder.js'), 'run', '--config', env.configFile], { env: env.env, stdio: 'ignore' });
