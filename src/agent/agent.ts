@@ -1,3 +1,4 @@
+import { isAgentError } from '../core/errors.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type winston from 'winston';
@@ -85,6 +86,7 @@ export class Agent {
   #lock: StateLock | undefined;
   #lastProgress = 0;
   #published = '';
+  #runtimeWriteFailed = false;
   #level: HealthStatus = 'ok';
   /** per company: the last purchase download's error, until one succeeds */
   #purchaseErrors = new Map<string, NonNullable<CompanyFacts['purchaseError']>>();
@@ -135,6 +137,7 @@ export class Agent {
     // a certificate that cannot be used (wrong passphrase, key of another certificate) holds its
     // company at login, with the reader's message; the other companies go on
     const certificates = new Map<string, Promise<LoadedCertificate>>();
+    const unusable: { companyId: string; error: unknown }[] = [];
     for (const [i, co] of c.companies.entries()) {
       if (co.token) {
         const t = await readToken(co.token, env);
@@ -143,9 +146,9 @@ export class Agent {
       }
       if (co.certificate) {
         const loaded = readCertificate(co.certificate, (s) => this.redactor.register(s), env, `$.companies[${i}].certificate`);
-        loaded.catch(() => undefined);
         certificates.set(co.id, loaded);
-        await loaded.catch(() => undefined);
+        const problem = await loaded.then(() => undefined, (e: unknown) => e);
+        if (problem !== undefined) unusable.push({ companyId: co.id, error: problem });
       }
     }
     this.#logger = createLogger({
@@ -158,6 +161,11 @@ export class Agent {
       ...(this.#o.consoleStream ? { consoleStream: this.#o.consoleStream as never } : {}),
     });
     logEvents(this.bus, this.#logger);
+    // said at start, not only at the first login (which may be hours away on a quiet inbox)
+    for (const u of unusable) {
+      const code = isAgentError(u.error) ? u.error.code : 'CFG_CERTIFICATE_INVALID';
+      this.bus.emit('agent.error', { message: `${u.companyId}: its certificate cannot be used: ${u.error instanceof Error ? u.error.message : String(u.error)}; the company is held at its first login`, code, companyId: u.companyId, error: u.error });
+    }
     if (this.#lock.tookOverFrom) {
       this.bus.emit('agent.warning', { message: `took over the lock of pid ${this.#lock.tookOverFrom.pid} on the state root ${stateDirOf(c)}: that agent is gone (${describeHolder(this.#lock.tookOverFrom)})`, code: 'AGENT_LOCK_STALE' });
     }
@@ -389,15 +397,23 @@ export class Agent {
     const runtime = this.runtimeFacts();
     const text = JSON.stringify(runtime);
     if (text !== this.#published) {
-      this.#published = text;
-      await writeRuntimeFacts(stateDirOf(this.config), process.pid, runtime).catch(() => undefined);
+      try {
+        await writeRuntimeFacts(stateDirOf(this.config), process.pid, runtime);
+        this.#published = text;
+        this.#runtimeWriteFailed = false;
+      } catch (e) {
+        // status would report stale facts (a held company as ok): said once, tried again next step
+        if (!this.#runtimeWriteFailed) this.bus.emit('agent.warning', { message: `cannot write ${join(stateDirOf(this.config), 'runtime.json')} for the status command (${e instanceof Error ? e.message : String(e)}); status may miss held companies until it can`, code: 'AGENT_RUNTIME_UNWRITTEN' });
+        this.#runtimeWriteFailed = true;
+      }
     }
     // credential expiry and the token deadline: logged once a day per company, shown while true
     for (const n of this.#credentials?.due(this.#now()) ?? []) this.bus.emit('agent.warning', { message: n.message, code: n.code, companyId: n.companyId });
-    const verdict = assessHealth({ companies: companyFacts(this.config, this.store, runtime, this.#purchaseErrors), folders: [], disks: [], credentials: this.#credentialReasons() });
+    // the same judgement as /health, folders and disks included
+    const verdict = await this.health();
     if (verdict.status === this.#level) return;
     this.#level = verdict.status;
-    const message = verdict.status === 'ok' ? 'agent is healthy again: nothing waits on KSeF trouble' : `agent is ${verdict.status}: ${verdict.reasons.map((r) => r.message).join('; ')}`;
+    const message = verdict.status === 'ok' ? 'agent is healthy again: nothing needs attention' : `agent is ${verdict.status}: ${verdict.reasons.map((r) => r.message).join('; ')}`;
     this.bus.emit('agent.warning', { message, code: verdict.status === 'ok' ? 'AGENT_HEALTHY' : verdict.status === 'failing' ? 'AGENT_FAILING' : 'AGENT_DEGRADED' });
   }
 

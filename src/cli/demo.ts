@@ -77,8 +77,8 @@ export async function runDemo(opts: { dir?: string; out?: (line: string) => void
   const results = join(dir, 'outbox', 'results');
   for (const name of (await readdir(results).catch(() => [] as string[])).filter((n) => n.endsWith('.result.json')).sort()) {
     const text = await readFile(join(results, name), 'utf8');
-    if (/"Offline"|offline/i.test(text)) offline = true;
-    const r = JSON.parse(text) as { source: string; invoices: { invoiceNumber: string; status: string; ksefNumber: string | null; errors: { code: string; message: string }[] }[] };
+    const r = JSON.parse(text) as { source: string; invoices: { invoiceNumber: string; status: string; ksefNumber: string | null; invoicingMode?: string | null; errors: { code: string; message: string }[] }[] };
+    if (r.invoices.some((i) => i.invoicingMode === 'Offline')) offline = true;
     for (const i of r.invoices) {
       if (i.status === 'accepted') {
         accepted++;

@@ -112,6 +112,9 @@ test('once with certificate logins: PEM and PKCS#12, RSA and EC, made by openssl
       secrets.push(...body.slice(0, 2));
     }
     for (const s of secrets) assert.ok(!seen.includes(s), `a secret (${s.slice(0, 6)}…) appears in the output or logs`);
+    // a certificate that cannot be used is said at start, once per company, not only at its first login
+    const atStart = logs.join('\n').split('\n').filter((l) => l.includes('its certificate cannot be used'));
+    assert.deepEqual(atStart.map((l) => (JSON.parse(l) as { companyId: string }).companyId).sort(), ['badpass', 'mismatch']);
     // the five companies whose certificate could be read and has not expired logged in with XAdES, none with a token
     assert.equal(sim.counters().requests['POST /auth/xades-signature'], 5);
     assert.equal(sim.counters().requests['POST /auth/ksef-token'] ?? 0, 0);
