@@ -90,7 +90,13 @@ function explain(e: unknown): never {
         ...(e.operation !== undefined ? { operation: e.operation } : {}),
       });
     }
-    if (e.httpStatus === 403) throw new KsefError('KSEF_FORBIDDEN', `${e.message}: this operation is not available for the way this company logs in (KSeF refuses it to KSeF-token logins)`, { kind: 'config', httpStatus: 403 });
+    // a KSeF refusal only: a 403 firewall page stays KSEF_FIREWALL (transient)
+    if (e.code === 'KSEF_FORBIDDEN') {
+      throw new KsefError('KSEF_FORBIDDEN', `${e.message}: this operation is not available for the way this company logs in (KSeF refuses it to KSeF-token logins)`, {
+        kind: 'config', httpStatus: 403, exceptions: e.exceptions, cause: e,
+        ...(e.operation !== undefined ? { operation: e.operation } : {}),
+      });
+    }
   }
   throw e;
 }
@@ -135,6 +141,7 @@ export function certificateApi(http: KsefHttp, ready: () => Promise<void> = () =
       for (;;) {
         const st = await api.enrollmentStatus(ref);
         if (st.status.code === 200 && st.certificateSerialNumber) return st as EnrollmentStatus & { certificateSerialNumber: string };
+        if (st.status.code === 200) throw new KsefError('KSEF_PROTOCOL', `KSeF answered the certificate request ${ref} with status 200 but no certificate serial number; run \`cert enroll\` again later with --reference ${ref}`);
         if (st.status.code !== 100) {
           const why = [st.status.description, ...(st.status.details ?? [])].join(': ');
           throw new KsefError('KSEF_BAD_REQUEST', `KSeF refused the certificate request ${ref}: status ${st.status.code} ${why}`, { kind: st.status.code >= 500 ? 'transient' : 'config', statusCode: st.status.code });

@@ -251,6 +251,7 @@ export function createKsefClient(opts: KsefClientOptions): KsefClient {
       sessions.clear();
       // a clean stop logs out, unless the limiter would make the stop wait for a free slot
       if (!limiter || limiter.delayFor(opts.nip, 'other') === 0) await auth.logout();
+      else opts.logger?.warn?.('ksef.auth.logout-skipped', { nip: opts.nip, reason: 'the rate limit would make the stop wait; the session ends when its tokens expire' });
       await http.close();
     },
   };

@@ -224,7 +224,7 @@ export function errorFromResponse(f: HttpFailure): KsefError {
   // a server error with a maintenance page or a Retry-After is KSeF (or its gateway) being down, not a firewall
   if (f.status >= 500 && (looksHtml || f.retryAfterMs !== undefined)) {
     const facts = [`HTTP ${f.status}`, ...(title ? [`"${title.slice(0, 120)}"`] : looksHtml ? ['a maintenance page'] : []), ...(f.retryAfterMs !== undefined ? [`Retry-After ${Math.ceil(f.retryAfterMs / 1000)} s`] : [])];
-    return new KsefError('KSEF_UNAVAILABLE', `${f.operation}: KSeF is unavailable (${facts.join(', ')}): an outage or maintenance; the agent waits and tries again`, base);
+    return new KsefError('KSEF_UNAVAILABLE', `${f.operation}: KSeF is unavailable (${facts.join(', ')}): an outage or maintenance`, base);
   }
   if (looksHtml) {
     return new KsefError(

@@ -3,6 +3,7 @@
  * and `DELETE /auth/sessions/{referenceNumber}`. A login is active from a successful redeem until
  * it is revoked or its refresh token expires. Listed newest first, as the spec's x-sort says.
  */
+import { authMethodOf } from './auth.ts';
 import { apiError } from './http-errors.ts';
 import { route, type Route, type SimRequest } from './router.ts';
 import { decodeContinuation, encodeContinuation, pageSizeOf } from './session-common.ts';
@@ -28,8 +29,7 @@ function listHandler(sim: Sim, req: SimRequest) {
         referenceNumber: op.referenceNumber,
         isCurrent: op.referenceNumber === req.auth!.ref,
         startDate: sim.iso(op.startDate),
-        authenticationMethod: 'Token',
-        authenticationMethodInfo: { category: 'Token', code: 'token', displayName: 'Token KSeF' },
+        ...authMethodOf(op),
         status: op.status,
         isTokenRedeemed: op.redeemed,
         ...(op.lastRefresh ? { lastTokenRefreshDate: sim.iso(op.lastRefresh) } : {}),

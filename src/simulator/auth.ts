@@ -116,6 +116,13 @@ async function xadesSignatureHandler(sim: Sim, req: SimRequest) {
   return { status: 202, json: { referenceNumber: ref, authenticationToken } };
 }
 
+/** How a login authenticated, as GET /auth/{ref} and GET /auth/sessions show it. */
+export function authMethodOf(op: AuthOperation): { authenticationMethod: string; authenticationMethodInfo: { category: string; code: string; displayName: string } } {
+  return op.certificate
+    ? { authenticationMethod: op.certificate.method, authenticationMethodInfo: { category: 'XadesSignature', code: op.certificate.method, displayName: op.certificate.issuedHere ? 'Certyfikat KSeF' : 'Podpis XAdES' } }
+    : { authenticationMethod: 'Token', authenticationMethodInfo: { category: 'Token', code: 'token', displayName: 'Token KSeF' } };
+}
+
 function authStatusHandler(sim: Sim, req: SimRequest) {
   const op = sim.state.authOps.get(req.params['referenceNumber']!);
   if (!op) throw apiError(21304, 'Nie znaleziono operacji uwierzytelnienia.');
@@ -125,9 +132,7 @@ function authStatusHandler(sim: Sim, req: SimRequest) {
     status: 200,
     json: {
       startDate: sim.iso(op.startDate),
-      ...(op.certificate
-        ? { authenticationMethod: op.certificate.method, authenticationMethodInfo: { category: 'XadesSignature', code: op.certificate.method, displayName: op.certificate.issuedHere ? 'Certyfikat KSeF' : 'Podpis XAdES' } }
-        : { authenticationMethod: 'Token', authenticationMethodInfo: { category: 'Token', code: 'token', displayName: 'Token KSeF' } }),
+      ...authMethodOf(op),
       status: visibleStatus(sim, op),
       isTokenRedeemed: op.redeemed,
       ...(op.lastRefresh ? { lastTokenRefreshDate: sim.iso(op.lastRefresh) } : {}),

@@ -71,7 +71,7 @@ test('a KSeF outage (503 maintenance page, Retry-After) is logged as KSeF unavai
     for (const r of retries) {
       assert.equal(r.level, 'warn');
       assert.equal(r.reason, 'KSEF_UNAVAILABLE');
-      assert.match(r.message, /^ksef\.retry: .*: KSeF is unavailable \(HTTP 503, "Service Unavailable", Retry-After \d+ s\): an outage or maintenance; the agent waits and tries again; trying again in [\d.]+ s \(try \d of \d\) \[KSEF_UNAVAILABLE\]$/);
+      assert.match(r.message, /^ksef\.retry: .*: KSeF is unavailable \(HTTP 503, "Service Unavailable", Retry-After \d+ s\): an outage or maintenance; trying again in [\d.]+ s \(try \d of \d\) \[KSEF_UNAVAILABLE\]$/);
     }
     assert.ok(!JSON.stringify(lines).includes('KSEF_FIREWALL'), 'no line calls the outage a firewall');
     assert.deepEqual(errors(lines), []);

@@ -67,7 +67,7 @@ const OUTAGE = '<!DOCTYPE html><html><head><title>Service Unavailable</title></h
 test('classification: a 5xx with a maintenance page or Retry-After is KSEF_UNAVAILABLE; an HTML page otherwise stays KSEF_FIREWALL', () => {
   const op = 'POST /sessions/online';
   const table: { status: number; type: string; body: string; retryAfterMs?: number; code: string; text: RegExp }[] = [
-    { status: 503, type: 'text/html', body: OUTAGE, retryAfterMs: 3000, code: 'KSEF_UNAVAILABLE', text: /^POST \/sessions\/online: KSeF is unavailable \(HTTP 503, "Service Unavailable", Retry-After 3 s\): an outage or maintenance; the agent waits and tries again$/ },
+    { status: 503, type: 'text/html', body: OUTAGE, retryAfterMs: 3000, code: 'KSEF_UNAVAILABLE', text: /^POST \/sessions\/online: KSeF is unavailable \(HTTP 503, "Service Unavailable", Retry-After 3 s\): an outage or maintenance$/ },
     { status: 503, type: 'text/html', body: OUTAGE, code: 'KSEF_UNAVAILABLE', text: /KSeF is unavailable \(HTTP 503, "Service Unavailable"\)/ },
     { status: 502, type: 'text/html', body: '<html><body>bad gateway</body></html>', code: 'KSEF_UNAVAILABLE', text: /KSeF is unavailable \(HTTP 502, a maintenance page\)/ },
     { status: 503, type: 'application/json', body: '{}', retryAfterMs: 60_000, code: 'KSEF_UNAVAILABLE', text: /\(HTTP 503, Retry-After 60 s\)/ },
@@ -119,7 +119,7 @@ test('the KSeF client says in words what it retries and why: outage page, 429, d
     await new Promise<void>((r) => server.close(() => r()));
   }
   assert.deepEqual(lines.map((l) => [l.level, l.meta['event']]), [['warn', 'ksef.retry'], ['warn', 'ksef.rate-limited'], ['warn', 'ksef.retry']]);
-  assert.equal(lines[0]!.message, 'ksef.retry: GET /outage: KSeF is unavailable (HTTP 503, "Service Unavailable", Retry-After 2 s): an outage or maintenance; the agent waits and tries again; trying again in 2.0 s (try 2 of 5) [KSEF_UNAVAILABLE]');
+  assert.equal(lines[0]!.message, 'ksef.retry: GET /outage: KSeF is unavailable (HTTP 503, "Service Unavailable", Retry-After 2 s): an outage or maintenance; trying again in 2.0 s (try 2 of 5) [KSEF_UNAVAILABLE]');
   assert.equal(lines[1]!.message, 'ksef.rate-limited: KSeF refused GET /busy with 429 Too Many Requests (its request limit for this company); waiting 3.0 s before try 2 of 5');
   assert.match(lines[2]!.message, /^ksef\.retry: GET \/drop: connection failed \(\w+\); trying again in 0\.5 s \(try 2 of 5\) \[KSEF_NETWORK\]$/);
 });
