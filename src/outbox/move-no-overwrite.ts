@@ -10,6 +10,7 @@ export interface MoveOptions extends BusyRetryOptions {
   /** injectable hard link and copy (tests simulate a share without hard links, a copy cut short) */
   readonly link?: (from: string, to: string) => Promise<void>;
   readonly copyFile?: (from: string, to: string, mode: number) => Promise<void>;
+  readonly rename?: (from: string, to: string) => Promise<void>;
 }
 
 const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
@@ -39,7 +40,8 @@ async function copyInto(src: string, dest: string, o: MoveOptions): Promise<bool
 /**
  * Moves `src` into `dir` under `name` (made safe), never replacing anything: when the name is
  * taken, `name (2).ext`, `name (3).ext` … Uses link + unlink (link fails atomically when the
- * name exists); where hard links are unavailable (some shares, another volume), a copy through a
+ * name exists); where hard links are unavailable (some shares, protected_hardlinks), a rename after checking
+ * the name is free (the agent is the only writer of its outbox); across volumes a copy through a
  * temp file + fsync + rename, then unlink. A retry after a crash between link and unlink finds the same file
  * (same inode) already in place and only removes the source. Removing a source another program
  * holds open (EPERM/EBUSY on Windows) is retried with a bounded backoff. Returns the final path.
@@ -67,6 +69,16 @@ export async function moveNoOverwrite(src: string, dir: string, name: string, o:
       const code = (e as NodeJS.ErrnoException).code ?? '';
       if (code === 'EEXIST') continue;
       if (!NO_LINK.has(code)) throw e;
+      // no hard link (a share, protected_hardlinks for a file we may not read): a rename on the
+      // same volume moves even an unreadable file; only across volumes is the file copied
+      if (await stat(dest).then(() => true, () => false)) continue;
+      try {
+        await (o.rename ?? rename)(src, dest);
+        await fsyncDir(dir);
+        return dest;
+      } catch (e2) {
+        if ((e2 as NodeJS.ErrnoException).code !== 'EXDEV') throw e2;
+      }
       if (!(await copyInto(src, dest, o))) continue;
     }
     await fsyncDir(dir);

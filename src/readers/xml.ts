@@ -100,7 +100,8 @@ async function* readXml(path: string, input: XmlInput, displayName: string): Asy
     if (e instanceof Error && /nested tags/i.test(e.message)) {
       throw new AgentError('READ_XML_TOO_DEEP', 'the XML nests elements more than 100 levels deep', { where: { file: displayName }, rule: 'at most 100 nested elements' });
     }
-    throw e;
+    // every reader failure is a data error naming the file, whatever the parser's wording
+    throw new AgentError('READ_XML_MALFORMED', `the XML cannot be read: ${e instanceof Error ? e.message : String(e)}`, { where: { file: displayName }, cause: e });
   }
   const found = findRecords(root, segments);
   if (found.length === 0) {

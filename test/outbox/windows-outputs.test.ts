@@ -111,26 +111,27 @@ test('moving a source that another program holds open: its removal is retried, t
   });
 });
 
-test('a move by copy (no hard links) that is cut short leaves no half file under the final name, only a temp file the sweep removes', async () => {
+test('a move across volumes (no link, no rename) that is cut short leaves no half file under the final name, only a temp file the sweep removes', async () => {
   await withTempDir('win-', async (dir) => {
     const src = join(dir, 'work', 'claimed.csv');
     await mkdir(join(dir, 'work'));
     await writeFile(src, 'a;b\n'.repeat(1000));
     const noLink = async (): Promise<void> => { throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' }); };
+    const otherVolume = async (): Promise<void> => { throw Object.assign(new Error('EXDEV: cross-device link not permitted, rename'), { code: 'EXDEV' }); };
     // the disk fills (or the process dies) halfway through the copy
     const halfCopy = async (from: string, to: string): Promise<void> => {
       const bytes = await readFile(from);
       await writeFile(to, bytes.subarray(0, bytes.length / 2));
       throw Object.assign(new Error('ENOSPC: no space left on device, copyfile'), { code: 'ENOSPC' });
     };
-    await assert.rejects(moveNoOverwrite(src, join(dir, 'errors'), 'faktury.csv', { link: noLink, copyFile: halfCopy }), /ENOSPC/);
+    await assert.rejects(moveNoOverwrite(src, join(dir, 'errors'), 'faktury.csv', { link: noLink, rename: otherVolume, copyFile: halfCopy }), /ENOSPC/);
     const left = await readdir(join(dir, 'errors'));
     assert.ok(!left.includes('faktury.csv'), `no half file under the final name: ${left.join(', ')}`);
     assert.equal(await readFile(src, 'utf8'), 'a;b\n'.repeat(1000), 'the source is untouched');
     await sweepTempFiles([dir]);
     assert.deepEqual(await readdir(join(dir, 'errors')), []);
     // the next try, with room again, moves the whole file
-    const dest = await moveNoOverwrite(src, join(dir, 'errors'), 'faktury.csv', { link: noLink });
+    const dest = await moveNoOverwrite(src, join(dir, 'errors'), 'faktury.csv', { link: noLink, rename: otherVolume });
     assert.equal(dest, join(dir, 'errors', 'faktury.csv'));
     assert.equal(await readFile(dest, 'utf8'), 'a;b\n'.repeat(1000));
     assert.deepEqual(await readdir(join(dir, 'work')), []);
