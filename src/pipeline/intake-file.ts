@@ -20,7 +20,7 @@ export const QUARANTINE_AFTER = 2;
 
 /** The report of a file that killed the agent twice while it was being taken in. */
 function quarantined(sourceName: string, attempts: number): AgentError {
-  return new AgentError('INTAKE_QUARANTINED', `the agent stopped ${attempts} times while taking this file in (it was being read and checked when the process ended, for instance killed for lack of memory), so it is not tried again`, {
+  return new AgentError('INTAKE_QUARANTINED', `the agent stopped ${attempts} times while taking this file in (the last time while reading it alone; a first stop may have come while it was read together with other files), for instance killed for lack of memory, so it is not tried again`, {
     kind: 'data',
     where: { file: sourceName },
     rule: 'check the file (its size, whether it is the export the inbox\'s mapping expects); lower the limits in "limits" so such a file is refused with a LIMIT_* error, or give the agent more memory; then drop it into the inbox again',
@@ -122,8 +122,8 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
   const { store } = ctx;
   // Every intake is counted durably before it starts, so a file that kills the process (out of
   // memory) is known on restart. Fresh files are counted together with their claim; a file whose
-  // earlier intake never finished is counted alone, right before its own start, so only the file
-  // being read when the process died is blamed.
+  // earlier intake never finished is counted alone, right before its own start, so from the second
+  // count on only the file being read when the process died is blamed (the first is the group's).
   const before = new Map<string, number>();
   const recs = await store.batch((tx) => items.map((it) => {
     const rec = tx.recordClaim(it.file);
