@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { moveNoOverwrite } from './move-no-overwrite.ts';
 import { safeFileName } from './safe-file-name.ts';
@@ -10,11 +11,18 @@ export async function writeUpo(outboxDir: string, ksefNumber: string, upo: strin
   return name;
 }
 
+const sentName = (ksefNumber: string): string => `${safeFileName(ksefNumber)}.xml`;
+
 /** Writes `sent/<ksef-number>.xml`: the exact FA XML that was sent; returns the file name. */
 export async function writeSentXml(outboxDir: string, ksefNumber: string, xml: string | Uint8Array): Promise<string> {
-  const name = `${safeFileName(ksefNumber)}.xml`;
+  const name = sentName(ksefNumber);
   await writeFileAtomic(join(outboxDir, 'sent', name), xml);
   return name;
+}
+
+/** Reads back what writeSentXml wrote (rejects when it is not there). */
+export function readSentXml(outboxDir: string, ksefNumber: string): Promise<Buffer> {
+  return readFile(join(outboxDir, 'sent', sentName(ksefNumber)));
 }
 
 /** Local calendar day (yyyy-mm-dd). */

@@ -4,12 +4,10 @@
  * accepted" only when its business content (faContentHash) is the same as what KSeF accepted;
  * otherwise it is an error naming the earlier KSeF number, the earlier file and the differences.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AgentError, type Where } from '../core/errors.ts';
 import { faContentHash } from '../invoice/content-hash.ts';
 import { describeDifference, diffFa } from '../invoice/fa-diff.ts';
-import { safeFileName } from '../outbox/safe-file-name.ts';
+import { readSentXml } from '../outbox/outbox-files.ts';
 import type { InvoiceRecord } from '../store/state-store.ts';
 import { readInvoiceXml } from './invoice-xml-files.ts';
 import { whereOf } from './numbers-twice-in-file.ts';
@@ -23,7 +21,7 @@ const SHOWN_DIFFERENCES = 12;
 export async function earlierXml(ctx: PipelineContext, rec: InvoiceRecord): Promise<Buffer | undefined> {
   const tries = [
     () => readInvoiceXml(ctx.company.folders.work, rec.id),
-    ...(rec.ksefNumber ? [() => readFile(join(ctx.company.folders.outbox, 'sent', `${safeFileName(rec.ksefNumber!)}.xml`))] : []),
+    ...(rec.ksefNumber ? [() => readSentXml(ctx.company.folders.outbox, rec.ksefNumber!)] : []),
   ];
   for (const t of tries) {
     try {
