@@ -65,3 +65,17 @@ export function unpivotRecord(rec: Rec, u: Unpivot): Rec[] {
   }
   return out;
 }
+
+/**
+ * The names line rules can read from rows with these columns: the columns outside any group and
+ * each group's {field} names. What a check of the column names a mapping uses must compare
+ * line rules with when the mapping unpivots (`Nazwa` is not a column of the file, but it is read).
+ */
+export function unpivotColumnNames(columns: readonly string[], u: Unpivot): Set<string> {
+  const out = new Set<string>();
+  for (const col of columns) {
+    const m = u.regex.exec(col);
+    out.add(m ? m[u.nGroup === 1 ? 2 : 1]! : col);
+  }
+  return out;
+}

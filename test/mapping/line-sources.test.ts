@@ -221,3 +221,10 @@ test('unpivot: the pattern needs {n} and {field} once each, and does not go with
     assert.deepEqual(errs.map((e) => [e.code, e.where.mapping]), [['MAP_UNPIVOT', `mappings/test.json#/invoices/unpivot${lines ? '' : '/columns'}`]], `${columns}: ${errs.map(describeError).join('\n')}`);
   }
 });
+
+test('unpivot: the names line rules can read from a header (for checks of named columns)', async () => {
+  const { compileUnpivot, unpivotColumnNames } = await import('../../src/mapping/unpivot.ts');
+  const u = compileUnpivot('{field}_{n}');
+  assert.ok(typeof u !== 'string');
+  assert.deepEqual([...unpivotColumnNames(['Nr', 'Nazwa_1', 'Ilosc_1', 'Nazwa_12', 'Uwagi'], u)], ['Nr', 'Nazwa', 'Ilosc', 'Uwagi']);
+});

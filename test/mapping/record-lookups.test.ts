@@ -94,6 +94,16 @@ test('record lookups: the records are read again when mapRecords is given a way 
   assert.equal(out.length, 1);
 });
 
+test('record lookups: records given once (an iterable) are held and read twice from memory, within limits.maxRecordsPerFile', async () => {
+  const once: unknown[] = [];
+  for await (const r of mapRecords(compile(lookupMapping), stream(records), { today: '2026-11-21' })) once.push(r);
+  assert.deepEqual(once, await mapAll(compile(lookupMapping), records));
+  const run = async () => {
+    for await (const _ of mapRecords(compile(lookupMapping), stream(records), { today: '2026-11-21' }, { maxLinesPerInvoice: 10, maxRecordsPerFile: 6 })) void _;
+  };
+  await assert.rejects(run, (e: Error & { code?: string; where?: { line?: number } }) => e.code === 'LIMIT_RECORDS' && e.where?.line === 7);
+});
+
 test('record lookups: an unmatched key is MAP_LOOKUP_UNMATCHED naming the key, the lookup and the record that used it', async () => {
   const out = await mapAll(compile(lookupMapping), [records[0]!, rec('L', { Kod: 'SOL', Ilosc: '1', Cena: '1,00' }, 2), ...records.slice(3)]);
   const errs = out[0]!.ok ? [] : out[0]!.errors;
