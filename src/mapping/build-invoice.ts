@@ -172,6 +172,8 @@ function extraRecords(x: CompiledLineSource, invoice: Rec, mappingFile: string, 
       errors.push(new AgentError('MAP_LINES_SHAPE', `extraLines "${x.name}": a line must be a structure with fields, not a single value`, { where: { ...recordWhere(where), mapping: `${mappingFile}#${x.pointer}/path` }, rule: `extraLines path ${x.path!.text}` }));
       return;
     }
+    // an object with no value in it (`"delivery": {}`) is an absent source, not a line with every field missing
+    if (Object.values(item).every((v) => v === null || v === '' || (typeof v === 'object' && Object.keys(v).length === 0))) return;
     out.push({ values: item as Rec['values'], where });
   });
   return out;

@@ -58,7 +58,7 @@ const order = (id: string, extra: Record<string, unknown>, n: number): SourceRec
 test('extraLines: a delivery object and a list of fees become lines after the items, each with its own rules and provenance', async () => {
   const out = await mapAll(compile(shopMapping), [
     order('ZAM-1', { delivery: { method: 'Kurier', price: '15.99' }, fees: [{ label: 'Opłata za pobranie', amount: '5.00', vat: '8' }, { label: 'Rabat', amount: '0.00' }] }, 1),
-    order('ZAM-2', { delivery: null }, 2),
+    order('ZAM-2', { delivery: null, fees: [{}] }, 2),
   ]);
   assert.deepEqual(out, [
     {
