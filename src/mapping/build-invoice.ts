@@ -4,8 +4,10 @@
  */
 import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, Invoice, InvoiceLine } from '../core/invoice.ts';
-import type { Provenance } from '../core/records.ts';
-import type { CompiledField, CompiledMapping } from './compiled-mapping.ts';
+import type { Provenance, SourceValue } from '../core/records.ts';
+import { walkPath } from './record-path.ts';
+import type { RefIndex } from './reference-records.ts';
+import type { CompiledField, CompiledLineSource, CompiledMapping } from './compiled-mapping.ts';
 import type { FieldValue, Src } from './compile-rule.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec } from './field-catalog.ts';
 import type { Group } from './group-records.ts';
@@ -92,10 +94,10 @@ function checkRequired(required: readonly RequiredField[], vals: Values, fields:
   }
 }
 
-export async function buildInvoice(m: CompiledMapping, group: Group, file: string, ctx: MapContext): Promise<MappedInvoice> {
+export async function buildInvoice(m: CompiledMapping, group: Group, file: string, ctx: MapContext, refs?: RefIndex): Promise<MappedInvoice> {
   if (group.stray) return { ok: false, errors: group.errors, where: group.invoice.where };
   const errors: AgentError[] = [];
-  const base: Scope = { invoice: group.invoice, byType: group.byType, records: group.records, lines: group.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
+  const base: Scope = { invoice: group.invoice, byType: group.byType, records: group.records, lines: group.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}), ...(refs ? { refs } : {}) };
 
   const numberField = m.invoiceFields.find((f) => f.path === 'number');
   const numOut = numberField ? await numberField.rule(base) : undefined; // at most once per invoice
@@ -112,16 +114,29 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
     }
   }
 
+  // the main lines, then each extra line source's, each read by its own rules
+  const sources: { rec: Rec; fields: readonly CompiledField[]; pointer: string }[] = group.lines.map((rec) => ({ rec, fields: m.lineFields, pointer: '/line' }));
+  for (const x of m.extraLines ?? []) {
+    for (const rec of extraRecords(x, group.invoice, m.file, errors)) {
+      if (x.when) {
+        const ok0 = x.when({ ...base, line: rec });
+        const ok = ok0 instanceof Promise ? await ok0 : ok0;
+        if (ok instanceof AgentError) errors.push(number ? ok.at({ invoice: number }) : ok);
+        if (ok !== true) continue;
+      }
+      sources.push({ rec, fields: x.fields, pointer: `${x.pointer}/line` });
+    }
+  }
   const lines: InvoiceLine[] = [];
-  if (group.lines.length === 0 && group.errors.length === 0) {
+  if (sources.length === 0 && group.errors.length === 0) {
     errors.push(new AgentError('MAP_NO_LINES', 'the invoice has no lines', { where: { ...recordWhere(group.invoice.where), ...(number ? { invoice: number } : {}), mapping: `${m.file}#/invoices` }, rule: 'an invoice needs at least one line' }));
   }
-  for (let i = 0; i < group.lines.length; i++) {
-    const rec = group.lines[i]!;
-    const scope: Scope = { invoice: base.invoice, line: rec, byType: base.byType, records: base.records, lines: base.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
+  for (let i = 0; i < sources.length; i++) {
+    const { rec, fields, pointer } = sources[i]!;
+    const scope: Scope = { ...base, line: rec };
     const prefix = `lines[${i}].`;
-    const lv = await evaluate(m.lineFields, scope, rec, prefix, number, m.file, errors);
-    checkRequired(REQUIRED_LINE, lv, m.lineFields, rec, prefix, m.file, '/line', number, errors);
+    const lv = await evaluate(fields, scope, rec, prefix, number, m.file, errors);
+    checkRequired(REQUIRED_LINE, lv, fields, rec, prefix, m.file, pointer, number, errors);
     lines.push(lineFrom(lv, rec.where));
   }
 
@@ -139,6 +154,29 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
     return { ok: false, ...(number !== undefined ? { number } : {}), errors, where: group.invoice.where };
   }
   return { ok: true, invoice: assemble(inv, number, buyer, seller, lines, notes, group.invoice.where) };
+}
+
+/** The records one extra line source gives for an invoice: the invoice record, or the object(s) at its path. */
+function extraRecords(x: CompiledLineSource, invoice: Rec, mappingFile: string, errors: AgentError[]): Rec[] {
+  if (!x.path) return [invoice];
+  const found = walkPath(invoice.values, x.path.steps);
+  if (found === undefined || found === null || found === '') return [];
+  const many = Array.isArray(found);
+  const items: readonly SourceValue[] = many ? found : [found];
+  const base = `${invoice.where.path ?? ''}/${x.path.text.replace(/^\/+/, '')}`;
+  const out: Rec[] = [];
+  items.forEach((item, i) => {
+    const where = { ...invoice.where, path: many ? `${base}[${i + 1}]` : base };
+    if (item === null) return;
+    if (typeof item !== 'object' || Array.isArray(item)) {
+      errors.push(new AgentError('MAP_LINES_SHAPE', `extraLines "${x.name}": a line must be a structure with fields, not a single value`, { where: { ...recordWhere(where), mapping: `${mappingFile}#${x.pointer}/path` }, rule: `extraLines path ${x.path!.text}` }));
+      return;
+    }
+    // an object with no value in it (`"delivery": {}`) is an absent source, not a line with every field missing
+    if (Object.values(item).every((v) => v === null || v === '' || (typeof v === 'object' && Object.keys(v).length === 0))) return;
+    out.push({ values: item as Rec['values'], where });
+  });
+  return out;
 }
 
 function lineFrom(lv: Values, provenance: Provenance): InvoiceLine {

@@ -5,6 +5,7 @@ import { AgentError, type Where } from '../core/errors.ts';
 import type { TextPosition as Position } from '../core/json-text.ts';
 import type { Section } from './scope.ts';
 import { canonicalDecimal } from './convert.ts';
+import type { RecordLookup } from './reference-records.ts';
 
 export interface CompiledLookup {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface CompileCtx {
   readonly file: string;
   readonly positions: ReadonlyMap<string, Position>;
   readonly lookups: ReadonlyMap<string, CompiledLookup>;
+  /** lookups into reference records (name → the lookup); rules read them with lookup + field */
+  readonly recordLookups?: ReadonlyMap<string, Pick<RecordLookup, 'name' | 'records' | 'caseSensitive'>>;
   /** master-detail record types a rule may read with `from` (besides invoice/line) */
   readonly recordTypes: ReadonlySet<string>;
   readonly section: Section;

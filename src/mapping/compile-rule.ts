@@ -15,6 +15,7 @@ import { expressionBindings } from './expr-bindings.ts';
 import { makeReader, readSource, recordWhere } from './source-read.ts';
 import { parsePath, toScalar, walkPath } from './record-path.ts';
 import { pickRecord, type Rec, type Scope } from './scope.ts';
+import { refKey } from './reference-records.ts';
 import { checkFrom } from './check-from.ts';
 import { normaliseNip } from '../core/nip.ts';
 
@@ -75,10 +76,19 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
           return ok instanceof Promise ? ok.then(decide) : decide(ok);
         };
 
-  const finish = (text: string | undefined, src: Src): RuleOutcome => {
+  const recordLookup = compileRecordLookup(ctx, rule, ptr);
+  const finish = (text: string | undefined, src: Src, scope: Scope): RuleOutcome => {
     let t = text;
     if (t !== undefined && rule.trim !== false) t = t.trim();
     if (t === undefined || t === '') return defaultValue !== undefined ? { kind: 'value', value: defaultValue, src } : { kind: 'empty', src };
+    if (recordLookup) {
+      const found = recordLookup(t, src, scope, mapping);
+      if ('error' in found) return { kind: 'error', error: found.error };
+      src = found.src;
+      t = found.text?.trim();
+      if (t === undefined || t === '') return { kind: 'empty', src };
+      text = found.text;
+    }
     const r = conv.run(t);
     if (r.ok) return r.value === undefined ? { kind: 'empty', src } : { kind: 'value', value: r.value, src };
     return { kind: 'error', error: new AgentError(r.code, r.message, { where: { ...srcWhere(src), value: text ?? '', mapping }, rule: r.rule }) };
@@ -125,7 +135,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
     return withWhen((scope) => {
       const r = readSource(scope, from, reader, mapping);
       if (r.error) return { kind: 'error', error: r.error };
-      return finish(r.text, r.rec ? { rec: r.rec, ...(column !== undefined ? { column } : {}) } : NOWHERE);
+      return finish(r.text, r.rec ? { rec: r.rec, ...(column !== undefined ? { column } : {}) } : NOWHERE, scope);
     });
   }
   if (source === 'template') {
@@ -136,7 +146,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
     }
     return withWhen((scope) => {
       const rec = pickRecord(scope, from);
-      if (!rec) return finish(undefined, NOWHERE);
+      if (!rec) return finish(undefined, NOWHERE, scope);
       let out = '';
       let any = false;
       for (const p of parts) {
@@ -148,7 +158,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
         if (t !== '') any = true;
         out += t;
       }
-      return finish(any ? out.replace(/[ \t]{2,}/g, ' ') : undefined, { rec });
+      return finish(any ? out.replace(/[ \t]{2,}/g, ' ') : undefined, { rec }, scope);
     });
   }
   // expr
@@ -165,27 +175,61 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       return { kind: 'error', error: new AgentError('MAP_EXPR_ERROR', `JSONata expression failed: ${(err as Error).message}`, { where: { ...where, mapping: `${mapping}/expr` }, rule: rule.expr! }) };
     }
     if (Array.isArray(r) && r.length === 1) r = r[0];
-    if (r === undefined || r === null) return finish(undefined, src);
-    if (typeof r === 'boolean') return spec.type === 'boolean' ? { kind: 'value', value: r, src } : finish(String(r), src);
+    if (r === undefined || r === null) return finish(undefined, src, scope);
+    if (typeof r === 'boolean') return spec.type === 'boolean' ? { kind: 'value', value: r, src } : finish(String(r), src, scope);
     if (typeof r === 'number') {
       const d = numberToDecimal(r);
       if (d === undefined) return { kind: 'error', error: new AgentError('MAP_EXPR_RESULT', `the expression gave ${r}, not a usable number`, { where: { ...where, value: String(r), mapping: `${mapping}/expr` }, rule: rule.expr! }) };
-      return finish(d, src);
+      return finish(d, src, scope);
     }
-    if (typeof r === 'string') return finish(r, src);
+    if (typeof r === 'string') return finish(r, src, scope);
     return { kind: 'error', error: new AgentError('MAP_EXPR_RESULT', 'the expression gave a list or object where one value is expected', { where: { ...where, value: JSON.stringify(r).slice(0, 80), mapping: `${mapping}/expr` }, rule: rule.expr! }) };
   });
 }
 
 const CANONICAL = { canonical: true } as const;
 
+type FoundRecord = { readonly text: string | undefined; readonly src: Src } | { readonly error: AgentError };
+
+/**
+ * `lookup` naming a lookup into reference records, with `field`: the rule's value is the key, the
+ * value used is the matched record's `field`. Text conversions and the typed conversion then
+ * apply to that value (the key is matched trimmed, by the lookup's caseSensitive).
+ */
+function compileRecordLookup(ctx: CompileCtx, rule: RuleJson, ptr: string): ((key: string, src: Src, scope: Scope, mapping: string) => FoundRecord) | undefined {
+  const l = rule.lookup !== undefined ? ctx.recordLookups?.get(rule.lookup) : undefined;
+  if (!l) {
+    if (rule.field !== undefined) {
+      ctx.errors.push(configError(ctx, 'MAP_LOOKUP_FIELD', `${ptr}/field`, rule.lookup === undefined ? 'field reads a column of a reference record, so the rule needs lookup naming a lookup into records' : `field only goes with a lookup into records; "${rule.lookup}" is a translation table`, { rule: 'field with a record lookup' }));
+    }
+    return undefined;
+  }
+  if (rule.field === undefined) {
+    ctx.errors.push(configError(ctx, 'MAP_LOOKUP_FIELD', `${ptr}/lookup`, `"${l.name}" is a lookup into "${l.records}" records; say which of their columns to read with field`, { value: l.name, rule: 'a record lookup needs field' }));
+    return undefined;
+  }
+  const field = rule.field;
+  const steps = parsePath(field);
+  return (key, src, scope, mapping) => {
+    const hit = scope.refs?.get(l.name)?.get(refKey(l, key));
+    if (!hit) {
+      return { error: new AgentError('MAP_LOOKUP_UNMATCHED', `no "${l.records}" record has key "${key}" (lookup "${l.name}")`, { where: { ...srcWhere(src), value: key, mapping }, rule: `lookup ${l.name} into ${l.records} records` }) };
+    }
+    const raw = field in hit.values ? hit.values[field] : steps ? walkPath(hit.values, steps) : undefined;
+    const s = toScalar(raw);
+    const at: Src = { rec: hit, column: field };
+    if (!s.ok) return { error: new AgentError('MAP_NOT_A_VALUE', s.reason, { where: { ...srcWhere(at), mapping }, rule: `field ${field} of lookup ${l.name}` }) };
+    return { text: s.text, src: at };
+  };
+}
+
 /** Text transforms, lookup and typed conversion of one rule, checked at load. */
 function compileConverter(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: FieldSpec): Converter {
   let lookup: CompiledLookup | undefined;
-  if (rule.lookup !== undefined) {
+  if (rule.lookup !== undefined && !ctx.recordLookups?.has(rule.lookup)) {
     lookup = ctx.lookups.get(rule.lookup);
     if (!lookup) {
-      ctx.errors.push(configError(ctx, 'MAP_UNKNOWN_LOOKUP', `${ptr}/lookup`, `there is no lookup table "${rule.lookup}"${ctx.lookups.size ? `; defined: ${[...ctx.lookups.keys()].join(', ')}` : '; define it under lookups'}`, { value: rule.lookup, rule: 'lookup names a table in lookups' }));
+      ctx.errors.push(configError(ctx, 'MAP_UNKNOWN_LOOKUP', `${ptr}/lookup`, `there is no lookup table "${rule.lookup}"${ctx.lookups.size + (ctx.recordLookups?.size ?? 0) ? `; defined: ${[...ctx.lookups.keys(), ...(ctx.recordLookups?.keys() ?? [])].join(', ')}` : '; define it under lookups'}`, { value: rule.lookup, rule: 'lookup names a table in lookups' }));
     }
   }
   const numeric = ['decimal', 'impliedDecimals', 'negate'].filter((k) => rule[k as keyof RuleJson] !== undefined);

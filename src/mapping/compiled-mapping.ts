@@ -4,6 +4,9 @@ import type { Condition } from './compile-condition.ts';
 import type { CompiledRule } from './compile-rule.ts';
 import type { FieldSpec } from './field-catalog.ts';
 import type { Grouping } from './group-records.ts';
+import type { PathStep } from './record-path.ts';
+import type { RecordLookup } from './reference-records.ts';
+import type { Unpivot } from './unpivot.ts';
 
 export interface CompiledField {
   /** canonical path inside its section, e.g. "buyer.taxId" or "quantity" */
@@ -35,6 +38,22 @@ export interface CompiledMapping {
   readonly invoiceFields: readonly CompiledField[];
   readonly lineFields: readonly CompiledField[];
   readonly notes: readonly { readonly key: string; readonly rule: CompiledRule; readonly pointer: string }[];
+  /** further line sources of each invoice (extraLines), after the main lines in this order */
+  readonly extraLines?: readonly CompiledLineSource[];
+  /** repeated column groups of a row become its lines (invoices.unpivot) */
+  readonly unpivot?: Unpivot;
+  /** lookups into reference records: the file is read once more, first, to collect them */
+  readonly recordLookups?: readonly RecordLookup[];
+}
+
+/** One extraLines entry: where its records are in the invoice record, and its own line rules. */
+export interface CompiledLineSource {
+  readonly name: string;
+  /** JSON pointer of the entry, e.g. /extraLines/0 */
+  readonly pointer: string;
+  readonly path?: { readonly steps: readonly PathStep[]; readonly text: string };
+  readonly when?: Condition;
+  readonly fields: readonly CompiledField[];
 }
 
 /** True when the file name matches the mapping's `applies.files` (or it lists none). */

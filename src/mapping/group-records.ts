@@ -1,71 +1,34 @@
 /**
  * Grouping records into invoices, streaming: at most one invoice's records are held at a time.
  * per file | per record (optionally with nested lines) | per key (adjacent records) | per header
- * (master-detail by record type).
+ * (master-detail by record type). Per key without adjacency and per join hold the whole file
+ * (group-held.ts).
  */
 import { AgentError } from '../core/errors.ts';
 import type { SourceRecord, SourceValue } from '../core/records.ts';
 import type { Condition } from './compile-condition.ts';
 import type { CompiledRule } from './compile-rule.ts';
 import { walkPath, type PathStep, type Values } from './record-path.ts';
-import type { Rec, Scope } from './scope.ts';
+import type { Rec } from './scope.ts';
 import { recordWhere } from './source-read.ts';
-import { limitExceeded } from '../core/limits.ts';
+import { Building, checkInvoiceSize, soloScope, type Group, type GroupEnv } from './group-building.ts';
+import { groupHeld, type JoinGrouping } from './group-held.ts';
 
 export type Grouping =
   | { readonly per: 'file' }
   | { readonly per: 'record'; readonly lines?: { readonly steps: readonly PathStep[]; readonly text: string } }
-  | { readonly per: 'key'; readonly key: CompiledRule; readonly keyPointer: string }
-  | { readonly per: 'header'; readonly header: string; readonly line: ReadonlySet<string>; readonly other: ReadonlySet<string> };
+  | { readonly per: 'key'; readonly key: CompiledRule; readonly keyPointer: string; readonly adjacent?: false }
+  | { readonly per: 'header'; readonly header: string; readonly line: ReadonlySet<string>; readonly other: ReadonlySet<string> }
+  | JoinGrouping;
 
-export interface Group {
-  readonly invoice: Rec;
-  readonly lines: readonly Rec[];
-  readonly byType: ReadonlyMap<string, Rec>;
-  readonly records: readonly Rec[];
-  /** problems found while grouping (the invoice cannot be trusted) */
-  readonly errors: readonly AgentError[];
-  /** not an invoice at all: a record that belongs to none, reported with its errors only */
-  readonly stray?: boolean;
-}
-
-interface Env {
-  readonly today: string;
-  readonly mappingFile: string;
-  /** limits.maxLinesPerInvoice: grouping stops with LIMIT_LINES_PER_INVOICE past it (one invoice is held whole) */
-  readonly maxLinesPerInvoice?: number;
-}
-
-/**
- * One invoice's records are held until it is complete, so their number is what bounds memory:
- * stop at the first line over the limit (and at twice as many records of other kinds).
- */
-function checkInvoiceSize(b: Building, rec: Rec, env: Env): void {
-  const max = env.maxLinesPerInvoice;
-  if (max === undefined || (b.lines.length <= max && b.records.length <= 2 * max)) return;
-  const what = b.lines.length > max ? `more than ${max} lines` : `more than ${2 * max} records`;
-  throw limitExceeded('maxLinesPerInvoice', max, `one invoice has ${what} (it starts at ${describeStart(b.invoice)})`, recordWhere(rec.where));
-}
-
-const describeStart = (r: Rec): string =>
-  r.where.row !== undefined ? `row ${r.where.row}` : r.where.line !== undefined ? `line ${r.where.line}` : r.where.path ?? 'the first record';
-
-function soloScope(rec: Rec, env: Env): Scope {
-  return { invoice: rec, byType: new Map(), records: [rec], lines: [], file: rec.where.file, today: env.today };
-}
-
-class Building {
-  readonly lines: Rec[] = [];
-  readonly records: Rec[] = [];
-  readonly byType = new Map<string, Rec>();
-  readonly errors: AgentError[] = [];
-  constructor(readonly invoice: Rec) {}
-  done(): Group {
-    return { invoice: this.invoice, lines: this.lines, byType: this.byType, records: this.records, errors: this.errors };
-  }
-}
+export type { Group } from './group-building.ts';
+type Env = GroupEnv;
 
 export async function* groupRecords(records: AsyncIterable<SourceRecord>, grouping: Grouping, skip: Condition | undefined, env: Env): AsyncGenerator<Group> {
+  if (grouping.per === 'join' || (grouping.per === 'key' && grouping.adjacent === false)) {
+    yield* groupHeld(records, grouping, skip, env);
+    return;
+  }
   let cur: Building | undefined;
   let curKey: string | undefined;
   const seenKeys = new Set<string>();
@@ -85,13 +48,13 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
       case 'file':
         cur ??= new Building(rec);
         cur.records.push(rec);
-        cur.lines.push(rec);
+        cur.addLine(rec, env);
         checkInvoiceSize(cur, rec, env);
         break;
       case 'record': {
         const b = new Building(rec);
         b.records.push(rec);
-        if (!grouping.lines) b.lines.push(rec);
+        if (!grouping.lines) b.addLine(rec, env);
         else nestedLines(rec, grouping.lines, b, env);
         checkInvoiceSize(b, rec, env);
         yield b.done();
@@ -107,7 +70,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         else key = String(k.value);
         if (cur && key !== undefined && key === curKey) {
           cur.records.push(rec);
-          cur.lines.push(rec);
+          cur.addLine(rec, env);
           checkInvoiceSize(cur, rec, env);
           break;
         }
@@ -115,7 +78,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         cur = new Building(rec);
         curKey = key;
         cur.records.push(rec);
-        cur.lines.push(rec);
+        cur.addLine(rec, env);
         if (err) cur.errors.push(err);
         else if (seenKeys.has(key!)) {
           cur.errors.push(
@@ -143,7 +106,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
             break;
           }
           cur.records.push(rec);
-          if (grouping.line.has(type)) cur.lines.push(rec);
+          if (grouping.line.has(type)) cur.addLine(rec, env);
           else if (!cur.byType.has(type)) cur.byType.set(type, rec);
           checkInvoiceSize(cur, rec, env);
         } else {

@@ -10,11 +10,13 @@ import type { InputOptions } from '../core/input-options.ts';
 import { configError, type CompileCtx, type CompiledLookup } from './compile-ctx.ts';
 import { compileCondition } from './compile-condition.ts';
 import { compileRule, type CompiledRule } from './compile-rule.ts';
-import type { CompiledField, CompiledMapping } from './compiled-mapping.ts';
+import type { CompiledField, CompiledLineSource, CompiledMapping } from './compiled-mapping.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type FieldSpec, type GroupSpec } from './field-catalog.ts';
 import type { Grouping } from './group-records.ts';
 import { toInputOptions } from './input-options.ts';
-import type { GroupJson, MappingFileJson, RuleJson } from './mapping-file.ts';
+import type { GroupJson, MappingFileJson, RecordLookupJson, RuleJson } from './mapping-file.ts';
+import type { RecordLookup } from './reference-records.ts';
+import { compileUnpivot, type Unpivot } from './unpivot.ts';
 import { JsonTextError, parseJsonText, type JsonPath, type TextPosition as Position } from '../core/json-text.ts';
 import { parsePath } from './record-path.ts';
 import { schemaErrors } from './schema-errors.ts';
@@ -88,8 +90,15 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     }
   }
 
+  const types = recordTypes(m, input, where, errors);
   const lookups = new Map<string, CompiledLookup>();
+  const recordLookups = new Map<string, RecordLookup>();
+  const recordLookupJson: [string, RecordLookupJson][] = [];
   for (const [name, l] of Object.entries(m.lookups ?? {})) {
+    if ('records' in l) {
+      recordLookupJson.push([name, l]);
+      continue;
+    }
     const table = new Map<string, string>();
     for (const [k, v] of Object.entries(l.values)) table.set(l.caseSensitive ? k.trim() : k.trim().toLowerCase(), v);
     lookups.set(name, {
@@ -100,8 +109,21 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     });
   }
 
-  const types = recordTypes(m, input, where, errors);
-  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordTypes: types, section, errors });
+  // key rules of record lookups read the reference record itself, and may use translation tables
+  const known = typedInput(m, input);
+  for (const [name, l] of recordLookupJson) {
+    const ptr = `/lookups/${escapePointer(name)}`;
+    if (known === undefined) {
+      errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `a lookup into "${l.records}" records needs a reader that gives records a type (${TYPED_READERS})`, { value: l.records, rule: 'record lookups need record types' }));
+    } else if (known !== 'any' && !known.has(l.records)) {
+      errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `record type "${l.records}" is not one the reader gives (known: ${[...known].join(', ')})`, { value: l.records, rule: 'record lookups name a record type of the input' }));
+    }
+    const keyCtx: CompileCtx = { file, positions, lookups, recordTypes: new Set(), section: 'invoice', errors };
+    const keyRule: RuleJson = typeof l.key === 'string' ? { column: l.key } : l.key;
+    recordLookups.set(name, { name, records: l.records, key: compileRule(keyCtx, keyRule, `${ptr}/key`, TEXT), caseSensitive: l.caseSensitive === true });
+  }
+
+  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordLookups, recordTypes: types, section, errors });
 
   const invoiceCtx = ctxFor('invoice');
   const invoiceFields: CompiledField[] = [];
@@ -118,7 +140,9 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     }
   }
 
+  const extraLines = compileExtraLines(m, ctxFor('line'));
   const grouping = compileGrouping(m, invoiceCtx);
+  const unpivot = compileUnpivotOption(m, invoiceCtx);
   const skip = m.invoices.skip ? compileCondition(invoiceCtx, m.invoices.skip, '/invoices/skip', 'invoice') : undefined;
   const files = m.applies?.files === undefined ? [] : typeof m.applies.files === 'string' ? [m.applies.files] : [...m.applies.files];
   return {
@@ -131,7 +155,67 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     invoiceFields,
     lineFields,
     notes,
+    ...(extraLines.length > 0 ? { extraLines } : {}),
+    ...(unpivot ? { unpivot } : {}),
+    ...(recordLookups.size > 0 ? { recordLookups: [...recordLookups.values()] } : {}),
   };
+}
+
+const TEXT: FieldSpec = { kind: 'field', type: 'text', description: '' };
+const escapePointer = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
+const TYPED_READERS = 'fixed-width layouts, xlsx sheets, sections layouts, or a csv recordType column';
+
+/**
+ * The record types the input's reader gives: its layouts, sheets or sections ('any' when a csv
+ * column holds the type, so any value may occur); undefined when its records have no type. The
+ * options of other readers are read from the raw input section, so they need no change here.
+ */
+function typedInput(m: MappingFileJson, input: InputOptions): ReadonlySet<string> | 'any' | undefined {
+  if (input.format === 'fixed') return new Set(input.fixed.layouts.map((l) => l.type));
+  const raw = m.input as Record<string, { sheets?: { type?: string }[]; layouts?: { type?: string }[]; recordType?: unknown } | undefined>;
+  const listed = [...(raw['xlsx']?.sheets ?? []), ...(raw['sections']?.layouts ?? []), ...(raw['csv']?.layouts ?? [])].map((x) => x.type).filter((t): t is string => typeof t === 'string');
+  if (raw['csv']?.recordType !== undefined) return 'any';
+  return listed.length > 0 ? new Set(listed) : undefined;
+}
+
+function compileExtraLines(m: MappingFileJson, ctx: CompileCtx): CompiledLineSource[] {
+  const out: CompiledLineSource[] = [];
+  const names = new Set<string>();
+  (m.extraLines ?? []).forEach((x, i) => {
+    const ptr = `/extraLines/${i}`;
+    let path: CompiledLineSource['path'];
+    if (x.path !== undefined) {
+      const steps = parsePath(x.path);
+      if (!steps) ctx.errors.push(configError(ctx, 'MAP_PATH', `${ptr}/path`, `"${x.path}" is not a valid path`, { value: x.path, rule: 'names separated by / or ., optional [n]' }));
+      else path = { steps, text: x.path };
+    }
+    if (names.has(x.name)) ctx.errors.push(configError(ctx, 'MAP_EXTRA_LINES', `${ptr}/name`, `two line sources are named "${x.name}"`, { value: x.name, rule: 'each extraLines entry has its own name' }));
+    names.add(x.name);
+    const when = x.when ? compileCondition(ctx, x.when, `${ptr}/when`, 'line') : undefined;
+    const fields: CompiledField[] = [];
+    const notes: { key: string; rule: CompiledRule; pointer: string }[] = [];
+    compileGroup(ctx, LINE_FIELDS, x.line, `${ptr}/line`, '', fields, notes);
+    for (const p of requiredPaths(LINE_FIELDS, '')) {
+      if (!fields.some((f) => f.path === p)) ctx.errors.push(configError(ctx, 'MAP_REQUIRED_RULE', `${ptr}/line`, `extraLines "${x.name}": line.${p} is required but has no rule`, { rule: 'every line source has the required line rules' }));
+    }
+    out.push({ name: x.name, pointer: ptr, ...(path ? { path } : {}), ...(when ? { when } : {}), fields });
+  });
+  return out;
+}
+
+function compileUnpivotOption(m: MappingFileJson, ctx: CompileCtx): Unpivot | undefined {
+  const u = m.invoices.unpivot;
+  if (!u) return undefined;
+  if (m.invoices.lines !== undefined) {
+    ctx.errors.push(configError(ctx, 'MAP_UNPIVOT', '/invoices/unpivot', 'unpivot turns columns of a row into lines, so it does not go with nested lines (invoices.lines); use one or the other', { rule: 'unpivot or lines' }));
+    return undefined;
+  }
+  const c = compileUnpivot(u.columns);
+  if (typeof c === 'string') {
+    ctx.errors.push(configError(ctx, 'MAP_UNPIVOT', '/invoices/unpivot/columns', c, { value: u.columns, rule: 'unpivot pattern with {n} and {field}' }));
+    return undefined;
+  }
+  return c;
 }
 
 function requiredPaths(spec: GroupSpec, prefix: string): string[] {
@@ -170,26 +254,29 @@ function compileGroup(ctx: CompileCtx, spec: GroupSpec, json: GroupJson, ptr: st
 
 function recordTypes(m: MappingFileJson, input: InputOptions, where: { file: string; positions: ReadonlyMap<string, Position> }, errors: AgentError[]): ReadonlySet<string> {
   const inv = m.invoices;
-  if (inv.per !== 'header') {
-    for (const k of ['header', 'line', 'other'] as const) {
-      if (inv[k] !== undefined) errors.push(configError(where, 'MAP_GROUPING', `/invoices/${k}`, `${k} only applies to per "header" (master-detail); this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+  const allowed: Record<string, readonly string[]> = { header: ['header', 'line', 'other'], join: ['header', 'line'] };
+  for (const k of ['header', 'line', 'other'] as const) {
+    if (inv[k] !== undefined && !(allowed[inv.per] ?? []).includes(k)) {
+      errors.push(configError(where, 'MAP_GROUPING', `/invoices/${k}`, `${k} only applies to ${k === 'other' ? 'per "header"' : 'per "header" and per "join"'} (master-detail); this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
     }
-    return new Set();
   }
-  const named = new Set<string>([inv.header!, ...(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? [])), ...(inv.other ?? [])]);
-  if (input.format !== 'fixed') {
-    errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "header" needs record types, which only fixed-width input has; for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
-    return named;
+  if (inv.per !== 'header' && inv.per !== 'join') return new Set();
+  const lineTypes = typeof inv.line === 'string' ? [inv.line] : (inv.line ?? []);
+  const named = new Set<string>([inv.header!, ...lineTypes, ...(inv.other ?? [])]);
+  const known = typedInput(m, input);
+  if (known === undefined) {
+    errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "${inv.per}" needs records with a type (${TYPED_READERS}); for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
+    return inv.per === 'header' ? named : new Set();
   }
-  const known = new Set(input.fixed.layouts.map((l) => l.type));
   const check = (t: string, ptr: string) => {
-    if (!known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" has no layout in input.fixed.layouts (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must have layouts' }));
+    if (known !== 'any' && !known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" ${input.format === 'fixed' ? 'has no layout in input.fixed.layouts' : 'is not one the reader gives'} (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must be the input\'s record types' }));
   };
   check(inv.header!, '/invoices/header');
   if (typeof inv.line === 'string') check(inv.line, '/invoices/line');
   else (inv.line ?? []).forEach((t, i) => check(t, `/invoices/line/${i}`));
   (inv.other ?? []).forEach((t, i) => check(t, `/invoices/other/${i}`));
-  return named;
+  // per join: lines and headers are separate records; rules read them as invoice and line only
+  return inv.per === 'header' ? named : new Set();
 }
 
 function compileGrouping(m: MappingFileJson, ctx: CompileCtx): Grouping {
@@ -197,8 +284,14 @@ function compileGrouping(m: MappingFileJson, ctx: CompileCtx): Grouping {
   if (inv.lines !== undefined && inv.per !== 'record') {
     ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/lines', `lines (nested lines) only applies to per "record"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
   }
-  if (inv.key !== undefined && inv.per !== 'key') {
-    ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/key', `key only applies to per "key"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+  if (inv.key !== undefined && inv.per !== 'key' && inv.per !== 'join') {
+    ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/key', `key only applies to per "key" and per "join"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+  }
+  if (inv.adjacent !== undefined && inv.per !== 'key') {
+    ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/adjacent', `adjacent only applies to per "key"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
+  }
+  if (inv.lineKey !== undefined && inv.per !== 'join') {
+    ctx.errors.push(configError(ctx, 'MAP_GROUPING', '/invoices/lineKey', `lineKey only applies to per "join"; this mapping groups per "${inv.per}"`, { rule: 'invoices options must fit per' }));
   }
   switch (inv.per) {
     case 'file':
@@ -215,7 +308,12 @@ function compileGrouping(m: MappingFileJson, ctx: CompileCtx): Grouping {
     case 'key': {
       const rule: RuleJson = typeof inv.key === 'string' ? { column: inv.key } : inv.key!;
       const text: FieldSpec = { kind: 'field', type: 'text', description: '' };
-      return { per: 'key', key: compileRule(ctx, rule, '/invoices/key', text), keyPointer: '/invoices/key' };
+      return { per: 'key', key: compileRule(ctx, rule, '/invoices/key', text), keyPointer: '/invoices/key', ...(inv.adjacent === false ? { adjacent: false as const } : {}) };
+    }
+    case 'join': {
+      // both keys are read from their own record, which the rules see as the invoice record
+      const rule = (k: string | RuleJson): RuleJson => (typeof k === 'string' ? { column: k } : k);
+      return { per: 'join', header: inv.header!, line: inv.line as string, key: compileRule(ctx, rule(inv.key!), '/invoices/key', TEXT), lineKey: compileRule(ctx, rule(inv.lineKey!), '/invoices/lineKey', TEXT) };
     }
     case 'header': {
       const line = new Set(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? []));

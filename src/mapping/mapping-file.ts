@@ -18,6 +18,8 @@ export interface RuleJson {
   readonly removeChars?: string;
   readonly nip?: boolean;
   readonly lookup?: string;
+  /** with a record lookup: the column/path of the matched reference record */
+  readonly field?: string;
   readonly decimal?: 'comma' | 'dot' | 'auto';
   readonly impliedDecimals?: number;
   readonly negate?: boolean;
@@ -40,16 +42,38 @@ export interface ConditionJson {
   readonly not?: ConditionJson;
 }
 
-export interface LookupJson {
+export interface TableLookupJson {
   readonly values: Readonly<Record<string, string>>;
   readonly unmatched: 'error' | 'default' | 'pass';
   readonly default?: string;
   readonly caseSensitive?: boolean;
 }
 
+/** A lookup into reference records of the same file, found by their key. */
+export interface RecordLookupJson {
+  readonly records: string;
+  readonly key: string | RuleJson;
+  readonly caseSensitive?: boolean;
+}
+
+export type LookupJson = TableLookupJson | RecordLookupJson;
+
+/** One further source of lines per invoice (shipping, fees…), with its own line rules. */
+export interface ExtraLinesJson {
+  readonly name: string;
+  readonly path?: string;
+  readonly when?: ConditionJson;
+  readonly line: GroupJson;
+}
+
 export interface InvoicesJson {
-  readonly per: 'file' | 'record' | 'key' | 'header';
+  readonly per: 'file' | 'record' | 'key' | 'header' | 'join';
   readonly key?: string | RuleJson;
+  /** per key: false when rows of one invoice need not be adjacent */
+  readonly adjacent?: boolean;
+  /** per join: the key of a line record */
+  readonly lineKey?: string | RuleJson;
+  readonly unpivot?: { readonly columns: string };
   readonly lines?: string;
   readonly header?: string;
   readonly line?: string | readonly string[];
@@ -68,5 +92,6 @@ export interface MappingFileJson {
   readonly invoices: InvoicesJson;
   readonly invoice: GroupJson;
   readonly line: GroupJson;
+  readonly extraLines?: readonly ExtraLinesJson[];
   readonly lookups?: Readonly<Record<string, LookupJson>>;
 }

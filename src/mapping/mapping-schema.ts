@@ -56,7 +56,8 @@ const rule: Schema = obj(
     case: str('Change letters to upper or lower case.', { enum: ['upper', 'lower'] }),
     removeChars: str('Remove every one of these characters from the value, e.g. " -".'),
     nip: bool('Normalise a NIP: remove dashes, spaces, dots and a PL prefix.'),
-    lookup: str('Translate the value through this table from the lookups section.'),
+    lookup: str('Translate the value through this table from the lookups section, or find the reference record with this key (then name its column with field).'),
+    field: str('With a record lookup: the column (or path) of the matched reference record to read, e.g. Nazwa.'),
     decimal: str('Decimal mark of the source number: comma (1 234,50), dot (1,234.50) or auto (default).', { enum: ['comma', 'dot', 'auto'] }),
     impliedDecimals: int('The number is written without a decimal mark and has this many implied decimals (2 for amounts in grosze).'),
     negate: bool('Change the sign of the number (e.g. credit amounts written as positive).'),
@@ -142,11 +143,16 @@ const input = obj('How to read the file: its format, encoding and format options
 });
 
 const invoices = obj('How records become invoices.', {
-  per: str('file: the whole file is one invoice; record: each record is one invoice; key: adjacent records with the same key form one invoice; header: a header record followed by its line records (master-detail).', { enum: ['file', 'record', 'key', 'header'] }),
-  key: { anyOf: [{ type: 'string' }, { $ref: '#/definitions/rule' }], description: 'per key: the column name (or a rule) whose value groups records; rows of one invoice must be adjacent.' },
+  per: str('file: the whole file is one invoice; record: each record is one invoice; key: records with the same key form one invoice; header: a header record followed by its line records (master-detail); join: header and line records of different types matched by key, wherever they are in the file.', { enum: ['file', 'record', 'key', 'header', 'join'] }),
+  key: { anyOf: [{ type: 'string' }, { $ref: '#/definitions/rule' }], description: 'per key: the column name (or a rule) whose value groups records; per join: the key of a header record.' },
+  adjacent: bool('per key: true (default) when rows of one invoice follow each other; false when they may be anywhere in the file (all records are then held until the end of the file, at most limits.maxRecordsPerFile).'),
+  lineKey: { anyOf: [{ type: 'string' }, { $ref: '#/definitions/rule' }], description: 'per join: the column name (or a rule) of a line record that holds its header\'s key.' },
+  unpivot: obj('Repeated column groups of one row become lines, e.g. Pozycja1_Nazwa, Pozycja1_Ilosc, Pozycja2_Nazwa…; groups whose cells are all empty are skipped.', {
+    columns: str('Column name pattern with {n} (the group number) and {field} (the name line rules read with column), e.g. "Pozycja{n}_{field}".', { minLength: 1 }),
+  }, { required: ['columns'] }),
   lines: str('per record: path to the nested lines inside the record (e.g. Lines/Line or items); without it the record is its own single line.'),
-  header: str('per header: the record type that starts an invoice, e.g. H.'),
-  line: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'per header: the record type(s) of invoice lines, e.g. L.' },
+  header: str('per header and per join: the record type of an invoice\'s header, e.g. H or invoice.'),
+  line: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'per header: the record type(s) of invoice lines, e.g. L; per join: the one record type of lines.' },
   other: { type: 'array', items: { type: 'string' }, description: 'per header: further record types belonging to the invoice (e.g. S summary), readable with from.' },
   skip: { $ref: '#/definitions/condition', description: 'Records for which this condition holds are ignored (e.g. subtotal rows).' },
 }, {
@@ -154,10 +160,11 @@ const invoices = obj('How records become invoices.', {
   allOf: [
     { if: { properties: { per: { const: 'key' } } }, then: { required: ['key'] } },
     { if: { properties: { per: { const: 'header' } } }, then: { required: ['header', 'line'] } },
+    { if: { properties: { per: { const: 'join' } } }, then: { required: ['header', 'line', 'key', 'lineKey'], properties: { line: { type: 'string', description: 'per join: the one record type of lines.' } } } },
   ],
 });
 
-const lookup = obj('A translation table.', {
+const tableLookup = obj('A translation table.', {
   values: { type: 'object', additionalProperties: { type: 'string' }, description: 'Source value → value to use.' },
   unmatched: str('What happens to a value missing from the table: error (report it), default (use default), pass (keep the value as it is).', { enum: ['error', 'default', 'pass'] }),
   default: str('Value used for unmatched values when unmatched is default.'),
@@ -166,6 +173,20 @@ const lookup = obj('A translation table.', {
   required: ['values', 'unmatched'],
   allOf: [{ if: { properties: { unmatched: { const: 'default' } } }, then: { required: ['default'] } }],
 });
+const recordLookup = obj('A lookup into reference records of the same file (contractors, products), read in a first pass; rules pick a column of the matched record with field.', {
+  records: str('Record type of the reference records, e.g. a sheet\'s or section\'s type such as contractor.', { minLength: 1 }),
+  key: { anyOf: [{ type: 'string' }, { $ref: '#/definitions/rule' }], description: 'The column name (or a rule) of a reference record that holds its key.' },
+  caseSensitive: bool('Match letter case of keys exactly (default false).'),
+}, { required: ['records', 'key'] });
+// the branch is chosen by `records`, so a mistake is reported against one shape, not both
+const lookup: Schema = { if: { type: 'object', required: ['records'] }, then: recordLookup, else: tableLookup, description: 'A translation table (values) or a lookup into reference records (records).' };
+
+const extraLine = obj('One more source of lines of each invoice (shipping, fees, deposits, discounts), with its own complete line rules.', {
+  name: str('Name of this line source, shown in errors.', { minLength: 1 }),
+  path: str('Path inside the invoice record to one object or a list of objects, each one line (e.g. delivery or fees); without it the invoice record itself is the source.'),
+  when: { $ref: '#/definitions/condition', description: 'A source record for which this condition does not hold gives no line (tested on the source record).' },
+  line: groupSchema(LINE_FIELDS),
+}, { required: ['name', 'line'] });
 
 export const MAPPING_SCHEMA: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -188,7 +209,8 @@ export const MAPPING_SCHEMA: Schema = {
     invoices,
     invoice: groupSchema(INVOICE_FIELDS),
     line: groupSchema(LINE_FIELDS),
-    lookups: { type: 'object', description: 'Named translation tables used by rules through lookup.', additionalProperties: lookup },
+    extraLines: { type: 'array', items: extraLine, description: 'Further line sources of each invoice, whose lines come after the main lines in the order listed.' },
+    lookups: { type: 'object', description: 'Named translation tables and reference-record lookups used by rules through lookup.', additionalProperties: lookup },
   },
   definitions: { rule, condition },
 };

@@ -2,6 +2,7 @@
 import type { CompanyProfile } from '../core/invoice.ts';
 import type { Provenance } from '../core/records.ts';
 import type { Values } from './record-path.ts';
+import type { RefIndex } from './reference-records.ts';
 
 export interface Rec {
   readonly values: Values;
@@ -22,6 +23,8 @@ export interface Scope {
   readonly file: string;
   readonly today: string;
   readonly company?: CompanyProfile;
+  /** reference records of the file by lookup name and key (record lookups) */
+  readonly refs?: RefIndex;
 }
 
 /** Which record a rule reads by default: its section's. */

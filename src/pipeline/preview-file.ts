@@ -235,7 +235,8 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   const limits = opts.limits ?? DEFAULT_LIMITS;
   try {
     try {
-      const records = readRecords(file, mapping.input, displayName, limits);
+      // a function, so a mapping with lookups into reference records can read the file twice
+      const records = () => readRecords(file, mapping.input, displayName, limits);
       for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) }, limits)) {
         if (invoices.length >= limits.maxInvoicesPerFile) {
           const { cells: _cells, ...at } = mapped.ok ? mapped.invoice.provenance : { file: displayName, cells: undefined };

@@ -47,7 +47,7 @@ export async function* stream<T>(items: readonly T[]): AsyncIterable<T> {
 
 export async function mapAll(m: CompiledMapping, recs: readonly SourceRecord[], today = '2026-11-21'): Promise<MappedInvoice[]> {
   const out: MappedInvoice[] = [];
-  for await (const r of mapRecords(m, stream(recs), { today })) out.push(r);
+  for await (const r of mapRecords(m, () => stream(recs), { today })) out.push(r);
   return out;
 }
 

@@ -1,0 +1,172 @@
+/**
+ * The issue-11 example mappings (wide CSV, marketplace JSON Lines with a delivery line, two-sheet
+ * workbook joined by key), each giving its full canonical invoices. Where this branch has no
+ * reader for the example's format yet (jsonl, xlsx sheets), the same mapping is proved over the
+ * records that reader gives (a fixed-width or JSON stand-in for input, the records built here).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describeError } from '../../src/core/errors.ts';
+import { parseJsonText } from '../../src/core/json-text.ts';
+import type { SourceRecord, SourceValue } from '../../src/core/records.ts';
+import { loadMapping } from '../../src/mapping/load-mapping.ts';
+import { mapRecords, type MappedInvoice } from '../../src/mapping/apply-mapping.ts';
+import { readRecords } from '../../src/readers/index.ts';
+import { compile, mapAll } from './mapping-helpers.ts';
+
+const ok = (out: readonly MappedInvoice[]) => out.map((r) => (r.ok ? r.invoice : assert.fail(r.errors.map(describeError).join('\n'))));
+
+test('wide-csv: one row per invoice, Pozycja1…4 groups become lines, empty groups skipped', async () => {
+  const m = await loadMapping('mappings/wide-csv.json');
+  const file = 'inbox-example/wide/faktury-wiersz-na-fakture.csv';
+  const out: MappedInvoice[] = [];
+  for await (const r of mapRecords(m, () => readRecords(file, m.input, 'faktury-wiersz-na-fakture.csv'), { today: '2026-11-21' })) out.push(r);
+  const F = 'faktury-wiersz-na-fakture.csv';
+  const cells = (n: number) => ({ Nazwa: `Pozycja${n}_Nazwa`, JM: `Pozycja${n}_JM`, Ilosc: `Pozycja${n}_Ilosc`, Cena: `Pozycja${n}_Cena`, VAT: `Pozycja${n}_VAT` });
+  const at = (row: number, n: number) => ({ file: F, row, line: row + 1, cells: cells(n) });
+  const party = (nip: string, name: string, line1: string, line2: string) => ({ id: { type: 'nip', nip }, name, address: { country: 'PL', line1, line2 } });
+  assert.deepEqual(ok(out), [
+    {
+      kind: 'VAT', number: 'FV/101/11/2026', issueDate: '2026-11-04', saleDate: '2026-11-04',
+      buyer: party('5261040828', 'Pracownia Stolarska Dębowy Kąt s.c.', 'ul. Leśna 14', '05-120 Legionowo'),
+      currency: 'PLN', pricing: 'net',
+      lines: [
+        { description: 'Lakier bezbarwny 5 l', unit: 'szt.', quantity: '3', unitNetPrice: '149', vatRate: '23', provenance: at(1, 1) },
+        { description: 'Papier ścierny P120', unit: 'ark.', quantity: '50', unitNetPrice: '1.2', vatRate: '23', provenance: at(1, 2) },
+      ],
+      payment: { dueDate: '2026-11-18', method: '6' },
+      provenance: { file: F, row: 1, line: 2 },
+    },
+    {
+      kind: 'VAT', number: 'FV/102/11/2026', issueDate: '2026-11-05', saleDate: '2026-11-05',
+      buyer: party('9512284614', 'Kwiaciarnia Pod Różą Anna Kowal', 'ul. Ogrodowa 3', '26-600 Radom'),
+      currency: 'PLN', pricing: 'net',
+      lines: [
+        { description: 'Ziemia uniwersalna 50 l', unit: 'szt.', quantity: '10', unitNetPrice: '18.5', vatRate: '8', provenance: at(2, 1) },
+        { description: 'Doniczka ceramiczna 20 cm', unit: 'szt.', quantity: '24', unitNetPrice: '12.9', vatRate: '23', provenance: at(2, 3) },
+        { description: 'Transport', unit: 'usł.', quantity: '1', unitNetPrice: '40', vatRate: '23', provenance: at(2, 4) },
+      ],
+      payment: { dueDate: '2026-11-19', method: '6' },
+      provenance: { file: F, row: 2, line: 3 },
+    },
+    {
+      kind: 'VAT', number: 'FV/103/11/2026', issueDate: '2026-11-06', saleDate: '2026-11-05',
+      buyer: party('7743121957', 'Szkoła Językowa Lingwa Sp. z o.o.', 'al. Jana Pawła II 7', '09-400 Płock'),
+      currency: 'PLN', pricing: 'net',
+      lines: [
+        { description: 'Podręcznik do angielskiego B1', unit: 'szt.', quantity: '15', unitNetPrice: '54', vatRate: '5', provenance: at(3, 1) },
+        { description: 'Zeszyt A5 60 k.', unit: 'szt.', quantity: '30', unitNetPrice: '3.1', vatRate: '23', provenance: at(3, 2) },
+        { description: 'Długopis żelowy', unit: 'szt.', quantity: '30', unitNetPrice: '2.4', vatRate: '23', provenance: at(3, 3) },
+        { description: 'Tablica suchościeralna 90x60', unit: 'szt.', quantity: '1', unitNetPrice: '219', vatRate: '23', provenance: at(3, 4) },
+      ],
+      payment: { dueDate: '2026-11-20', method: '6' },
+      provenance: { file: F, row: 3, line: 4 },
+    },
+  ]);
+});
+
+/** What the JSON Lines reader gives: one record per non-empty line, numbers as written, where.line 1-based. */
+async function jsonLines(path: string, file: string): Promise<SourceRecord[]> {
+  const text = await readFile(path, 'utf8');
+  return text.split('\n').flatMap((l, i) => (l.trim() === '' ? [] : [{ values: parseJsonText(l, { scalars: 'text' }) as Record<string, SourceValue>, where: { file, line: i + 1 } }]));
+}
+
+test('marketplace-jsonl: items and a delivery object as its own line; free delivery gives no line', async () => {
+  const json = JSON.parse(await readFile('mappings/marketplace-jsonl.json', 'utf8')) as Record<string, unknown>;
+  assert.equal((json['input'] as { format: string }).format, 'jsonl');
+  // the jsonl reader comes from another branch: the mapping logic is proved over its records
+  const m = compile({ ...json, input: { format: 'json', encoding: 'utf-8', json: { recordPath: '' } } });
+  const F = 'zamowienia-2026-11-12.jsonl';
+  const out = await mapAll(m, await jsonLines('inbox-example/marketplace/zamowienia-2026-11-12.jsonl', F));
+  const at = (line: number, path?: string) => ({ file: F, line, ...(path ? { path } : {}) });
+  assert.deepEqual(ok(out), [
+    {
+      kind: 'VAT', number: 'FS/MP/0481/11/2026', issueDate: '2026-11-12',
+      buyer: { id: { type: 'none' }, name: 'Katarzyna Nowicka', address: { country: 'PL', line1: 'ul. Polna 8/2', line2: '31-444 Kraków' } },
+      currency: 'PLN', pricing: 'gross',
+      lines: [
+        { description: 'Lampka biurkowa LED, ciepła barwa', unit: 'szt.', quantity: '1', unitGrossPrice: '89.99', vatRate: '23', sku: '11853201', provenance: at(1, '/items[1]') },
+        { description: 'Dostawa: Paczkomat', unit: 'usł.', quantity: '1', unitGrossPrice: '12.99', vatRate: '23', provenance: at(1, '/delivery') },
+      ],
+      payment: { method: '7', paid: true, paidDate: '2026-11-12' },
+      orderNumber: 'MP-2026-000481',
+      provenance: at(1),
+    },
+    {
+      kind: 'VAT', number: 'FS/MP/0482/11/2026', issueDate: '2026-11-12',
+      buyer: { id: { type: 'nip', nip: '6771234561' }, name: 'Zielony Ogród Marek Zieliński', address: { country: 'PL', line1: 'ul. Kwiatowa 21', line2: '43-300 Bielsko-Biała' } },
+      currency: 'PLN', pricing: 'gross',
+      lines: [
+        { description: 'Sekator nożycowy 21 cm', unit: 'szt.', quantity: '2', unitGrossPrice: '64.5', vatRate: '23', sku: '10977310', provenance: at(2, '/items[1]') },
+        { description: 'Nasiona trawy sportowej 5 kg', unit: 'szt.', quantity: '3', unitGrossPrice: '119', vatRate: '8', sku: '10977455', provenance: at(2, '/items[2]') },
+        { description: 'Dostawa: Kurier', unit: 'usł.', quantity: '1', unitGrossPrice: '19.99', vatRate: '23', provenance: at(2, '/delivery') },
+      ],
+      payment: { method: '6', paid: true, paidDate: '2026-11-13' },
+      orderNumber: 'MP-2026-000482',
+      provenance: at(2),
+    },
+    {
+      kind: 'VAT', number: 'FS/MP/0483/11/2026', issueDate: '2026-11-12',
+      buyer: { id: { type: 'none' }, name: 'Tomasz Wrona', address: { country: 'PL', line1: 'os. Słoneczne 4/17', line2: '60-101 Poznań' } },
+      currency: 'PLN', pricing: 'gross',
+      lines: [{ description: 'Kubek termiczny 450 ml', unit: 'szt.', quantity: '4', unitGrossPrice: '39.9', vatRate: '23', sku: '12004518', provenance: at(3, '/items[1]') }],
+      payment: { method: '7', paid: true, paidDate: '2026-11-12' },
+      orderNumber: 'MP-2026-000483',
+      provenance: at(3),
+    },
+  ]);
+});
+
+/** What the xlsx reader with `sheets` gives: records of each listed sheet, typed by the sheet's type. */
+function sheet(name: string, type: string, header: readonly string[], rows: readonly (readonly string[])[]): SourceRecord[] {
+  const letters = 'ABCDEFGHIJ';
+  return rows.map((r, i) => ({
+    recordType: type,
+    values: Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])),
+    where: { file: 'faktury-i-pozycje.xlsx', sheet: name, row: i + 2, cells: Object.fromEntries(header.map((h, k) => [h, `${letters[k]}${i + 2}`])) },
+  }));
+}
+
+test('two-sheets-xlsx: invoices on one sheet, their lines on another in any order, joined by invoice number', async () => {
+  const json = JSON.parse(await readFile('mappings/two-sheets-xlsx.json', 'utf8')) as Record<string, unknown>;
+  assert.deepEqual((json['input'] as { xlsx: { sheets: unknown } }).xlsx.sheets, [{ sheet: 'Faktury', type: 'invoice' }, { sheet: 'Pozycje', type: 'line' }]);
+  // the xlsx sheets reader comes from another branch: fixed-width stands in for "records typed invoice / line"
+  const layout = (type: string) => ({ type, fields: [{ name: 'x', start: 8, length: 1 }] });
+  const m = compile({ ...json, input: { format: 'fixed', encoding: 'utf-8', fixed: { discriminator: { start: 1, length: 7 }, layouts: [layout('invoice'), layout('line')] } } });
+  const records = [
+    ...sheet('Faktury', 'invoice', ['Numer', 'Data wystawienia', 'NIP', 'Kontrahent', 'Termin płatności'], [
+      ['FV 7/2026', '2026-11-09', '113-245-67-89', 'Auto-Serwis Kowalczyk Sp. j.', '2026-11-23'],
+      ['FV 8/2026', '2026-11-10', '521-301-07-23', 'Biuro Rachunkowe Saldo', '2026-11-24'],
+    ]),
+    ...sheet('Pozycje', 'line', ['Faktura', 'Lp', 'Nazwa', 'JM', 'Ilość', 'Cena netto', 'VAT'], [
+      ['FV 8/2026', '1', 'Prowadzenie ksiąg — listopad', 'usł.', '1', '1200', '23'],
+      ['FV 7/2026', '1', 'Wymiana oleju silnikowego', 'usł.', '1', '180', '23'],
+      ['FV 7/2026', '2', 'Olej 5W30 5 l', 'szt.', '1', '169.9', '23'],
+      ['FV 8/2026', '2', 'Sporządzenie deklaracji VAT', 'usł.', '1', '250', '23'],
+    ]),
+  ];
+  const out = await mapAll(m, records);
+  const P = (row: number) => ({ file: 'faktury-i-pozycje.xlsx', sheet: 'Pozycje', row, cells: { Faktura: `A${row}`, Lp: `B${row}`, Nazwa: `C${row}`, JM: `D${row}`, Ilość: `E${row}`, 'Cena netto': `F${row}`, VAT: `G${row}` } });
+  const H = (row: number) => ({ file: 'faktury-i-pozycje.xlsx', sheet: 'Faktury', row, cells: { Numer: `A${row}`, 'Data wystawienia': `B${row}`, NIP: `C${row}`, Kontrahent: `D${row}`, 'Termin płatności': `E${row}` } });
+  assert.deepEqual(ok(out), [
+    {
+      kind: 'VAT', number: 'FV 7/2026', issueDate: '2026-11-09', buyer: { id: { type: 'nip', nip: '1132456789' }, name: 'Auto-Serwis Kowalczyk Sp. j.' }, currency: 'PLN', pricing: 'net',
+      lines: [
+        { description: 'Wymiana oleju silnikowego', unit: 'usł.', quantity: '1', unitNetPrice: '180', vatRate: '23', provenance: P(3) },
+        { description: 'Olej 5W30 5 l', unit: 'szt.', quantity: '1', unitNetPrice: '169.9', vatRate: '23', provenance: P(4) },
+      ],
+      payment: { dueDate: '2026-11-23', method: '6' },
+      provenance: H(2),
+    },
+    {
+      kind: 'VAT', number: 'FV 8/2026', issueDate: '2026-11-10', buyer: { id: { type: 'nip', nip: '5213010723' }, name: 'Biuro Rachunkowe Saldo' }, currency: 'PLN', pricing: 'net',
+      lines: [
+        { description: 'Prowadzenie ksiąg — listopad', unit: 'usł.', quantity: '1', unitNetPrice: '1200', vatRate: '23', provenance: P(2) },
+        { description: 'Sporządzenie deklaracji VAT', unit: 'usł.', quantity: '1', unitNetPrice: '250', vatRate: '23', provenance: P(5) },
+      ],
+      payment: { dueDate: '2026-11-24', method: '6' },
+      provenance: H(3),
+    },
+  ]);
+});
