@@ -13,7 +13,7 @@ import { compileRule, type CompiledRule } from './compile-rule.ts';
 import type { CompiledField, CompiledMapping } from './compiled-mapping.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type FieldSpec, type GroupSpec } from './field-catalog.ts';
 import type { Grouping } from './group-records.ts';
-import { toInputOptions } from './input-options.ts';
+import { checkInputOptions, recordTypesOf, toInputOptions } from './input-options.ts';
 import type { GroupJson, MappingFileJson, RuleJson } from './mapping-file.ts';
 import { JsonTextError, parseJsonText, type JsonPath, type TextPosition as Position } from '../core/json-text.ts';
 import { parsePath } from './record-path.ts';
@@ -86,6 +86,9 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
       const ptr = (e.where.mapping ?? '').replace(/^.*#/, '');
       errors.push(configError(where, 'MAP_FIXED_LAYOUT', ptr, e.message, { ...(e.rule ? { rule: e.rule } : {}), ...(e.where.value !== undefined ? { value: e.where.value } : {}), details: [`reader check ${e.code}`] }));
     }
+  }
+  for (const p of checkInputOptions(m.input, input)) {
+    errors.push(configError(where, 'MAP_INPUT_OPTION', p.pointer, p.message, { rule: 'input options (docs/readers.md)', ...(p.value !== undefined ? { value: p.value } : {}) }));
   }
 
   const lookups = new Map<string, CompiledLookup>();
@@ -177,13 +180,14 @@ function recordTypes(m: MappingFileJson, input: InputOptions, where: { file: str
     return new Set();
   }
   const named = new Set<string>([inv.header!, ...(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? [])), ...(inv.other ?? [])]);
-  if (input.format !== 'fixed') {
-    errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "header" needs record types, which only fixed-width input has; for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
+  const typed = recordTypesOf(input);
+  if (!typed) {
+    errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "header" needs record types, which fixed-width layouts, section layouts, xlsx sheets or a csv recordType column give; for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
     return named;
   }
-  const known = new Set(input.fixed.layouts.map((l) => l.type));
+  const known = typed.types;
   const check = (t: string, ptr: string) => {
-    if (!known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" has no layout in input.fixed.layouts (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must have layouts' }));
+    if (!typed.open && !known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" has no layout in ${typed.from} (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must have layouts' }));
   };
   check(inv.header!, '/invoices/header');
   if (typeof inv.line === 'string') check(inv.line, '/invoices/line');
