@@ -74,3 +74,8 @@ test('input: the schema refuses a sections input without layouts, an unknown opt
   ]);
   assert.deepEqual(codes(mappingJson({ input: { format: 'jsonl', jsonl: { recordPath: 'x' } } })).map((p) => [p[0], p[1]]), [['MAP_SCHEMA', 'mappings/test.json#/input/jsonl/recordPath']]);
 });
+
+test('input: csv quote "" (quoting off, as docs/readers.md says) is accepted by the schema', () => {
+  const m = compile(mappingJson({ input: { format: 'csv', csv: { delimiter: '\t', quote: '' } } }));
+  assert.equal(m.input.format === 'csv' && m.input.csv.quote, '');
+});
