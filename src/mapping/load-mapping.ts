@@ -13,7 +13,7 @@ import { compileRule, type CompiledRule } from './compile-rule.ts';
 import type { CompiledField, CompiledLineSource, CompiledMapping } from './compiled-mapping.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type FieldSpec, type GroupSpec } from './field-catalog.ts';
 import type { Grouping } from './group-records.ts';
-import { toInputOptions } from './input-options.ts';
+import { checkInputOptions, recordTypesOf, toInputOptions } from './input-options.ts';
 import type { GroupJson, MappingFileJson, RecordLookupJson, RuleJson } from './mapping-file.ts';
 import type { RecordLookup } from './reference-records.ts';
 import { compileUnpivot, type Unpivot } from './unpivot.ts';
@@ -89,6 +89,9 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
       errors.push(configError(where, 'MAP_FIXED_LAYOUT', ptr, e.message, { ...(e.rule ? { rule: e.rule } : {}), ...(e.where.value !== undefined ? { value: e.where.value } : {}), details: [`reader check ${e.code}`] }));
     }
   }
+  for (const p of checkInputOptions(m.input, input)) {
+    errors.push(configError(where, 'MAP_INPUT_OPTION', p.pointer, p.message, { rule: 'input options (docs/readers.md)', ...(p.value !== undefined ? { value: p.value } : {}) }));
+  }
 
   const types = recordTypes(m, input, where, errors);
   const lookups = new Map<string, CompiledLookup>();
@@ -110,13 +113,13 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
   }
 
   // key rules of record lookups read the reference record itself, and may use translation tables
-  const known = typedInput(m, input);
+  const typed = recordTypesOf(input);
   for (const [name, l] of recordLookupJson) {
     const ptr = `/lookups/${escapePointer(name)}`;
-    if (known === undefined) {
+    if (typed === undefined) {
       errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `a lookup into "${l.records}" records needs a reader that gives records a type (${TYPED_READERS})`, { value: l.records, rule: 'record lookups need record types' }));
-    } else if (known !== 'any' && !known.has(l.records)) {
-      errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `record type "${l.records}" is not one the reader gives (known: ${[...known].join(', ')})`, { value: l.records, rule: 'record lookups name a record type of the input' }));
+    } else if (!typed.open && !typed.types.has(l.records)) {
+      errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `record type "${l.records}" has no layout in ${typed.from} (known: ${[...typed.types].join(', ')})`, { value: l.records, rule: 'record lookups name a record type of the input' }));
     }
     const keyCtx: CompileCtx = { file, positions, lookups, recordTypes: new Set(), section: 'invoice', errors };
     const keyRule: RuleJson = typeof l.key === 'string' ? { column: l.key } : l.key;
@@ -164,19 +167,6 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
 const TEXT: FieldSpec = { kind: 'field', type: 'text', description: '' };
 const escapePointer = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
 const TYPED_READERS = 'fixed-width layouts, xlsx sheets, sections layouts, or a csv recordType column';
-
-/**
- * The record types the input's reader gives: its layouts, sheets or sections ('any' when a csv
- * column holds the type, so any value may occur); undefined when its records have no type. The
- * options of other readers are read from the raw input section, so they need no change here.
- */
-function typedInput(m: MappingFileJson, input: InputOptions): ReadonlySet<string> | 'any' | undefined {
-  if (input.format === 'fixed') return new Set(input.fixed.layouts.map((l) => l.type));
-  const raw = m.input as Record<string, { sheets?: { type?: string }[]; layouts?: { type?: string }[]; recordType?: unknown } | undefined>;
-  const listed = [...(raw['xlsx']?.sheets ?? []), ...(raw['sections']?.layouts ?? []), ...(raw['csv']?.layouts ?? [])].map((x) => x.type).filter((t): t is string => typeof t === 'string');
-  if (raw['csv']?.recordType !== undefined) return 'any';
-  return listed.length > 0 ? new Set(listed) : undefined;
-}
 
 function compileExtraLines(m: MappingFileJson, ctx: CompileCtx): CompiledLineSource[] {
   const out: CompiledLineSource[] = [];
@@ -261,15 +251,15 @@ function recordTypes(m: MappingFileJson, input: InputOptions, where: { file: str
     }
   }
   if (inv.per !== 'header' && inv.per !== 'join') return new Set();
-  const lineTypes = typeof inv.line === 'string' ? [inv.line] : (inv.line ?? []);
-  const named = new Set<string>([inv.header!, ...lineTypes, ...(inv.other ?? [])]);
-  const known = typedInput(m, input);
-  if (known === undefined) {
+  const named = new Set<string>([inv.header!, ...(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? [])), ...(inv.other ?? [])]);
+  const typed = recordTypesOf(input);
+  if (!typed) {
     errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "${inv.per}" needs records with a type (${TYPED_READERS}); for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
     return inv.per === 'header' ? named : new Set();
   }
+  const known = typed.types;
   const check = (t: string, ptr: string) => {
-    if (known !== 'any' && !known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" ${input.format === 'fixed' ? 'has no layout in input.fixed.layouts' : 'is not one the reader gives'} (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must be the input\'s record types' }));
+    if (!typed.open && !known.has(t)) errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', ptr, `record type "${t}" has no layout in ${typed.from} (known: ${[...known].join(', ')})`, { value: t, rule: 'master-detail record types must be the input\'s record types' }));
   };
   check(inv.header!, '/invoices/header');
   if (typeof inv.line === 'string') check(inv.line, '/invoices/line');

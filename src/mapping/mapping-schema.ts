@@ -81,18 +81,36 @@ function specSchema(s: Spec): Schema {
 
 const csv = obj('CSV options.', {
   delimiter: str('Field separator: one character, or "auto" to detect ; , tab or | (default auto).', { minLength: 1 }),
-  quote: str('Quote character (default ").', { minLength: 1, maxLength: 1 }),
+  quote: str('Quote character (default "); "" turns quoting off, so quote characters are data.', { maxLength: 1 }),
   header: bool('true (default): the first line after skipLines names the columns; false: columns are "1", "2", ….'),
   skipLines: int('Lines to skip at the top before the header or first record (default 0).'),
   skipTrailingLines: int('Lines to ignore at the end, e.g. a summary row (default 0).'),
   skipEmptyRows: bool('Ignore rows whose cells are all empty (default true).'),
+  recordType: obj('The column that says each row\'s record type (header, line, summary rows in one file).', {
+    column: str('A header name, or a 1-based column number as text ("1") when header is false.', { minLength: 1 }),
+  }, { required: ['column'] }),
+  layouts: {
+    type: 'array',
+    minItems: 1,
+    description: 'Column names of each record type (needs recordType); a type without a layout keeps the header names or column numbers.',
+    items: obj('The columns of one record type.', {
+      type: str('Record type as written in the recordType column, e.g. H or L.', { minLength: 1 }),
+      columns: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Column names in order; rows of this type must have exactly this many columns.' },
+    }, { required: ['type', 'columns'] }),
+  },
 });
+const xlsxSheet = obj('One sheet read by sheets.', {
+  sheet: { type: ['string', 'integer'], minLength: 1, minimum: 1, description: 'Sheet name, or its 1-based number.' },
+  type: str('Record type of this sheet\'s rows, e.g. invoice or line.', { minLength: 1 }),
+  headerRow: int('1-based row that holds this sheet\'s column names (default: headerRow).', 1),
+}, { required: ['sheet', 'type'] });
 const xlsx = obj('Excel (XLSX) options.', {
   sheet: { type: ['string', 'integer'], description: 'Sheet name, or its 1-based number (default 1).' },
   headerRow: int('1-based row that holds the column names; rows above it are titles (default 1).', 1),
   stopColumn: str('Column (by header name) that ends the data at its first empty cell, or that stopWhen is tested on.'),
   stopWhen: str('Regular expression: the first row whose stopColumn (or first cell) matches ends the data, e.g. "^(Razem|Suma)".'),
   skipEmptyRows: bool('Ignore rows whose cells are all empty (default true).'),
+  sheets: { type: 'array', minItems: 1, items: xlsxSheet, description: 'Several sheets, read one after another in the workbook\'s order; each row\'s record type is its sheet\'s type (instead of sheet).' },
 });
 const fixedField = obj('One field of a fixed-width record.', {
   name: str('Field name that rules refer to with column.'),
@@ -126,19 +144,39 @@ const json = obj('JSON options.', {
   recordPath: str('Dot path to the array of records, e.g. orders or data.invoices; "" for a top-level array.'),
 }, { required: ['recordPath'] });
 
-const FORMATS = ['csv', 'xlsx', 'fixed', 'xml', 'json'];
+const jsonl = obj('JSON Lines options (none yet).', {});
+const sectionLayout = obj('The fields of one kind of record in a section file.', {
+  type: str('Record type of the records this layout reads, e.g. document or item.', { minLength: 1 }),
+  section: str('Section name between the brackets of its marker line, e.g. NAGLOWEK for [NAGLOWEK].', { minLength: 1 }),
+  when: obj('A test on the record\'s own field: exactly one of equals or in.', {
+    field: int('1-based number of the field to test.', 1),
+    equals: str('The field (trimmed) equals this text.'),
+    in: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'The field (trimmed) is one of these texts.' },
+  }, { required: ['field'] }),
+  after: str('Only when the last record read by a layout without after had this type (items after their document header).', { minLength: 1 }),
+  columns: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Field names in order; further fields are named by their 1-based position ("13", …), missing ones are empty.' },
+}, { required: ['type', 'section', 'columns'] });
+const sections = obj('Section file options ([NAME] marker lines, then delimited quoted records).', {
+  delimiter: str('Field separator, one character (default ",").', { minLength: 1, maxLength: 1 }),
+  quote: str('Quote character around text fields; a doubled quote inside is one quote (default ").', { minLength: 1, maxLength: 1 }),
+  layouts: { type: 'array', minItems: 1, items: sectionLayout, description: 'Layouts tried in order: a record gets the first whose section, when and after fit.' },
+  unknownRecords: str('What to do with a record no layout fits: error (default) or ignore.', { enum: ['error', 'ignore'] }),
+}, { required: ['layouts'] });
+
+const FORMATS = ['csv', 'xlsx', 'fixed', 'xml', 'json', 'jsonl', 'sections'];
 
 const input = obj('How to read the file: its format, encoding and format options.', {
   format: str('File format.', { enum: FORMATS }),
   encoding: str('Character encoding; auto tries strict UTF-8 first, then fallback (default auto; ignored for xlsx).', { enum: ENCODINGS }),
   fallback: str('Code page tried by auto when the file is not UTF-8 (default windows-1250).', { enum: ['windows-1250', 'cp852', 'iso-8859-2'] }),
-  csv, xlsx, fixed, xml, json,
+  csv, xlsx, fixed, xml, json, jsonl, sections,
 }, {
   required: ['format'],
   allOf: [
     { if: { properties: { format: { const: 'fixed' } } }, then: { required: ['fixed'] } },
     { if: { properties: { format: { const: 'xml' } } }, then: { required: ['xml'] } },
     { if: { properties: { format: { const: 'json' } } }, then: { required: ['json'] } },
+    { if: { properties: { format: { const: 'sections' } } }, then: { required: ['sections'] } },
   ],
 });
 

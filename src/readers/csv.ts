@@ -14,6 +14,7 @@ import type { Limits } from '../core/limits.ts';
 import { decodeFile } from './decode.ts';
 import { crlfToLf, peekText, skipFirstLines } from './text-stream.ts';
 import { sniffDelimiter } from './sniff-delimiter.ts';
+import { closestNames } from './closest-names.ts';
 
 type CsvInput = OptionsOf<'csv'>;
 
@@ -111,23 +112,27 @@ async function* readCsv(path: string, input: CsvInput, displayName: string, limi
   let expectedFrom = '';
   let row = 0;
   const held: { raw: RawRow; row: number }[] = [];
+  const types = o.recordType ? recordTypes(o, displayName) : undefined;
 
   const toRecord = ({ raw, row: r }: { raw: RawRow; row: number }): SourceRecord => {
-    if (raw.cells.length !== expected) {
+    const typed = types?.of(raw, names, expected, expectedFrom);
+    const want = typed ? typed.expected : { count: expected!, from: expectedFrom };
+    if (raw.cells.length !== want.count) {
       throw new AgentError(
         'READ_CSV_RAGGED',
-        `line ${raw.line} has ${raw.cells.length} columns but ${expectedFrom} has ${expected}`,
+        `line ${raw.line} has ${raw.cells.length} columns but ${want.from} has ${want.count}`,
         {
           where: { file: displayName, line: raw.line, row: r, value: String(raw.cells.length) },
-          rule: `every row has ${expected} columns (delimiter "${delimiter === '\t' ? '\\t' : delimiter}")`,
+          rule: `every row${typed ? ` of record type "${typed.type}"` : ''} has ${want.count} columns (delimiter "${delimiter === '\t' ? '\\t' : delimiter}")`,
         },
       );
     }
+    const columns = typed?.columns ?? names;
     const values: Record<string, string> = {};
     raw.cells.forEach((cell, i) => {
-      values[names ? names[i]! : String(i + 1)] = cell;
+      values[columns?.[i] ?? String(i + 1)] = cell;
     });
-    return { values, where: { file: displayName, row: r, line: raw.line } };
+    return { values, ...(typed ? { recordType: typed.type } : {}), where: { file: displayName, row: r, line: raw.line } };
   };
 
   for await (const raw of parseRows(source, delimiter, o.quote, o.skipLines, displayName, limits.maxRecordChars)) {
@@ -135,17 +140,62 @@ async function* readCsv(path: string, input: CsvInput, displayName: string, limi
       names = headerNames(raw.cells, raw.line, displayName);
       expected = names.length;
       expectedFrom = `the header (line ${raw.line})`;
+      types?.locate(names, raw);
       continue;
     }
     if (expected === undefined) {
       expected = raw.cells.length;
       expectedFrom = `the first row (line ${raw.line})`;
+      types?.locate(undefined, raw);
     }
     row++;
     if (o.skipEmptyRows && raw.cells.every((c) => c.trim() === '')) continue;
     held.push({ raw, row });
     if (held.length > o.skipTrailingLines) yield toRecord(held.shift()!);
   }
+}
+
+/**
+ * `recordType`: which column says the type, and per type the column names (its layout) and the
+ * column count every row of that type must have: its layout's, else the header's, else that of
+ * the first row of the type.
+ */
+function recordTypes(o: CsvInput['csv'], displayName: string) {
+  const column = o.recordType!.column;
+  const layouts = new Map((o.layouts ?? []).map((l) => [l.type.trim(), l]));
+  const firstOfType = new Map<string, { count: number; line: number }>();
+  let index = -1;
+  return {
+    /** finds the type column in the header (or, without one, checks the first row has it) */
+    locate(header: readonly string[] | undefined, raw: RawRow): void {
+      if (header) {
+        index = header.indexOf(column);
+        if (index >= 0) return;
+        const { ordered, suggestion } = closestNames(column, header);
+        const list = ordered.map((n) => `"${n}"`).join(', ');
+        throw new AgentError('READ_CSV_NO_COLUMN', `the recordType column "${column}" is not in the header; ${suggestion !== undefined ? `did you mean "${suggestion}"? Columns: ${list}` : `columns: ${list}`}`, {
+          where: { file: displayName, line: raw.line, value: column },
+          rule: 'recordType.column names a column of the header (with "header": false, a 1-based column number such as "1")',
+        });
+      }
+      index = Number(column) - 1;
+      if (!(index >= 0) || index >= raw.cells.length) {
+        throw new AgentError('READ_CSV_NO_COLUMN', `the recordType column "${column}" is not there: line ${raw.line} has ${raw.cells.length} columns`, {
+          where: { file: displayName, line: raw.line, value: column },
+          rule: 'without a header, recordType.column is a 1-based column number such as "1"',
+        });
+      }
+    },
+    of(raw: RawRow, header: readonly string[] | undefined, headerCount: number | undefined, headerFrom: string) {
+      const type = (raw.cells[index] ?? '').trim();
+      const layout = layouts.get(type);
+      if (layout) return { type, columns: layout.columns, expected: { count: layout.columns.length, from: `record type "${type}" (its layout)` } };
+      if (header) return { type, columns: undefined, expected: { count: headerCount!, from: headerFrom } };
+      let first = firstOfType.get(type);
+      if (!first) firstOfType.set(type, (first = { count: raw.cells.length, line: raw.line }));
+      return { type, columns: undefined, expected: { count: first.count, from: `the first "${type}" row (line ${first.line})` } };
+    },
+  };
 }
 
 export const csvReader: Reader<CsvInput> = {

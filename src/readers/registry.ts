@@ -6,6 +6,8 @@ import { xlsxReader } from './xlsx.ts';
 import { fixedReader } from './fixed.ts';
 import { xmlReader } from './xml.ts';
 import { jsonReader } from './json.ts';
+import { jsonlReader } from './jsonl.ts';
+import { sectionsReader } from './sections.ts';
 
 /** Every input format has this one shape. */
 export interface Reader<O> {
@@ -27,4 +29,6 @@ export const readers: { readonly [F in InputFormat]: Reader<OptionsOf<F>> } = {
   fixed: fixedReader,
   xml: xmlReader,
   json: jsonReader,
+  jsonl: jsonlReader,
+  sections: sectionsReader,
 };

@@ -14,6 +14,7 @@ import { assertNotEmpty } from './decode.ts';
 import { cellText, columnLetter } from './xlsx-cell.ts';
 import { declaredUncompressedBytes } from './xlsx-size.ts';
 import { ioError } from './io-error.ts';
+import { closestNames } from './closest-names.ts';
 import { findXlsxDamage, startsLikeZip } from './xlsx-integrity.ts';
 import type { XlsxDamage } from './xlsx-integrity.ts';
 import { limitExceeded } from '../core/limits.ts';
@@ -107,6 +108,11 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string, li
   }
   await refuseDamagedWorkbook(path, unpacked !== undefined, displayName);
   const stopWhen = o.stopWhen === undefined ? undefined : new RegExp(o.stopWhen);
+  // the sheets to read: the one `sheet`, or each of `sheets` with its record type
+  const targets: Target[] = o.sheets
+    ? o.sheets.map((s) => ({ sheet: s.sheet, type: s.type, headerRow: s.headerRow ?? o.headerRow }))
+    : [{ sheet: o.sheet, headerRow: o.headerRow }];
+  const found = new Set<Target>();
   const stream = createReadStream(path);
   const wb = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     sharedStrings: 'cache',
@@ -115,73 +121,16 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string, li
     worksheets: 'emit',
     entries: 'ignore',
   }) as unknown as StreamWorkbook;
-  let found = false;
   try {
     for await (const ws of wb) {
-      const wanted = typeof o.sheet === 'number' ? sheetPosition(wb, ws) === o.sheet : ws.name === o.sheet;
+      const target = targets.find((t) => !found.has(t) && (typeof t.sheet === 'number' ? sheetPosition(wb, ws) === t.sheet : ws.name === t.sheet));
       // every sheet is read to its end: exceljs removes its temporary copy of a sheet only then
-      if (!wanted || found) {
+      if (!target) {
         for await (const _row of ws) void _row;
         continue;
       }
-      found = true;
-      const sheet = ws.name ?? String(o.sheet);
-      const date1904 = wb.properties?.model?.date1904 === true;
-      let columns: Column[] | undefined;
-      let stopCol: Column | undefined;
-      let stopped = false;
-      for await (const row of ws) {
-        if (stopped || row.number < o.headerRow) continue;
-        if (row.number === o.headerRow) {
-          columns = headerColumns(row, sheet, date1904, displayName);
-          if (o.stopColumn !== undefined) {
-            stopCol = columns.find((c) => c.name === o.stopColumn);
-            if (!stopCol) {
-              throw new AgentError('READ_XLSX_NO_COLUMN', `stopColumn "${o.stopColumn}" is not in the header row`, {
-                kind: 'config',
-                where: { file: displayName, sheet, row: row.number, value: o.stopColumn },
-                details: [`columns: ${columns.map((c) => c.name).join(', ')}`],
-              });
-            }
-          }
-          continue;
-        }
-        if (!columns) {
-          stopped = true;
-          continue;
-        }
-        const values: Record<string, string | null> = {};
-        const cells: Record<string, string> = {};
-        let firstText: string | null = null;
-        for (const c of columns) {
-          const cell = row.getCell(c.col);
-          const t = cellText(cell.value, cell.numFmt, date1904);
-          if ('error' in t) {
-            throw new AgentError('READ_XLSX_ERROR_CELL', `cell ${c.letter}${row.number} (column "${c.name}") holds an Excel error: ${t.error}`, {
-              where: { file: displayName, sheet, row: row.number, cell: `${c.letter}${row.number}`, field: c.name, value: t.error },
-              rule: 'cells must hold values, not errors; fix the formula in the ERP export',
-            });
-          }
-          values[c.name] = t.text;
-          cells[c.name] = c.letter;
-          if (firstText === null && t.text !== null && t.text.trim() !== '') firstText = t.text;
-        }
-        if (firstText === null && o.skipEmptyRows) continue;
-        if (stopCol) {
-          const v = values[stopCol.name];
-          stopped = v === null || v === undefined || v.trim() === '' || (stopWhen !== undefined && stopWhen.test(v));
-        } else {
-          stopped = stopWhen !== undefined && firstText !== null && stopWhen.test(firstText);
-        }
-        if (stopped) continue;
-        yield { values, where: { file: displayName, sheet, row: row.number, cells } };
-      }
-      if (!columns) {
-        throw new AgentError('READ_XLSX_NO_HEADER', `sheet "${sheet}" has no row ${o.headerRow} (the header row)`, {
-          where: { file: displayName, sheet, row: o.headerRow },
-          rule: 'headerRow points at the row with the column names',
-        });
-      }
+      found.add(target);
+      yield* sheetRecords(ws, target, wb.properties?.model?.date1904 === true, o, stopWhen, displayName);
     }
   } catch (e) {
     if (isAgentError(e)) throw e;
@@ -192,12 +141,91 @@ async function* readXlsx(path: string, input: XlsxInput, displayName: string, li
   } finally {
     stream.destroy();
   }
-  if (!found) {
-    const names = wb.model?.sheets?.map((s) => s.name) ?? [];
-    throw new AgentError('READ_XLSX_SHEET', `the workbook has no sheet ${typeof o.sheet === 'number' ? `number ${o.sheet}` : `"${o.sheet}"`}`, {
-      where: { file: displayName, value: String(o.sheet) },
-      rule: `available sheets: ${names.map((n, i) => `${i + 1}. "${n}"`).join(', ')}`,
-      details: names,
+  const missing = targets.find((t) => !found.has(t));
+  if (missing) throw sheetMissing(missing.sheet, wb.model?.sheets?.map((s) => s.name) ?? [], displayName);
+}
+
+interface Target {
+  readonly sheet: string | number;
+  /** recordType of the sheet's records (`sheets`); none for the single `sheet` */
+  readonly type?: string;
+  readonly headerRow: number;
+}
+
+/** READ_SHEET_MISSING: names the sheets the workbook has, the likeliest first. */
+function sheetMissing(sheet: string | number, names: readonly string[], displayName: string): AgentError {
+  let message: string;
+  if (typeof sheet === 'number') {
+    message = `the workbook has no sheet number ${sheet}; it has ${names.length} sheet${names.length === 1 ? '' : 's'}${names.length > 0 ? `: ${names.map((n) => `"${n}"`).join(', ')}` : ''}`;
+  } else {
+    const { ordered, suggestion } = closestNames(sheet, names);
+    const list = ordered.length === 0 ? 'none' : ordered.map((n) => `"${n}"`).join(', ');
+    message = `the workbook has no sheet "${sheet}"; ${suggestion !== undefined ? `did you mean "${suggestion}"? Sheets in the workbook: ${list}` : `sheets in the workbook: ${list}`}`;
+  }
+  return new AgentError('READ_SHEET_MISSING', message, {
+    where: { file: displayName, value: String(sheet) },
+    rule: `available sheets: ${names.map((n, i) => `${i + 1}. "${n}"`).join(', ')}`,
+    details: names,
+  });
+}
+
+/** The records of one sheet: its header row names the columns; a totals row can end the data. */
+async function* sheetRecords(ws: StreamSheet, target: Target, date1904: boolean, o: XlsxInput['xlsx'], stopWhen: RegExp | undefined, displayName: string): AsyncGenerator<SourceRecord> {
+  const sheet = ws.name ?? String(target.sheet);
+  const headerRow = target.headerRow;
+  let columns: Column[] | undefined;
+  let stopCol: Column | undefined;
+  let stopped = false;
+  for await (const row of ws) {
+    if (stopped || row.number < headerRow) continue;
+    if (row.number === headerRow) {
+      columns = headerColumns(row, sheet, date1904, displayName);
+      if (o.stopColumn !== undefined) {
+        stopCol = columns.find((c) => c.name === o.stopColumn);
+        if (!stopCol) {
+          throw new AgentError('READ_XLSX_NO_COLUMN', `stopColumn "${o.stopColumn}" is not in the header row`, {
+            kind: 'config',
+            where: { file: displayName, sheet, row: row.number, value: o.stopColumn },
+            details: [`columns: ${columns.map((c) => c.name).join(', ')}`],
+          });
+        }
+      }
+      continue;
+    }
+    if (!columns) {
+      stopped = true;
+      continue;
+    }
+    const values: Record<string, string | null> = {};
+    const cells: Record<string, string> = {};
+    let firstText: string | null = null;
+    for (const c of columns) {
+      const cell = row.getCell(c.col);
+      const t = cellText(cell.value, cell.numFmt, date1904);
+      if ('error' in t) {
+        throw new AgentError('READ_XLSX_ERROR_CELL', `cell ${c.letter}${row.number} (column "${c.name}") holds an Excel error: ${t.error}`, {
+          where: { file: displayName, sheet, row: row.number, cell: `${c.letter}${row.number}`, field: c.name, value: t.error },
+          rule: 'cells must hold values, not errors; fix the formula in the ERP export',
+        });
+      }
+      values[c.name] = t.text;
+      cells[c.name] = c.letter;
+      if (firstText === null && t.text !== null && t.text.trim() !== '') firstText = t.text;
+    }
+    if (firstText === null && o.skipEmptyRows) continue;
+    if (stopCol) {
+      const v = values[stopCol.name];
+      stopped = v === null || v === undefined || v.trim() === '' || (stopWhen !== undefined && stopWhen.test(v));
+    } else {
+      stopped = stopWhen !== undefined && firstText !== null && stopWhen.test(firstText);
+    }
+    if (stopped) continue;
+    yield { values, ...(target.type !== undefined ? { recordType: target.type } : {}), where: { file: displayName, sheet, row: row.number, cells } };
+  }
+  if (!columns) {
+    throw new AgentError('READ_XLSX_NO_HEADER', `sheet "${sheet}" has no row ${headerRow} (the header row)`, {
+      where: { file: displayName, sheet, row: headerRow },
+      rule: 'headerRow points at the row with the column names',
     });
   }
 }

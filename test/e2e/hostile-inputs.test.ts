@@ -148,7 +148,7 @@ const CASES: readonly Case[] = [
   { inbox: 'excel', name: 'empty.xlsx', bytes: () => Buffer.alloc(0), expect: 'READ_EMPTY' },
   { inbox: 'excel', name: 'truncated.xlsx', bytes: async (x, p) => { const b = await rezip(x.xlsxEntries(p)); return b.subarray(0, Math.floor(b.length / 2)); }, expect: 'READ_XLSX_CORRUPT' },
   { inbox: 'excel', name: 'csv-named-xlsx.xlsx', bytes: (x, p) => utf8(x.optima(p)), expect: 'READ_XLSX_INVALID' },
-  { inbox: 'excel', name: 'zip-without-workbook.xlsx', bytes: async (x, p) => rezip(x.xlsxEntries(p).filter((e) => !e.name.startsWith('xl/'))), expect: 'READ_XLSX_SHEET' },
+  { inbox: 'excel', name: 'zip-without-workbook.xlsx', bytes: async (x, p) => rezip(x.xlsxEntries(p).filter((e) => !e.name.startsWith('xl/'))), expect: 'READ_SHEET_MISSING' },
   { inbox: 'excel', name: 'sheet-xml-truncated.xlsx', bytes: async (x, p) => { const es = x.xlsxEntries(p); const s = es.find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data; return rezip(replaceEntry(es, 'xl/worksheets/sheet1.xml', s.subarray(0, Math.floor(s.length * 0.6)))); }, expect: 'READ_XLSX_CORRUPT' },
   // zip bombs: 20,000 lines in one invoice (FA allows 10,000 FaWiersz; item 3), and one 40 MB cell
   { inbox: 'excel', name: 'bomb-rows.xlsx', bytes: async (x, p) => { const es = x.xlsxEntries(p); const s = es.find((e) => e.name === 'xl/worksheets/sheet1.xml')!.data.toString('utf8'); return rezip(replaceEntry(es, 'xl/worksheets/sheet1.xml', manyRows(s, 20_000))); }, expect: 'LIMIT_LINES_PER_INVOICE' },

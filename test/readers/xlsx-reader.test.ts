@@ -64,7 +64,8 @@ test('xlsx: an error cell is named by sheet, cell and error', async (t) => {
 test('xlsx: unknown sheet lists the sheets there are', async (t) => {
   const path = await workbook(t);
   const e = await failure(path, xlsxInput({ sheet: 'Arkusz1' }), 'luty.xlsx');
-  assert.equal(e.code, 'READ_XLSX_SHEET');
+  assert.equal(e.code, 'READ_SHEET_MISSING');
+  assert.equal(e.message, 'the workbook has no sheet "Arkusz1"; sheets in the workbook: "Faktury", "Info"');
   assert.deepEqual(e.where, { file: 'luty.xlsx', value: 'Arkusz1' });
   assert.equal(e.rule, 'available sheets: 1. "Info", 2. "Faktury"');
 });
