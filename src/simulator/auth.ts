@@ -105,10 +105,10 @@ async function xadesSignatureHandler(sim: Sim, req: SimRequest) {
   const ch = sim.state.data.challenges.find((c) => c.challenge === doc.challenge);
   if (!ch || ch.used || ch.timestampMs < now - CHALLENGE_TTL_MS) throw apiError(21111, 'Wyzwanie jest nieznane, wygasło lub zostało już użyte.');
   ch.used = true;
-  const { status, certificate, signer } = await certificateLoginStatus(sim, doc, req.query.get('verifyCertificateChain') === 'true');
+  const { status, certificate, signer, permissions } = await certificateLoginStatus(sim, doc, req.query.get('verifyCertificateChain') === 'true');
   const ref = referenceNumber('AU', now);
   sim.state.addAuthOp({
-    referenceNumber: ref, nip: doc.context.value, startDate: now, status, certificate, ...(signer ? { signer } : {}),
+    referenceNumber: ref, nip: doc.context.value, startDate: now, status, certificate, ...(signer ? { signer } : {}), ...(permissions ? { permissions } : {}),
     ...(sim.opts.certificateCheckDelayMs > 0 ? { pendingUntil: now + sim.opts.certificateCheckDelayMs } : {}),
     redeemed: false, revoked: false,
   });
