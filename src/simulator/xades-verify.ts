@@ -106,7 +106,16 @@ export function verifyAuthTokenRequest(body: Buffer, opts: { authSchemaDir?: str
   } catch (e) {
     why = e instanceof Error ? e.message.split('\n')[0]! : why;
   }
-  if (!valid) throw apiError(9105, why);
+  if (!valid) {
+    // name the reference whose digest no longer matches: the content was altered after signing
+    const broken = signed.getReferences().find((r) => r.validationError);
+    if (broken) {
+      const type = descendants(sigEl, DS, 'Reference').find((r) => (r.getAttribute('URI') ?? '') === (broken.uri ?? ''))?.getAttribute('Type');
+      const what = broken.uri === '' || broken.isEmptyUri ? 'cały dokument' : type === SIGNED_PROPERTIES_TYPE ? 'SignedProperties' : 'element podpisany';
+      why = `Treść dokumentu zmieniona po podpisaniu: skrót Reference URI="${broken.uri ?? ''}" (${what}) nie zgadza się.`;
+    }
+    throw apiError(9105, why);
+  }
 
   // the references must cover the whole document and the SignedProperties
   const refs = descendants(sigEl, DS, 'Reference');
