@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type winston from 'winston';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { readToken } from '../config/read-token.ts';
-import { readCertificate, type LoadedCertificate } from '../config/read-certificate.ts';
+import { readCertificate, readCertificateValidTo } from '../config/read-certificate.ts';
 import { EventBus } from '../core/events.ts';
 import { InboxWatcher } from '../inbox/inbox-watcher.ts';
 import { createKsefClient } from '../ksef/index.ts';
@@ -31,7 +31,7 @@ import { preflight } from './preflight.ts';
 import { assessHealth } from './assess-health.ts';
 import type { CompanyFacts, HealthStatus, HealthVerdict } from './assess-health.ts';
 import { companyFacts, diskFacts, folderFacts, writeRuntimeFacts } from './health-facts.ts';
-import { configCredentialFacts, credentialNotices, CredentialWarnings } from './credential-warnings.ts';
+import { certificateValidTo, configCredentialFacts, credentialNotices, CredentialWarnings } from './credential-warnings.ts';
 import type { CredentialFactsProvider, CredentialNotice } from './credential-warnings.ts';
 import type { RuntimeFacts } from './health-facts.ts';
 
@@ -136,7 +136,6 @@ export class Agent {
     const tokens = new Map<string, string>();
     // a certificate that cannot be used (wrong passphrase, key of another certificate) holds its
     // company at login, with the reader's message; the other companies go on
-    const certificates = new Map<string, Promise<LoadedCertificate>>();
     const unusable: { companyId: string; error: unknown }[] = [];
     for (const [i, co] of c.companies.entries()) {
       if (co.token) {
@@ -145,9 +144,8 @@ export class Agent {
         tokens.set(co.id, t);
       }
       if (co.certificate) {
-        const loaded = readCertificate(co.certificate, (s) => this.redactor.register(s), env, `$.companies[${i}].certificate`);
-        certificates.set(co.id, loaded);
-        const problem = await loaded.then(() => undefined, (e: unknown) => e);
+        // read once here to say at start what cannot be used; each login reads it again
+        const problem = await readCertificate(co.certificate, (s) => this.redactor.register(s), env, `$.companies[${i}].certificate`).then(() => undefined, (e: unknown) => e);
         if (problem !== undefined) unusable.push({ companyId: co.id, error: problem });
       }
     }
@@ -185,18 +183,14 @@ export class Agent {
       this.baseUrl = this.#sim.baseUrl;
     } else if (c.environment === 'sim') this.baseUrl = c.simulator.url ?? '';
     const logger = this.#logger;
-    // a certificate's facts come from the certificate itself (its notAfter); the loads were awaited above
-    const certificateValidTo = new Map<string, string>();
-    for (const [id, loaded] of certificates) {
-      const validTo = await loaded.then((l) => l.validTo, () => undefined);
-      if (validTo) certificateValidTo.set(id, validTo);
-    }
-    this.#credentialFacts = this.#o.credentialFacts ?? configCredentialFacts(c, certificateValidTo);
+    // a certificate's facts come from the certificate itself (its notAfter), updated at each login
+    const validTo = await certificateValidTo(c, env);
+    this.#credentialFacts = this.#o.credentialFacts ?? configCredentialFacts(c, validTo);
     const credentials = new CredentialWarnings(c.companies.map((co) => co.id), this.#credentialFacts);
     this.#credentials = credentials;
     // every mapping compiled once, and again only after its file changes
     const mappings = new MappingCache();
-    for (const co of c.companies) {
+    for (const [i, co] of c.companies.entries()) {
       const client = createKsefClient({
         environment: c.environment,
         ...(c.environment === 'sim' ? { baseUrl: this.baseUrl } : c.ksef.baseUrl ? { baseUrl: c.ksef.baseUrl } : {}),
@@ -204,8 +198,13 @@ export class Agent {
         // an expired credential is refused here, before KSeF is asked: the pipeline holds the company
         ...(co.certificate
           ? { certificate: async () => {
+            // read again at each login: a corrected passphrase or a replaced certificate works without a restart
+            const source = co.certificate!;
+            const end = await readCertificateValidTo(source, env);
+            if (end) validTo.set(co.id, end);
+            else validTo.delete(co.id);
             credentials.assertUsable(co.id, this.#now());
-            return certificates.get(co.id)!;
+            return readCertificate(source, (s) => this.redactor.register(s), env, `$.companies[${i}].certificate`);
           } }
           : { token: async () => {
             credentials.assertUsable(co.id, this.#now());

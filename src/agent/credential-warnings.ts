@@ -9,6 +9,7 @@
  * Logged once per company, kind and Warsaw day; shown by /health and `status` while true.
  */
 import type { AgentConfig } from '../config/agent-config.ts';
+import { readCertificateValidTo } from '../config/read-certificate.ts';
 import { AgentError } from '../core/errors.ts';
 import type { HealthWarning } from './assess-health.ts';
 
@@ -34,6 +35,20 @@ export function configCredentialFacts(config: AgentConfig, certificateValidTo: R
     const notAfter = certificateValidTo.get(id);
     return notAfter ? { kind: 'certificate', notAfter } : { kind: 'certificate' };
   };
+}
+
+/**
+ * The end date of every certificate company's certificate, read from its files or variables now
+ * (companies whose certificate cannot be read are left out). One function for the agent (at start
+ * and again at each login, so a replaced certificate counts at once) and for `status`.
+ */
+export async function certificateValidTo(config: AgentConfig, env: NodeJS.ProcessEnv = process.env): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const co of config.companies) {
+    const validTo = co.certificate ? await readCertificateValidTo(co.certificate, env) : undefined;
+    if (validTo) out.set(co.id, validTo);
+  }
+  return out;
 }
 
 export const TOKEN_LAST_DAY = '2026-12-31';

@@ -15,7 +15,7 @@ import { stateDirOf } from '../agent/agent.ts';
 import { assessHealth } from '../agent/assess-health.ts';
 import type { CompanyFacts, HealthVerdict } from '../agent/assess-health.ts';
 import { companyFacts, diskFacts, folderFacts, readRuntimeFacts } from '../agent/health-facts.ts';
-import { configCredentialFacts, credentialNotices } from '../agent/credential-warnings.ts';
+import { certificateValidTo, configCredentialFacts, credentialNotices } from '../agent/credential-warnings.ts';
 import { isStale, readLockHolder } from '../agent/state-lock.ts';
 import type { LockHolder } from '../agent/state-lock.ts';
 import { formatPurchaseStatus, purchaseStatus } from '../jobs/purchases/index.ts';
@@ -56,7 +56,7 @@ export interface StatusReport extends HealthVerdict {
 }
 
 /** Everything status knows, as data (printed as text or --json). */
-export async function statusData(config: AgentConfig): Promise<StatusReport> {
+export async function statusData(config: AgentConfig, env: NodeJS.ProcessEnv = process.env): Promise<StatusReport> {
   const stateDir = stateDirOf(config);
   const store = new LowdbStateStore({ dir: stateDir });
   await store.open();
@@ -70,7 +70,7 @@ export async function statusData(config: AgentConfig): Promise<StatusReport> {
     const purchaseErrors = new Map(purchases.flatMap((p) => (p.lastError ? [[p.companyId, p.lastError] as const] : [])));
     const facts = companyFacts(config, store, runtime, purchaseErrors);
     const ksef = await reachability(config);
-    const credentials = credentialNotices(config.companies.map((co) => co.id), configCredentialFacts(config), Date.now());
+    const credentials = credentialNotices(config.companies.map((co) => co.id), configCredentialFacts(config, await certificateValidTo(config, env)), Date.now());
     const verdict = assessHealth({ companies: facts, folders: await folderFacts(config), disks: await diskFacts(config, stateDir), credentials, ...(ksef.inProcess ? {} : { ksef }) });
     const active = store.activeFiles();
     return {

@@ -143,3 +143,22 @@ export async function readCertificate(src: CertificateSource, register: Register
     keyType,
   };
 }
+
+/**
+ * When the configured certificate ends (ISO), read from the certificate alone (a PKCS#12 needs its
+ * passphrase); undefined when it cannot be read. For expiry warnings and `status`: it decrypts no
+ * key and says nothing, so no secret can leak from it; the login's readCertificate explains failures.
+ */
+export async function readCertificateValidTo(src: CertificateSource, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  try {
+    const p12 = await readSource(src, 'pkcs12', env, 'PKCS#12', '$');
+    if (p12) {
+      const passphrase = (await readSource(src, 'passphrase', env, 'passphrase', '$'))?.toString('utf8').replace(/\r?\n$/, '') ?? '';
+      return new Date(readPkcs12(p12, passphrase).certificate.validTo).toISOString();
+    }
+    const certBytes = await readSource(src, 'certificate', env, 'certificate', '$');
+    return certBytes ? new Date(new X509Certificate(certBytes).validTo).toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -97,12 +97,12 @@ export function handleAdmin(sim: Sim, method: string, path: string, body: Record
       return { status: 200, json: { grants: listPermissions(sim) } };
     case 'POST /_sim/permissions':
       try {
-        return { status: 200, json: grantPermissions(sim, { subjectNip: String(body['subjectNip'] ?? ''), contextNip: String(body['contextNip'] ?? ''), permissions: (Array.isArray(body['permissions']) ? body['permissions'] : []) as PermissionGrant['permissions'] }) };
+        return { status: 200, json: grantPermissions(sim, { subjectNip: String(body['subjectNip'] ?? ''), ...(typeof body['subjectType'] === 'string' ? { subjectType: body['subjectType'] as PermissionGrant['subjectType'] } : {}), contextNip: String(body['contextNip'] ?? ''), permissions: (Array.isArray(body['permissions']) ? body['permissions'] : []) as PermissionGrant['permissions'] }) };
       } catch (err) {
         return bad(err instanceof Error ? err.message : String(err));
       }
     case 'POST /_sim/permissions/revoke':
-      return { status: 200, json: { revoked: revokePermissions(sim, String(body['subjectNip'] ?? ''), String(body['contextNip'] ?? '')) } };
+      return { status: 200, json: { revoked: revokePermissions(sim, String(body['subjectNip'] ?? ''), String(body['contextNip'] ?? ''), (typeof body['subjectType'] === 'string' ? body['subjectType'] : 'Nip') as NonNullable<PermissionGrant['subjectType']>) } };
     case 'GET /_sim/counters':
       return { status: 200, json: counters(sim) };
     case 'POST /_sim/reset':

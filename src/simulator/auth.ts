@@ -97,18 +97,33 @@ function ksefTokenHandler(sim: Sim, req: SimRequest) {
   return { status: 202, json: { referenceNumber: ref, authenticationToken } };
 }
 
+/**
+ * SigningTime against the simulator's clock: a signature from the future (beyond the tolerance, for
+ * clock skew) or made before the challenge it signs was issued (beyond the same tolerance: a
+ * pre-made or replayed signature) is refused as a wrong signature (9105), naming both times.
+ */
+function checkSigningTime(sim: Sim, signingTime: string, challengeMs: number): void {
+  const tol = sim.opts.signingTimeToleranceMs;
+  const span = tol % 60_000 === 0 ? `${tol / 60_000} min` : `${tol / 1000} s`;
+  const signed = Date.parse(signingTime);
+  const now = sim.now();
+  if (signed > now + tol) throw apiError(9105, `SigningTime ${signingTime} jest późniejszy niż czas serwera ${sim.iso(now)} o więcej niż ${span}.`);
+  if (signed < challengeMs - tol) throw apiError(9105, `SigningTime ${signingTime} jest wcześniejszy niż wydanie wyzwania ${sim.iso(challengeMs)} o więcej niż ${span}.`);
+}
+
 /** PROTOCOL §4.6: a signed AuthTokenRequest; the document is checked now, the certificate as the status. */
 async function xadesSignatureHandler(sim: Sim, req: SimRequest) {
-  const doc = verifyAuthTokenRequest(req.body);
+  const doc = verifyAuthTokenRequest(req.body, { authSchemaDir: sim.opts.authSchemaDir });
   const now = sim.now();
   if (doc.context.type !== 'Nip') throw apiError(21405, `Symulator obsługuje kontekst typu Nip (otrzymano ${doc.context.type}).`);
   const ch = sim.state.data.challenges.find((c) => c.challenge === doc.challenge);
   if (!ch || ch.used || ch.timestampMs < now - CHALLENGE_TTL_MS) throw apiError(21111, 'Wyzwanie jest nieznane, wygasło lub zostało już użyte.');
   ch.used = true;
-  const { status, certificate, signer } = await certificateLoginStatus(sim, doc, req.query.get('verifyCertificateChain') === 'true');
+  checkSigningTime(sim, doc.signingTime, ch.timestampMs);
+  const { status, certificate, signer, permissions } = await certificateLoginStatus(sim, doc, req.query.get('verifyCertificateChain') === 'true');
   const ref = referenceNumber('AU', now);
   sim.state.addAuthOp({
-    referenceNumber: ref, nip: doc.context.value, startDate: now, status, certificate, ...(signer ? { signer } : {}),
+    referenceNumber: ref, nip: doc.context.value, startDate: now, status, certificate, ...(signer ? { signer } : {}), ...(permissions ? { permissions } : {}),
     ...(sim.opts.certificateCheckDelayMs > 0 ? { pendingUntil: now + sim.opts.certificateCheckDelayMs } : {}),
     redeemed: false, revoked: false,
   });

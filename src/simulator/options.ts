@@ -75,6 +75,14 @@ export interface SimulatorOptions {
    * simulator convenience for trying `cert enroll` before a signature login exists. Default false.
    */
   allowTokenCertificateEnrollment?: boolean;
+  /**
+   * Folder of the official auth XSDs (schemat_auth_v2-0.xsd, schemat_auth_v2-1.xsd) that a XAdES
+   * AuthTokenRequest is validated against (21401). Default: $KSEF_AUTH_XSD_DIR, else
+   * `../shared/schemas/auth` beside the repository; without them only the elements are checked.
+   */
+  authSchemaDir?: string;
+  /** How far SigningTime may be in the future of the simulator's clock, or before the challenge was issued (default 5 min). */
+  signingTimeToleranceMs?: number;
   /** Active KSeF certificates one subject may hold, and enrolments it may file. Default 100 and 300. */
   certificateLimits?: { certificates: number; enrollments: number };
 }
@@ -94,6 +102,8 @@ export interface ResolvedOptions {
   readonly permanentStorageDelayMs: number;
   readonly certificateCheckDelayMs: number;
   readonly allowTokenCertificateEnrollment: boolean;
+  readonly authSchemaDir: string | undefined;
+  readonly signingTimeToleranceMs: number;
   readonly certificateLimits: { certificates: number; enrollments: number };
 }
 
@@ -114,6 +124,8 @@ export function resolveOptions(opts: SimulatorOptions): ResolvedOptions {
     permanentStorageDelayMs: opts.permanentStorageDelayMs ?? 0,
     certificateCheckDelayMs: opts.certificateCheckDelayMs ?? 0,
     allowTokenCertificateEnrollment: opts.allowTokenCertificateEnrollment ?? false,
+    authSchemaDir: opts.authSchemaDir,
+    signingTimeToleranceMs: opts.signingTimeToleranceMs ?? 5 * 60_000,
     certificateLimits: opts.certificateLimits ?? { certificates: 100, enrollments: 300 },
   };
 }

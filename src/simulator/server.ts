@@ -14,11 +14,12 @@ import { queryRoutes } from './invoice-query.ts';
 import { readToken, type TokenClaims } from './jwt.ts';
 import { limitsRoutes } from './limits-endpoint.ts';
 import { onlineRoutes } from './online-sessions.ts';
+import { permissionRoutes } from './permissions-api.ts';
 import type { Route, SimReply, SimRequest } from './router.ts';
 import { invoiceUpoXml, sessionUpoXml, statusRoutes } from './session-status.ts';
 import { API_PREFIX, type Sim } from './sim-context.ts';
 
-const ROUTES: Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes, ...certificateRoutes];
+const ROUTES: Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes, ...certificateRoutes, ...permissionRoutes];
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { CaData, CertificateType } from './ca.ts';
 import type { KeyRecord } from './key-ring.ts';
+import type { PermissionName, StoredGrant } from './permissions.ts';
 
 export interface FormCode {
   systemCode: string;
@@ -45,6 +46,8 @@ export interface AuthOperation {
   refreshValidUntil?: number;
   /** A signature (XAdES) login: who signed. Absent for KSeF-token logins. */
   signer?: SignerIdentity;
+  /** A login into another NIP's context through a grant: the permissions granted (absent: the context's own identity, everything). */
+  permissions?: PermissionName[];
 }
 
 /** The authenticated subject of a signature login, as the certificate endpoints need it. */
@@ -187,7 +190,9 @@ export interface StateData {
   /** the simulator's certificate authority and what it issued/revoked (created on first use; kept by reset like the keys) */
   ca?: CaData;
   /** permission grants (absent in state files written before they existed) */
-  permissions?: { subjectNip: string; contextNip: string; permissions: ('InvoiceWrite' | 'InvoiceRead' | 'CredentialsRead' | 'CredentialsManage' | 'SubunitManage' | 'EnforcementOperations' | 'Introspection')[] }[];
+  permissions?: StoredGrant[];
+  /** grant/revoke operations of the /permissions API (GET /permissions/operations/{ref}) */
+  permissionOps?: { referenceNumber: string; contextNip: string; createdAt: number; status: StatusInfo }[];
   /** enrolments filed through the certificate endpoints (the certificates themselves are in `ca.issued`) */
   ksefCertificates?: KsefCertificateRecord[];
 }

@@ -5,12 +5,15 @@
  * self-signed certificates as KSeF TEST does; prod mode (or verifyCertificateChain=true) trusts
  * only the simulator's CA. Subject identifiers are read by the patterns KSeF documents:
  * organizationIdentifier (VATPL)…NIP for a seal, serialNumber (PNOPL|PESEL)…PESEL or (TINPL|NIP)…NIP
- * for a person. Without a permission model only the NIP's own seal or person may act for it.
+ * for a person. The context's own seal or person (its NIP) may always log in; any other identity
+ * (a NIP, a PESEL or, with certificateFingerprint, the certificate's SHA-256 fingerprint) only when
+ * the context granted it a permission (permissions.ts), and then holds just what was granted.
  */
 import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { fingerprintOf } from './ca.ts';
 import { findCertificate, SUBJECT_OIDS } from './certificates.ts';
+import { permissionsInContext, type PermissionName } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
 import type { AuthOperation, SignerIdentity, StatusInfo } from './state.ts';
 import type { VerifiedAuthRequest } from './xades-verify.ts';
@@ -55,7 +58,7 @@ export function signerOf(certDer: Buffer, identity: SubjectIdentity): SignerIden
 
 export async function certificateLoginStatus(
   sim: Sim, doc: VerifiedAuthRequest, verifyChain: boolean,
-): Promise<{ status: StatusInfo; certificate: NonNullable<AuthOperation['certificate']>; signer?: SignerIdentity }> {
+): Promise<{ status: StatusInfo; certificate: NonNullable<AuthOperation['certificate']>; signer?: SignerIdentity; permissions?: PermissionName[] }> {
   const now = sim.now();
   const cert = doc.certificate;
   const ca = await sim.ca();
@@ -69,7 +72,8 @@ export async function certificateLoginStatus(
   if ((sim.opts.mode === 'prod' || verifyChain) && !verdict.trusted) return refuse('Niezaufany łańcuch certyfikatów');
   if (issued?.revoked) return refuse('Certyfikat odwołany');
   if (!identity) return refuse('Niepoprawny certyfikat');
-  if (identity.type !== 'Nip' || identity.value !== doc.context.value) {
+  const granted = permissionsInContext(sim, identity, doc.context.value);
+  if (granted?.length === 0) {
     return { status: { code: 415, description: 'Uwierzytelnianie zakończone niepowodzeniem', details: ['Brak przypisanych uprawnień'] }, certificate };
   }
   // the certificate endpoints' query shows when a KSeF certificate was last used to log in
@@ -80,5 +84,5 @@ export async function certificateLoginStatus(
       sim.state.touch();
     }
   }
-  return { status: { code: 200, description: 'Uwierzytelnianie zakończone sukcesem' }, certificate, signer: signerOf(cert.raw, identity) };
+  return { status: { code: 200, description: 'Uwierzytelnianie zakończone sukcesem' }, certificate, signer: signerOf(cert.raw, identity), ...(granted ? { permissions: granted } : {}) };
 }

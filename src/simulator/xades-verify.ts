@@ -1,6 +1,7 @@
 /**
  * Checks a signed AuthTokenRequest the way KSeF does before it accepts a XAdES login (PROTOCOL
- * §4.6): the document is readable and an AuthTokenRequest, it carries exactly one enveloped
+ * §4.6): the document is readable and an AuthTokenRequest valid against the auth XSD (when found,
+ * auth-schema.ts), it carries exactly one enveloped
  * signature whose references (the whole document and the XAdES SignedProperties) and
  * SignatureValue verify (xml-crypto), and whose SigningCertificate digest is the digest of the
  * certificate in KeyInfo. What is wrong with the document is a 400 with KSeF's exception code;
@@ -9,6 +10,7 @@
 import { createHash, createPublicKey, KeyObject, verify as verifySig, X509Certificate, type KeyLike } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { authSchemaProblems } from './auth-schema.ts';
 import { apiError } from './http-errors.ts';
 
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -55,7 +57,7 @@ const descendants = (doc: Document | El, ns: string, name: string): El[] => Arra
 const text = (e: El | undefined): string => (e?.textContent ?? '').trim();
 
 /** Throws a SimHttpError (400) naming what is wrong; returns what the signed document says. */
-export function verifyAuthTokenRequest(body: Buffer): VerifiedAuthRequest {
+export function verifyAuthTokenRequest(body: Buffer, opts: { authSchemaDir?: string | undefined } = {}): VerifiedAuthRequest {
   const xml = body.toString('utf8');
   if (xml.includes('\uFFFD')) throw apiError(21217, 'Dokument nie jest poprawnie zakodowany w UTF-8.');
   let broken: string | undefined;
@@ -65,6 +67,16 @@ export function verifyAuthTokenRequest(body: Buffer): VerifiedAuthRequest {
   if (root.localName !== 'AuthTokenRequest' || !AUTH_NS.includes(root.namespaceURI ?? '')) {
     throw apiError(21401, `Oczekiwano elementu AuthTokenRequest w przestrzeni nazw ${AUTH_NS.join(' lub ')}.`);
   }
+  const signatures = descendants(doc, DS, 'Signature');
+  if (signatures.length === 0) throw apiError(9102);
+  if (signatures.length > 1) throw apiError(9103);
+  const sigEl = signatures[0]!;
+  // enveloped: the signature sits inside the document it signs (detached ones are refused)
+  if (sigEl.parentNode !== root) throw apiError(9105, 'Podpis musi być otaczany (enveloped) w elemencie AuthTokenRequest.');
+
+  // the signed content against the official schema, as KSeF validates it (21401 with the validator's words)
+  const problems = authSchemaProblems(root, sigEl, opts.authSchemaDir);
+  if (problems?.length) throw apiError(21401, ...problems.slice(0, 3).map((p) => p.message));
   const ns = root.namespaceURI!;
   const challenge = text(children(root, ns, 'Challenge')[0]);
   const ctxEl = children(root, ns, 'ContextIdentifier')[0];
@@ -74,13 +86,6 @@ export function verifyAuthTokenRequest(body: Buffer): VerifiedAuthRequest {
     || (sit !== 'certificateSubject' && sit !== 'certificateFingerprint')) {
     throw apiError(21401, 'Wymagane elementy: Challenge, ContextIdentifier (Nip|InternalId|NipVatUe|PeppolId), SubjectIdentifierType (certificateSubject|certificateFingerprint).');
   }
-  const signatures = descendants(doc, DS, 'Signature');
-  if (signatures.length === 0) throw apiError(9102);
-  if (signatures.length > 1) throw apiError(9103);
-  const sigEl = signatures[0]!;
-  // enveloped: the signature sits inside the document it signs (detached ones are refused)
-  if (sigEl.parentNode !== root) throw apiError(9105, 'Podpis musi być otaczany (enveloped) w elemencie AuthTokenRequest.');
-
   const certB64 = text(descendants(sigEl, DS, 'X509Certificate')[0]).replace(/\s+/g, '');
   let certificate: X509Certificate;
   try {
@@ -101,7 +106,16 @@ export function verifyAuthTokenRequest(body: Buffer): VerifiedAuthRequest {
   } catch (e) {
     why = e instanceof Error ? e.message.split('\n')[0]! : why;
   }
-  if (!valid) throw apiError(9105, why);
+  if (!valid) {
+    // name the reference whose digest no longer matches: the content was altered after signing
+    const broken = signed.getReferences().find((r) => r.validationError);
+    if (broken) {
+      const type = descendants(sigEl, DS, 'Reference').find((r) => (r.getAttribute('URI') ?? '') === (broken.uri ?? ''))?.getAttribute('Type');
+      const what = broken.uri === '' || broken.isEmptyUri ? 'cały dokument' : type === SIGNED_PROPERTIES_TYPE ? 'SignedProperties' : 'element podpisany';
+      why = `Treść dokumentu zmieniona po podpisaniu: skrót Reference URI="${broken.uri ?? ''}" (${what}) nie zgadza się.`;
+    }
+    throw apiError(9105, why);
+  }
 
   // the references must cover the whole document and the SignedProperties
   const refs = descendants(sigEl, DS, 'Reference');

@@ -65,8 +65,15 @@ describe('XAdES login against the simulator over HTTP', () => {
     const t = await startClientSim({ sim: { certificateCheckDelayMs: 3_000 } });
     try {
       const c = await selfSigned({ alg: 'ec', subject: sealOf(t.nip) });
-      const s = await t.newClient({ certificate: async () => cred(c) }).openOnlineSession('FA(3)');
+      const start = t.clock.now();
+      const polls: number[] = [];
+      const client = t.newClient({ certificate: async () => cred(c), onResponse: (r) => { if (/\/auth\/\d{8}-AU-/.test(r.url)) polls.push(JSON.parse(r.body.toString('utf8')).status.code); } });
+      const s = await client.openOnlineSession('FA(3)');
       assert.ok(s.referenceNumber);
+      // polled every 500 ms (the client's interval) on the shared clock: 100 at 0, 0.5 … 2.5 s, then 200 at 3 s
+      assert.deepEqual(polls, [100, 100, 100, 100, 100, 100, 200]);
+      assert.equal(t.sim.counters().requests['GET /auth/{referenceNumber}'], 7, 'the simulator counts every poll');
+      assert.ok(t.clock.now() - start >= 3_000);
     } finally {
       await t.close();
     }
