@@ -391,3 +391,16 @@ test('attachment refused: a row with the wrong number of cells, rows without hea
   assert.equal(e5.where.field, 'attachment');
   assert.throws(() => buildFaXml(fa2, 'FA(2)', COMPANY), { code: 'FA_ATTACHMENT_UNSUPPORTED' });
 });
+
+test('the difference report of two versions of an invoice names third-party, JST and attachment fields in words', async () => {
+  const { diffFa } = await import('../../src/invoice/fa-diff.ts');
+  const { role: _r, ...plain } = jstRules.thirdParties.recipient;
+  const a = await mapOne(mapping({ thirdParties: { recipient: plain }, attachment: { text: { value: 'Stary opis' } } }), rows(jstRow()));
+  const b = await mapOne(mapping({ thirdParties: { recipient: jstRules.thirdParties.recipient }, attachment: { text: { value: 'Nowy opis' } } }), rows(jstRow()));
+  const d = diffFa(buildFaXml(a, 'FA(3)', COMPANY, { now: NOW }).xml, buildFaXml(b, 'FA(3)', COMPANY, { now: NOW }).xml);
+  assert.deepEqual(d.map((x) => [x.label, x.before, x.after]), [
+    ['buyer local-government unit flag (JST)', '2', '1'],
+    ['third party role (Rola)', '2', '8'],
+    ['attachment paragraph (Akapit)', 'Stary opis', 'Nowy opis'],
+  ]);
+});
