@@ -27,13 +27,23 @@ const THIRD_PARTIES: readonly { readonly key: string; readonly role: (v: Values)
   { key: 'payer', role: () => 'payer' },
 ];
 
+/**
+ * Whether a group has values of its own: a third party's role is usually a constant, and a
+ * constant alone does not make a recipient appear on invoices whose recipient columns are empty.
+ */
+export function groupPresent(v: Values, group: string): boolean {
+  if (!group.startsWith('thirdParties.')) return v.has(group);
+  for (const k of v.v.keys()) if (k.startsWith(group + '.') && k !== `${group}.role`) return true;
+  return false;
+}
+
 /** Evaluated invoice values (and the lines' attachment rows) → the extra canonical fields; problems go to `errors`. */
 export function buildFaExtras(v: Values, rows: readonly AttachmentRowText[], rec: Rec, invoice: string | undefined, errors: AgentError[]): FaExtras {
   const out: { -readonly [K in keyof FaExtras]: FaExtras[K] } = {};
   const parties: ThirdParty[] = [];
   for (const t of THIRD_PARTIES) {
     const path = `thirdParties.${t.key}`;
-    if (!v.has(path)) continue;
+    if (!groupPresent(v, path)) continue;
     const p = buildParty(v, path, rec, invoice, errors);
     if (p) parties.push({ ...p, role: t.role(v) });
   }

@@ -10,7 +10,7 @@ import type { FieldValue, Src } from './compile-rule.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec } from './field-catalog.ts';
 import type { Group } from './group-records.ts';
 import { buildParty } from './build-party.ts';
-import { buildFaExtras, type AttachmentRowText, type FaExtras } from './build-fa-extras.ts';
+import { buildFaExtras, groupPresent, type AttachmentRowText, type FaExtras } from './build-fa-extras.ts';
 import type { Rec, Scope } from './scope.ts';
 import { recordWhere } from './source-read.ts';
 
@@ -86,7 +86,7 @@ const REQUIRED_LINE = requiredFields(LINE_FIELDS);
 
 function checkRequired(required: readonly RequiredField[], vals: Values, fields: readonly CompiledField[], rec: Rec, fieldPrefix: string, mappingFile: string, sectionPtr: string, invoice: string | undefined, errors: AgentError[]): void {
   for (const r of required) {
-    if (vals.v.has(r.path) || (r.group !== undefined && !vals.has(r.group))) continue;
+    if (vals.v.has(r.path) || (r.group !== undefined && !groupPresent(vals, r.group))) continue;
     const field = fieldPrefix + r.path;
     if (errors.some((e) => e.where.field === field)) continue;
     const f = fields.find((x) => x.path === r.path);

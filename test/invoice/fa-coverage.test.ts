@@ -99,6 +99,14 @@ test('FA(3): a VAT-group member recipient sets GV = 1 and role 10; a plain recip
   assert.equal(asArray(root.Podmiot3)[0]!.Rola, '2');
 });
 
+test('a constant role alone adds no third party: rows whose recipient columns are empty give invoices without Podmiot3', async () => {
+  const inv = await mapOne(mapping(jstRules), rows(jstRow({ 'NIP odbiorcy': '', Odbiorca: '', 'Adres odbiorcy': '', 'Miasto odbiorcy': '', 'NIP płatnika': '', Płatnik: '', 'Adres płatnika': '' })));
+  assert.equal(inv.thirdParties, undefined);
+  const root = await fa(inv);
+  assert.equal(root.Podmiot3, undefined);
+  assert.equal(root.Podmiot2.JST, '2');
+});
+
 test('third parties: a JST recipient without a NIP, FA(2) without its address, an empty name and an unknown role are refused', async () => {
   const eu = await mapOne(mapping(jstRules), rows(jstRow({ 'NIP odbiorcy': 'DE123456789' })));
   const e1 = only(errorsOf(eu), 'FA_THIRD_PARTY_INVALID');
