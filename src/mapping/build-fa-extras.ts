@@ -71,11 +71,11 @@ function buildAttachment(v: Values, rows: readonly AttachmentRowText[], rec: Rec
   }
   const metaKey = s('metaKey');
   const metaValue = s('metaValue');
-  if ((metaKey === undefined) !== (metaValue === undefined)) {
-    const [empty, given] = metaKey === undefined ? ['metaKey', 'metaValue'] : ['metaValue', 'metaKey'];
-    const src = v.src.get(`attachment.${empty}`); // the empty cell's own place when it has one
-    errors.push(new AgentError('MAP_ATTACHMENT_META', `attachment.${empty} is empty but attachment.${given} has a value`, {
-      where: { ...(src?.rec ? srcWhere(src) : recordWhere(rec.where)), field: `attachment.${empty}`, ...(invoice ? { invoice } : {}) },
+  // a key is usually a constant: without its value there is simply no pair; a value without a key would be lost
+  if (metaValue !== undefined && metaKey === undefined) {
+    const src = v.src.get('attachment.metaKey'); // the empty cell's own place when it has one
+    errors.push(new AgentError('MAP_ATTACHMENT_META', 'attachment.metaKey is empty but attachment.metaValue has a value', {
+      where: { ...(src?.rec ? srcWhere(src) : recordWhere(rec.where)), field: 'attachment.metaKey', value: metaValue, ...(invoice ? { invoice } : {}) },
       rule: 'a descriptive pair (MetaDane) needs both key and value',
     }));
   }
@@ -87,6 +87,8 @@ function buildAttachment(v: Values, rows: readonly AttachmentRowText[], rec: Rec
     meta: metaKey !== undefined && metaValue !== undefined ? [{ key: metaKey, value: metaValue }] : [],
     paragraphs,
   };
+  // headings and titles are usually constants: only content (text, a pair, table rows) makes an attachment
+  if (paragraphs.length === 0 && attachment.meta.length === 0 && rows.length === 0) return undefined;
   if (title !== undefined) attachment.title = title;
   if (columnsText !== undefined) {
     const columns = cells(columnsText);

@@ -364,6 +364,14 @@ test('attachment text only: the XSD\'s required MetaDane is the invoice number',
   assert.equal(root.Zalacznik.BlokDanych.Tabela, undefined);
 });
 
+test('constants alone (heading, key, column headings) make no attachment: an invoice without text, value or rows has no Zalacznik', async () => {
+  const inv = await mapOne(mapping(attachmentRules, attachmentLine), rows(row({ Okres: '', Opis: '', Licznik: '', Od: '', Do: '' })));
+  assert.equal(inv.attachment, undefined); // a template whose placeholders are all empty gives no row
+  const none = await mapOne(mapping(attachmentRules, { attachmentRow: { column: 'Wiersz' } }), rows(row({ Okres: '', Opis: '', Wiersz: '' })));
+  assert.equal(none.attachment, undefined);
+  assert.equal((await fa(none)).Zalacznik, undefined);
+});
+
 test('attachment refused: a row with the wrong number of cells, rows without headings, 11 paragraphs, a too long cell, FA(2)', async () => {
   const [cells] = await mapAll(compile(mapping(attachmentRules, attachmentLine)), rows(row({ Okres: '2026-10', Licznik: 'L-001', Od: '1200', Do: '1450' }), row({ Licznik: 'L-002|x', Od: '88', Do: '97' })));
   assert.ok(cells && !cells.ok);
@@ -372,12 +380,13 @@ test('attachment refused: a row with the wrong number of cells, rows without hea
   assert.equal(e1.where.row, 2);
   assert.equal(e1.message, 'line 2: the attachment row has 4 cells but the table has 3 columns (Licznik | Odczyt poprzedni | Odczyt bieżący)');
 
-  const [noValue] = await mapAll(compile(mapping(attachmentRules, attachmentLine)), rows(row({ Okres: '', Licznik: 'L-001', Od: '1', Do: '2' })));
-  assert.ok(noValue && !noValue.ok);
-  const e0 = noValue.errors.find((e) => e.code === 'MAP_ATTACHMENT_META')!;
-  assert.equal(e0.where.field, 'attachment.metaValue');
+  const [noKey] = await mapAll(compile(mapping({ attachment: { ...attachmentRules.attachment, metaKey: { column: 'Klucz' } } }, attachmentLine)), rows(row({ Klucz: '', Okres: '2026-10', Licznik: 'L-001', Od: '1', Do: '2' })));
+  assert.ok(noKey && !noKey.ok);
+  const e0 = noKey.errors.find((e) => e.code === 'MAP_ATTACHMENT_META')!;
+  assert.equal(e0.where.field, 'attachment.metaKey');
   assert.equal(e0.where.row, 1);
-  assert.equal(e0.message, 'attachment.metaValue is empty but attachment.metaKey has a value');
+  assert.equal(e0.where.value, '2026-10');
+  assert.equal(e0.message, 'attachment.metaKey is empty but attachment.metaValue has a value');
 
   const [noHead] = await mapAll(compile(mapping({}, attachmentLine)), rows(row({ Licznik: 'L-001', Od: '1', Do: '2' })));
   assert.ok(noHead && !noHead.ok);
