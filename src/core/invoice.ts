@@ -56,6 +56,40 @@ export interface Party {
   readonly customerNumber?: string;
 }
 
+/**
+ * FA `Podmiot3/Rola`: why a third party is on the invoice. The writers translate the names to the
+ * FA codes 1–11 (`jst-recipient` = 8 sets `Podmiot2/JST` = 1, `vat-group-recipient` = 10 sets
+ * `Podmiot2/GV` = 1).
+ */
+export type ThirdPartyRole =
+  | 'factor' | 'recipient' | 'original-entity' | 'additional-buyer' | 'issuer' | 'payer'
+  | 'jst-issuer' | 'jst-recipient' | 'vat-group-issuer' | 'vat-group-recipient' | 'employee';
+
+export const THIRD_PARTY_ROLES: readonly ThirdPartyRole[] = [
+  'factor', 'recipient', 'original-entity', 'additional-buyer', 'issuer', 'payer',
+  'jst-issuer', 'jst-recipient', 'vat-group-issuer', 'vat-group-recipient', 'employee',
+];
+
+/** A party other than seller and buyer (FA `Podmiot3`), e.g. the JST unit that receives the goods. */
+export interface ThirdParty extends Party {
+  readonly role: ThirdPartyRole;
+}
+
+/**
+ * An attachment (FA(3) `Zalacznik`, one `BlokDanych`): descriptive key/value pairs, text
+ * paragraphs and at most one simple table of text cells. FA(2) has no attachments.
+ */
+export interface Attachment {
+  /** block heading (`ZNaglowek`) */
+  readonly title?: string;
+  /** `MetaDane` (ZKlucz/ZWartosc); FA requires at least one: the writer adds the invoice number when empty */
+  readonly meta: readonly { readonly key: string; readonly value: string }[];
+  /** `Tekst/Akapit`: at most 10 paragraphs of at most 512 characters */
+  readonly paragraphs: readonly string[];
+  /** `Tabela`: column headings (at most 20) and rows of text cells (at most 1000 rows) */
+  readonly table?: { readonly title?: string; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] };
+}
+
 export interface InvoiceLine {
   /** product or service name (FA `P_7`) */
   readonly description: string;
@@ -147,6 +181,8 @@ export interface Invoice {
   /** seller: from the company configuration unless the mapping gives it */
   readonly seller?: Party;
   readonly buyer: Party;
+  /** FA `Podmiot3`: recipient, payer… (a JST or VAT-group recipient sets Podmiot2 JST/GV) */
+  readonly thirdParties?: readonly ThirdParty[];
   /** ISO 4217, default PLN */
   readonly currency: string;
   /** PLN per unit of currency, required for foreign currency VAT (FA `KursWaluty`) */
@@ -154,6 +190,12 @@ export interface Invoice {
   /** how line prices are given: net (P_9A/P_11) or gross (P_9B/P_11A, VAT extracted from gross) */
   readonly pricing: 'net' | 'gross';
   readonly lines: readonly InvoiceLine[];
+  /**
+   * `items` (default): lines are goods or services. `rateRows`: lines are the per-VAT-rate rows of
+   * a sales register (net or gross, the VAT as booked, the rate, a description): P_14_x is the
+   * rows' stated VAT, cross-checked against the computed one (FA_RATE_VAT_MISMATCH).
+   */
+  readonly lineKind?: 'items' | 'rateRows';
   /** totals the source states, cross-checked against the computed ones (never trusted blindly) */
   readonly statedTotals?: { readonly net?: Decimal; readonly vat?: Decimal; readonly gross?: Decimal };
   readonly payment?: Payment;
@@ -166,6 +208,8 @@ export interface Invoice {
   readonly notes?: readonly { readonly key: string; readonly value: string }[];
   readonly orderNumber?: string;
   readonly footer?: string;
+  /** FA(3) `Zalacznik` */
+  readonly attachment?: Attachment;
   /** where the invoice came from (first record), for error reports */
   readonly provenance: Provenance;
 }

@@ -26,6 +26,9 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   NrWierszaFa: 'line number', P_6A: 'sale date', Indeks: 'SKU', GTU: 'GTU', PKWiU: 'PKWiU', CN: 'CN',
   NIP: 'NIP', Nazwa: 'name', AdresL1: 'address', AdresL2: 'address line 2', KodKraju: 'country', NrVatUE: 'EU VAT number', NrID: 'tax id', Termin: 'payment due date',
   FormaPlatnosci: 'payment method', NrRB: 'bank account',
+  JST: 'local-government unit flag', GV: 'VAT-group member flag', Rola: 'role', KursWaluty: 'exchange rate',
+  P_14_1W: 'VAT at 23/22 % in PLN', P_14_2W: 'VAT at 8/7 % in PLN', P_14_3W: 'VAT at 5 % in PLN', P_14_4W: 'VAT at 4/3 % in PLN',
+  ZNaglowek: 'attachment heading', Akapit: 'attachment paragraph', WKom: 'attachment table cell',
 };
 
 /** Readable name of an element path: `Fa/FaWiersz[2]/P_11` → `line 2 net value (P_11)`. */
@@ -34,7 +37,7 @@ export function labelOf(path: string): string {
   const leaf = parts[parts.length - 1]!.replace(/\[\d+\]$/, '');
   const name = FIELD_NAMES[leaf];
   const line = /FaWiersz\[(\d+)\]/.exec(path) ?? /ZamowienieWiersz\[(\d+)\]/.exec(path);
-  const who = path.startsWith('Podmiot1/') ? 'seller ' : path.startsWith('Podmiot2/') ? 'buyer ' : line ? `line ${line[1]} ` : '';
+  const who = path.startsWith('Podmiot1/') ? 'seller ' : path.startsWith('Podmiot2/') ? 'buyer ' : path.startsWith('Podmiot3') ? 'third party ' : line ? `line ${line[1]} ` : '';
   return name ? `${who}${name} (${leaf})` : path;
 }
 

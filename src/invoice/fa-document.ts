@@ -2,7 +2,8 @@ import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, Invoice, InvoiceXml } from '../core/invoice.ts';
 import type { FaProfile } from './fa-profile.ts';
 import { writeLines, writeOrder } from './fa-lines.ts';
-import { bankAccountDigits, writeBuyer, writeSeller } from './fa-parties.ts';
+import { bankAccountDigits, writeBuyer, writeSeller, writeThirdParties } from './fa-parties.ts';
+import { writeAttachment } from './fa-attachment.ts';
 import { money, plain } from './money.ts';
 import { rateInfo } from './rates.ts';
 import { computeTotals, isAdvance, isCorrection, type FaTotals } from './totals.ts';
@@ -27,8 +28,10 @@ export function writeFa(inv: Invoice, profile: FaProfile, company: CompanyProfil
 
   const sellerNip = writeSeller(root, inv, company);
   writeBuyer(root, inv, profile);
+  writeThirdParties(root, inv, profile);
   writeFaSection(root.el('Fa'), inv, totals, profile, company);
   if (inv.footer?.trim()) root.el('Stopka').el('Informacje').text('StopkaFaktury', inv.footer);
+  if (inv.attachment) writeAttachment(root, inv, profile);
 
   const xml = root.serialise();
   return {
@@ -89,7 +92,8 @@ function writeAnnotations(a: FaNode, inv: Invoice): void {
   const hasRate = (test: (r: string) => boolean) => inv.lines.some((l) => test(l.vatRate));
   a.text('P_16', flag(an.cashAccounting));
   a.text('P_17', flag(an.selfBilling));
-  a.text('P_18', flag(an.reverseCharge || hasRate((r) => r === 'oo')));
+  // the buyer settles the VAT: domestic reverse charge (oo) and art. 100 ust. 1 pkt 4 services (np II)
+  a.text('P_18', flag(an.reverseCharge || hasRate((r) => r === 'oo' || r === 'np II')));
   a.text('P_18A', flag(an.splitPayment));
   const z = a.el('Zwolnienie');
   if (hasRate((r) => rateInfo(r)?.group === 'P_13_7')) {

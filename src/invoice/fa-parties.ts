@@ -1,5 +1,5 @@
 import { AgentError } from '../core/errors.ts';
-import type { Address, CompanyProfile, Invoice, Party } from '../core/invoice.ts';
+import type { Address, CompanyProfile, Invoice, Party, ThirdPartyRole } from '../core/invoice.ts';
 import type { FaProfile } from './fa-profile.ts';
 import { normaliseNip } from '../core/nip.ts';
 import type { FaNode } from './xml-node.ts';
@@ -96,7 +96,35 @@ export function writeBuyer(root: FaNode, inv: Invoice, profile: FaProfile): void
   contact(p2, b);
   p2.opt('NrKlienta', b.customerNumber);
   if (profile.buyerJstGv) {
-    // JST subordinate unit / VAT group member: not modelled; "2" = does not apply.
-    p2.text('JST', '2').text('GV', '2');
+    // "1" only together with the Podmiot3 that FA says must then name the unit (role 8 / 10)
+    const has = (role: ThirdPartyRole) => (inv.thirdParties ?? []).some((t) => t.role === role);
+    p2.text('JST', has('jst-recipient') ? '1' : '2').text('GV', has('vat-group-recipient') ? '1' : '2');
+  }
+}
+
+/** FA `Podmiot3/Rola` codes. */
+export const THIRD_PARTY_ROLE_CODES: Readonly<Record<ThirdPartyRole, string>> = {
+  factor: '1',
+  recipient: '2',
+  'original-entity': '3',
+  'additional-buyer': '4',
+  issuer: '5',
+  payer: '6',
+  'jst-issuer': '7',
+  'jst-recipient': '8',
+  'vat-group-issuer': '9',
+  'vat-group-recipient': '10',
+  employee: '11',
+};
+
+/** Podmiot3 elements, in the XSD's sequence order (FA(2) and FA(3) share it). */
+export function writeThirdParties(root: FaNode, inv: Invoice, profile: FaProfile): void {
+  for (const t of inv.thirdParties ?? []) {
+    const p3 = root.el('Podmiot3');
+    identification(p3, t, profile);
+    if (t.address) address(p3, 'Adres', t.address);
+    contact(p3, t);
+    p3.text('Rola', THIRD_PARTY_ROLE_CODES[t.role]);
+    p3.opt('NrKlienta', t.customerNumber);
   }
 }

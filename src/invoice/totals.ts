@@ -3,6 +3,7 @@ import { AgentError } from '../core/errors.ts';
 import type { Invoice, InvoiceLine, VatRate } from '../core/invoice.ts';
 import { big, isDecimal, round2, ZERO } from './money.ts';
 import { GROUP_ORDER, rateInfo, type RateGroup } from './rates.ts';
+import { rateRowTotals } from './rate-row-totals.ts';
 
 /** One line's computed amounts (as the line states them, before the correction sign). */
 export interface LineAmounts {
@@ -46,7 +47,7 @@ export interface FaTotals {
   readonly orderGross: Big | null;
 }
 
-function num(inv: Invoice, field: string, value: string): Big {
+export function num(inv: Invoice, field: string, value: string): Big {
   if (!isDecimal(value)) {
     throw new AgentError('FA_AMOUNT_INVALID', `not a decimal number: ${JSON.stringify(value)}`, {
       where: { ...inv.provenance, invoice: inv.number, field, value },
@@ -75,7 +76,7 @@ function lineValue(inv: Invoice, line: InvoiceLine, i: number): Big {
   return round2(qty.times(num(inv, `lines[${i}].${priceField}`, price)).minus(discount));
 }
 
-function requireRate(inv: Invoice, line: InvoiceLine, i: number) {
+export function requireRate(inv: Invoice, line: InvoiceLine, i: number) {
   const info = rateInfo(line.vatRate);
   if (!info) {
     throw new AgentError('FA_RATE_INVALID', `unknown VAT rate ${JSON.stringify(line.vatRate)}`, {
@@ -128,6 +129,7 @@ export function isAdvance(inv: Invoice): boolean {
  * proportion to their gross values (the last rate takes the rounding remainder).
  */
 export function computeTotals(inv: Invoice): FaTotals {
+  if (inv.lineKind === 'rateRows') return rateRowTotals(inv);
   const lines: LineAmounts[] = [];
   const sums = new Map<VatRate, Big>();
   inv.lines.forEach((line, i) => {
@@ -182,6 +184,11 @@ export function computeTotals(inv: Invoice): FaTotals {
     return { rate, group: info.group, net, vat, gross: net.plus(vat), vatPln };
   });
 
+  return summarise(lines, rates, foreign, orderGross);
+}
+
+/** Rates → FA groups (non-empty, in FA order) and the invoice totals. */
+export function summarise(lines: readonly LineAmounts[], rates: readonly RateTotal[], foreign: boolean, orderGross: Big | null): FaTotals {
   const groups: GroupTotal[] = [];
   for (const group of GROUP_ORDER) {
     const inGroup = rates.filter((r) => r.group === group);

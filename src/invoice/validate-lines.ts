@@ -77,6 +77,7 @@ export function checkLineVat(f: Findings, inv: Invoice): void {
         field, l.vatAmount, 'rates 0 %, zw, np and oo carry no VAT: a stated line VAT must be 0 or left out', l.provenance);
       return;
     }
+    if (inv.lineKind === 'rateRows') return; // stated VAT is checked per rate (checkRateRows)
     const value = lineValue(l, gross);
     if (!value) return; // FA_LINE_AMOUNT_MISSING already
     const p = info.percent;

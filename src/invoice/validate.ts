@@ -8,6 +8,8 @@ import { computeTotals, isAdvance, isCorrection } from './totals.ts';
 import { checkTexts } from './validate-texts.ts';
 import { checkLineArithmetic, checkLineVat } from './validate-lines.ts';
 import { checkForbiddenChars } from './validate-chars.ts';
+import { checkFaExtras } from './validate-fa-extras.ts';
+import { checkRateRows } from './validate-rate-rows.ts';
 
 export interface ValidationResult {
   readonly errors: AgentError[];
@@ -64,6 +66,8 @@ export function validateInvoice(inv: Invoice, schema: FaSchema, company: Company
   checkForbiddenChars(f, inv, company);
   if (numbersOk) checkLineArithmetic(f, inv);
   if (numbersOk) checkLineVat(f, inv);
+  if (numbersOk && inv.lineKind === 'rateRows') checkRateRows(f, inv);
+  checkFaExtras(f, inv, schema);
   if (numbersOk && f.errors.length === 0) checkStatedTotals(f, inv);
   return { errors: f.errors, warnings: f.warnings };
 }
@@ -165,7 +169,7 @@ function checkNumbers(f: Findings, inv: Invoice): boolean {
     const gross = inv.pricing === 'gross';
     const amount = gross ? l.grossAmount : l.netAmount;
     const price = gross ? l.unitGrossPrice : l.unitNetPrice;
-    if (amount === undefined && price === undefined) {
+    if (amount === undefined && price === undefined && inv.lineKind !== 'rateRows') { // rate rows: checkRateRows
       const a = gross ? 'grossAmount' : 'netAmount';
       f.error('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${a} nor ${gross ? 'unitGrossPrice' : 'unitNetPrice'}`, `lines[${i}].${a}`, undefined,
         `a ${inv.pricing}-priced line needs its ${gross ? 'gross' : 'net'} amount or unit price`);

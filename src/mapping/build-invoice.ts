@@ -12,6 +12,7 @@ import type { FieldValue, Src } from './compile-rule.ts';
 import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec } from './field-catalog.ts';
 import type { Group } from './group-records.ts';
 import { buildParty } from './build-party.ts';
+import { buildFaExtras, groupPresent, type AttachmentRowText, type FaExtras } from './build-fa-extras.ts';
 import type { Rec, Scope } from './scope.ts';
 import { recordWhere } from './source-read.ts';
 
@@ -76,7 +77,8 @@ function requiredFields(spec: GroupSpec, prefix = '', group?: string): RequiredF
   const out: RequiredField[] = [];
   for (const [name, s] of Object.entries(spec.fields)) {
     const path = prefix + name;
-    if (s.kind === 'group') out.push(...requiredFields(s, path + '.', path === 'buyer' ? undefined : (group ?? path)));
+    // buyer is always needed; thirdParties is a container of optional parties, each its own group
+    if (s.kind === 'group') out.push(...requiredFields(s, path + '.', path === 'buyer' || path === 'thirdParties' ? undefined : (group ?? path)));
     else if (s.kind === 'field' && s.required) out.push(group ? { path, group } : { path });
   }
   return out;
@@ -86,7 +88,7 @@ const REQUIRED_LINE = requiredFields(LINE_FIELDS);
 
 function checkRequired(required: readonly RequiredField[], vals: Values, fields: readonly CompiledField[], rec: Rec, fieldPrefix: string, mappingFile: string, sectionPtr: string, invoice: string | undefined, errors: AgentError[]): void {
   for (const r of required) {
-    if (vals.v.has(r.path) || (r.group !== undefined && !vals.has(r.group))) continue;
+    if (vals.v.has(r.path) || (r.group !== undefined && !groupPresent(vals, r.group))) continue;
     const field = fieldPrefix + r.path;
     if (errors.some((e) => e.where.field === field)) continue;
     const f = fields.find((x) => x.path === r.path);
@@ -128,6 +130,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
     }
   }
   const lines: InvoiceLine[] = [];
+  const attachmentRows: AttachmentRowText[] = [];
   if (sources.length === 0 && group.errors.length === 0) {
     errors.push(new AgentError('MAP_NO_LINES', 'the invoice has no lines', { where: { ...recordWhere(group.invoice.where), ...(number ? { invoice: number } : {}), mapping: `${m.file}#/invoices` }, rule: 'an invoice needs at least one line' }));
   }
@@ -138,6 +141,8 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
     const lv = await evaluate(fields, scope, rec, prefix, number, m.file, errors);
     checkRequired(REQUIRED_LINE, lv, fields, rec, prefix, m.file, pointer, number, errors);
     lines.push(lineFrom(lv, rec.where));
+    const row = lv.str('attachmentRow');
+    if (row !== undefined) attachmentRows.push({ text: row, line: i + 1, where: rec.where });
   }
 
   const notes: { key: string; value: string }[] = [];
@@ -149,11 +154,12 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
 
   const buyer = buildParty(inv, 'buyer', group.invoice, number, errors);
   const seller = inv.has('seller') ? buildParty(inv, 'seller', group.invoice, number, errors) : undefined;
+  const extras = buildFaExtras(inv, attachmentRows, group.invoice, number, errors);
 
   if (errors.length > 0 || !buyer || number === undefined) {
     return { ok: false, ...(number !== undefined ? { number } : {}), errors, where: group.invoice.where };
   }
-  return { ok: true, invoice: assemble(inv, number, buyer, seller, lines, notes, group.invoice.where) };
+  return { ok: true, invoice: assemble(inv, number, buyer, seller, lines, notes, group.invoice.where, extras) };
 }
 
 /** The records one extra line source gives for an invoice: the invoice record, or the object(s) at its path. */
@@ -201,7 +207,7 @@ function lineFrom(lv: Values, provenance: Provenance): InvoiceLine {
   }) as InvoiceLine;
 }
 
-function assemble(v: Values, number: string, buyer: Invoice['buyer'], seller: Invoice['seller'], lines: InvoiceLine[], notes: { key: string; value: string }[], provenance: Provenance): Invoice {
+function assemble(v: Values, number: string, buyer: Invoice['buyer'], seller: Invoice['seller'], lines: InvoiceLine[], notes: { key: string; value: string }[], provenance: Provenance, extras: FaExtras): Invoice {
   const s = (p: string) => v.str(p);
   const pricing = (s('pricing') as 'net' | 'gross' | undefined) ?? inferPricing(lines);
   const originalNumber = s('correction.originalNumber');
@@ -248,6 +254,7 @@ function assemble(v: Values, number: string, buyer: Invoice['buyer'], seller: In
     notes: notes.length > 0 ? notes : undefined,
     orderNumber: s('orderNumber'),
     footer: s('footer'),
+    ...extras, // thirdParties, lineKind, attachment (build-fa-extras.ts)
     provenance,
   }) as unknown as Invoice;
 }

@@ -8,7 +8,8 @@ import { recordWhere } from './source-read.ts';
 
 const EU = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'EL', 'ES', 'FI', 'FR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK', 'XI']);
 
-export function buildParty(v: Values, who: 'buyer' | 'seller', rec: Rec, invoice: string | undefined, errors: AgentError[]): Party | undefined {
+/** `who`: the party's path among the invoice values: buyer, seller, thirdParties.recipient… */
+export function buildParty(v: Values, who: string, rec: Rec, invoice: string | undefined, errors: AgentError[]): Party | undefined {
   const s = (p: string) => v.str(`${who}.${p}`);
   const country = s('address.country');
   const taxId = s('taxId');

@@ -44,6 +44,15 @@ const party = (who: string): GroupSpec =>
     customerNumber: f('text', `The ${who}'s customer number in the seller's system (FA NrKlienta).`),
   });
 
+/** A party other than seller and buyer (FA Podmiot3): the party fields plus, for some, its role. */
+const thirdParty = (who: string, extra: Record<string, Spec> = {}): GroupSpec => {
+  const p = party(who);
+  return g(p.description, { ...p.fields, ...extra });
+};
+
+/** Separates column headings and cells of an attachment table in one text value. */
+export const ATTACHMENT_CELL_SEPARATOR = '|';
+
 export const INVOICE_KINDS = ['VAT', 'KOR', 'ZAL', 'ROZ', 'UPR', 'KOR_ZAL', 'KOR_ROZ'] as const;
 
 export const INVOICE_FIELDS: GroupSpec = g('Invoice-level fields, read from the invoice record (header record, first row of a group, or the record itself).', {
@@ -58,8 +67,15 @@ export const INVOICE_FIELDS: GroupSpec = g('Invoice-level fields, read from the 
   }),
   seller: party('seller (leave out to use the company from the configuration)'),
   buyer: party('buyer'),
+  thirdParties: g('Third parties (FA Podmiot3), each mapped only when the export names it.', {
+    recipient: thirdParty('recipient (the unit that receives the goods or services, e.g. a school of the buying municipality)', {
+      role: f('enum', 'Role of the recipient: recipient (FA role 2, a branch or internal unit of the buyer), jst-recipient (8: a subordinate unit of a local-government buyer; sets Podmiot2 JST = 1) or vat-group-recipient (10: a VAT-group member; sets Podmiot2 GV = 1); default recipient.', { values: ['recipient', 'jst-recipient', 'vat-group-recipient'] }),
+    }),
+    payer: thirdParty('payer (pays in place of the buyer, FA role 6)'),
+  }),
   currency: f('currency', 'ISO 4217 currency code, e.g. PLN or EUR; default PLN.'),
   exchangeRate: f('decimal', 'PLN per one unit of a foreign currency (FA KursWaluty).'),
+  lineKind: f('enum', 'What the lines are: items (goods or services, the default) or rateRows (the per-VAT-rate rows of a sales register: netAmount or grossAmount, vatAmount as booked, vatRate and a description; no prices or quantities; the VAT per rate is taken from the rows and cross-checked).', { values: ['items', 'rateRows'] }),
   pricing: f('enum', 'Whether line prices are net or gross; when not mapped, gross if the lines have only gross prices or amounts, otherwise net.', { values: ['net', 'gross'] }),
   statedTotals: g('Totals stated by the source; they are cross-checked against the computed ones, never copied into the invoice.', {
     net: f('decimal', 'Total net amount stated by the source.'),
@@ -95,6 +111,14 @@ export const INVOICE_FIELDS: GroupSpec = g('Invoice-level fields, read from the 
   }),
   orderNumber: f('text', 'Order number.'),
   footer: f('text', 'Free text printed at the foot of the invoice (FA Stopka).'),
+  attachment: g('Attachment (FA(3) Zalacznik, one data block): a heading, a key/value pair, text paragraphs and a simple table whose rows come from the lines\' attachmentRow. FA(2) has no attachments; KSeF accepts them only from taxpayers who registered for attachments.', {
+    title: f('text', 'Heading of the attachment (ZNaglowek), at most 512 characters.'),
+    metaKey: f('text', 'Key of the descriptive pair (ZKlucz); when not mapped the writer uses "Numer faktury" and the invoice number.'),
+    metaValue: f('text', 'Value of the descriptive pair (ZWartosc).'),
+    text: f('text', 'Text of the attachment: each line break starts a paragraph (Akapit); at most 10 paragraphs of 512 characters.'),
+    tableTitle: f('text', 'Description of the table (Opis).'),
+    tableColumns: f('text', 'Column headings of the table separated by | (at most 20); the rows come from the lines\' attachmentRow.'),
+  }),
   notes: { kind: 'map', description: 'Additional descriptions (FA DodatkowyOpis): each key becomes the description name, its rule gives the text; empty values are left out.' },
 });
 
@@ -115,4 +139,5 @@ export const LINE_FIELDS: GroupSpec = g('Line fields, read from each line record
   cn: f('text', 'CN (Combined Nomenclature) code of the goods.'),
   saleDate: f('date', 'Sale date of this line when it differs from the invoice (FA P_6A).'),
   beforeCorrection: f('boolean', 'This line shows the state before a correction (FA StanPrzed).'),
+  attachmentRow: f('text', 'Cells of this line\'s row in the attachment table, separated by | (as many as invoice attachment.tableColumns); empty: no row.'),
 });

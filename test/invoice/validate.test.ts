@@ -169,9 +169,12 @@ test('FA(2) and FA(3) accept every canonical rate (translated by the writer)', (
   for (const schema of ['FA(2)', 'FA(3)'] as const) {
     const inv = invoice({
       currency: 'PLN',
-      lines: (['23', '22', '8', '7', '5', '4', '3', '0', '0 KR', '0 WDT', '0 EX', 'oo', 'np', 'np I', 'np II'] as const).map((vatRate) => ({ ...line, vatRate })),
+      lines: (['23', '22', '8', '7', '5', '4', '3', '0', '0 KR', '0 EX', 'oo', 'np', 'np I', 'np II'] as const).map((vatRate) => ({ ...line, vatRate })),
     });
     assert.deepEqual(validateInvoice(inv, schema, COMPANY, { today: TODAY }).errors.map((e) => e.code), []);
+    // 0 WDT needs an EU buyer (and oo a Polish one: FA_RATE_BUYER, fa-coverage.test.ts)
+    const wdt = invoice({ buyer: { id: { type: 'eu-vat', country: 'DE', number: '123456789' }, name: 'Kunde GmbH' }, lines: [{ ...line, vatRate: '0 WDT' }] });
+    assert.deepEqual(validateInvoice(wdt, schema, COMPANY, { today: TODAY }).errors.map((e) => e.code), []);
   }
 });
 
