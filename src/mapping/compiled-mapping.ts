@@ -4,6 +4,7 @@ import type { Condition } from './compile-condition.ts';
 import type { CompiledRule } from './compile-rule.ts';
 import type { FieldSpec } from './field-catalog.ts';
 import type { Grouping } from './group-records.ts';
+import type { MappingName } from './mapping-names.ts';
 
 export interface CompiledField {
   /** canonical path inside its section, e.g. "buyer.taxId" or "quantity" */
@@ -35,6 +36,8 @@ export interface CompiledMapping {
   readonly invoiceFields: readonly CompiledField[];
   readonly lineFields: readonly CompiledField[];
   readonly notes: readonly { readonly key: string; readonly rule: CompiledRule; readonly pointer: string }[];
+  /** every column and path the mapping names, with the pointer of its rule (checked against each file) */
+  readonly names: readonly MappingName[];
 }
 
 /** True when the file name matches the mapping's `applies.files` (or it lists none). */

@@ -18,6 +18,7 @@ import type { GroupJson, MappingFileJson, RuleJson } from './mapping-file.ts';
 import { JsonTextError, parseJsonText, type JsonPath, type TextPosition as Position } from '../core/json-text.ts';
 import { parsePath } from './record-path.ts';
 import { schemaErrors } from './schema-errors.ts';
+import type { MappingName } from './mapping-names.ts';
 
 export class MappingInvalidError extends AgentError {
   readonly problems: readonly AgentError[];
@@ -101,7 +102,8 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
   }
 
   const types = recordTypes(m, input, where, errors);
-  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordTypes: types, section, errors });
+  const names: MappingName[] = [];
+  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordTypes: types, section, errors, names });
 
   const invoiceCtx = ctxFor('invoice');
   const invoiceFields: CompiledField[] = [];
@@ -120,6 +122,9 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
 
   const grouping = compileGrouping(m, invoiceCtx);
   const skip = m.invoices.skip ? compileCondition(invoiceCtx, m.invoices.skip, '/invoices/skip', 'invoice') : undefined;
+  if (grouping.per === 'record' && grouping.lines) names.push({ kind: 'path', text: grouping.lines.text, steps: grouping.lines.steps, pointer: '/invoices/lines', section: 'invoice', optional: false });
+  // a key given as a column name has no rule object to point into
+  const named = typeof m.invoices.key === 'string' ? names.map((n) => (n.pointer === '/invoices/key/column' ? { ...n, pointer: '/invoices/key' } : n)) : names;
   const files = m.applies?.files === undefined ? [] : typeof m.applies.files === 'string' ? [m.applies.files] : [...m.applies.files];
   return {
     name: m.name,
@@ -131,6 +136,7 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     invoiceFields,
     lineFields,
     notes,
+    names: named,
   };
 }
 
