@@ -119,7 +119,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
   for (let i = 0; i < group.lines.length; i++) {
     const rec = group.lines[i]!;
     const scope: Scope = { invoice: base.invoice, line: rec, byType: base.byType, records: base.records, lines: base.lines, file, today: ctx.today, ...(ctx.company ? { company: ctx.company } : {}) };
-    const prefix = `lines[${i}].`;
+    const prefix = `lines[${i + 1}].`; // lines count from 1 in field names, as in messages
     const lv = await evaluate(m.lineFields, scope, rec, prefix, number, m.file, errors);
     checkRequired(REQUIRED_LINE, lv, m.lineFields, rec, prefix, m.file, '/line', number, errors);
     lines.push(lineFrom(lv, rec.where));

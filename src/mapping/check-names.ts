@@ -55,7 +55,7 @@ export function checkNames(mapping: CompiledMapping, records: AsyncIterable<Sour
 function byText(names: readonly MappingName[]): Map<string, MappingName[]> {
   const out = new Map<string, MappingName[]>();
   for (const n of names) {
-    const k = `${n.text}\u0000${n.from ?? n.section}`;
+    const k = `${n.text}\u0000${n.from ?? n.section}\u0000${n.within?.map((st) => st.name).join('/') ?? ''}`;
     out.set(k, [...(out.get(k) ?? []), n]);
   }
   return out;
@@ -130,7 +130,8 @@ async function* checkPaths(m: CompiledMapping, names: readonly MappingName[], re
         const wanted = typesOf(m, n);
         if (wanted && !wanted.has(r.recordType ?? '')) continue;
         const inLines = lines !== undefined && (n.from ?? n.section) === 'line';
-        if (inLines ? items.some((it) => hasName(it, n)) : hasName(r.values, n)) pending.delete(k);
+        const where = n.within ? itemsAt(r.values, n.within) : inLines ? items : [r.values];
+        if (where.some((it) => hasName(it, n))) pending.delete(k);
       }
       collectPaths(r.values, '', known.record);
       for (const it of items) collectPaths(it, '', known.line);

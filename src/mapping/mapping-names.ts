@@ -19,6 +19,13 @@ export interface MappingName {
   readonly section: Section;
   /** `from` when the rule reads another record (a master-detail record type) */
   readonly from?: string;
+  /**
+   * Path from the top-level record to the structures this name is read in (`[]`: the record
+   * itself). Unset: decided by the section (line rules of per "record" with `invoices.lines` are
+   * read in those lines, everything else in the record). A line source other than
+   * `invoices.lines` (extra lines, unpivoted columns) sets it, or marks its names optional.
+   */
+  readonly within?: readonly PathStep[];
   /** `"optional": true`: the name may legitimately be absent from a file */
   readonly optional: boolean;
 }
