@@ -108,7 +108,9 @@ async function reportColumns(m: CompiledMapping, names: readonly MappingName[], 
   throw new NameCheckError(problems.map(({ group, types, known, where }) => {
     const n = group[0]!;
     const of = types.length > 0 ? ` in records of type ${types.map((t) => `"${t}"`).join(', ')}` : where.sheet !== undefined ? ` in sheet "${where.sheet}"` : '';
-    return new AgentError('MAP_COLUMN_UNKNOWN', `column \`${n.text}\` not found${of}; ${read(suggest(n.text, known))}`, {
+    // one column whose name holds separators: the header was not split (a CSV with another delimiter)
+    const unsplit = known.length === 1 && /[;,\t|]/.test(known[0]!) ? ' (the whole header is one column: check input.csv.delimiter)' : '';
+    return new AgentError('MAP_COLUMN_UNKNOWN', `column \`${n.text}\` not found${of}; ${read(suggest(n.text, known) + unsplit)}`, {
       where: { ...where, value: n.text, mapping: pointers(m, group)[0]! },
       rule: 'every column the mapping names must be in the file (mark a rule "optional": true when the column may be absent)',
       details: [`the file's columns: ${known.map((k) => `\`${k}\``).join(', ')}`, ...pointers(m, group).slice(1).map((p) => `also named at ${p}`)],

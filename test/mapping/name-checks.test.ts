@@ -235,3 +235,15 @@ test('the example mappings mark optional what a file of theirs may lack (no corr
     assert.deepEqual(codes(r2.errors), [], r2.errors.map((e) => e.message).join('; '));
   });
 });
+
+test('CSV with another delimiter than the mapping says: one error per column, saying the header was not split', async () => {
+  await withDir(async (dir) => {
+    const file = join(dir, 'faktury.csv');
+    await writeFile(file, csvText(50).replaceAll(';', ','));
+    const r = await run(file, await writeMapping(dir, mappingJson()));
+    assert.ok(r.errors.length > 0 && r.errors.every((e) => e.code === 'MAP_COLUMN_UNKNOWN'), r.errors.map((e) => e.code).join());
+    assert.equal(r.errors.length, new Set(r.errors.map((e) => e.where.value)).size, 'one error per named column, not per row');
+    assert.match(r.errors[0]!.message, /\(the whole header is one column: check input\.csv\.delimiter\)\. The file was read as utf-8/);
+    assert.equal(r.invoices.length, 0);
+  });
+});
