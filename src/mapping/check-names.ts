@@ -44,6 +44,8 @@ const PATH_FORMATS: ReadonlySet<string> = new Set(['xml', 'json', 'jsonl']);
 
 /** How many known names are kept for suggestions (bounded memory whatever the file). */
 const MAX_KNOWN = 500;
+/** Records whose paths are collected for those suggestions. */
+const SAMPLE_RECORDS = 200;
 
 export function checkNames(mapping: CompiledMapping, records: AsyncIterable<SourceRecord>, opts: NameCheckOptions): AsyncIterable<SourceRecord> {
   const names = mapping.names.filter((n) => !n.optional);
@@ -123,6 +125,7 @@ async function* checkPaths(m: CompiledMapping, names: readonly MappingName[], re
   const known = { record: new Set<string>(), line: new Set<string>() };
   const lines = m.grouping.per === 'record' ? m.grouping.lines : undefined;
   let firstWhere: Where | undefined;
+  let seen = 0;
   for await (const r of records) {
     firstWhere ??= { file: r.where.file };
     const items = lines ? itemsAt(r.values, lines.steps) : [];
@@ -135,8 +138,11 @@ async function* checkPaths(m: CompiledMapping, names: readonly MappingName[], re
         const where = n.within ? itemsAt(r.values, n.within) : inLines ? items : [r.values];
         if (where.some((it) => hasName(it, n))) pending.delete(k);
       }
-      collectPaths(r.values, '', known.record);
-      for (const it of items) collectPaths(it, '', known.line);
+      // suggestions come from the first records only: walking every record of a big file again costs as much as reading it
+      if (seen++ < SAMPLE_RECORDS) {
+        collectPaths(r.values, '', known.record);
+        for (const it of items) collectPaths(it, '', known.line);
+      }
     }
     yield r;
   }

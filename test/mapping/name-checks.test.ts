@@ -247,3 +247,13 @@ test('CSV with another delimiter than the mapping says: one error per column, sa
     assert.equal(r.invoices.length, 0);
   });
 });
+
+test('fixed-width master-detail: a field name no layout of its record type has is one error naming the type', async () => {
+  await withDir(async (dir) => {
+    const m = await exampleMapping(dir, 'dos-fixed', (j) => (j['invoice'].buyer.name.column = 'buyerNam'));
+    const r = await run('inbox-example/dos/FAKT1121.TXT', m);
+    assert.deepEqual(codes(r.errors), ['MAP_COLUMN_UNKNOWN']);
+    assert.match(r.errors[0]!.message, /^column `buyerNam` not found in records of type "H"; did you mean `buyerName`\? The file was read as cp852/);
+    assert.equal(r.invoices.length, 0);
+  });
+});
