@@ -80,6 +80,7 @@ async function companyFromConfig(configPath: string, companyId: string | undefin
 
 function report(result: PreviewResult, io: PreviewIo): void {
   for (const e of result.errors) io.stderr(`error: ${describeError(e)}\n`);
+  for (const w of result.warnings ?? []) io.stderr(`warning: ${describeError(w)}\n`);
   for (const inv of result.invoices) {
     for (const e of inv.errors) io.stderr(`error: ${describeError(e)}\n`);
     for (const w of inv.warnings) io.stderr(`warning: ${describeError(w)}\n`);
@@ -142,7 +143,8 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
     io.stderr(`note: seller is the placeholder demo company (NIP ${PLACEHOLDER_COMPANY.nip}); use --config CONFIG --company ID for your own\n`);
   }
   const fileProblems = result.errors.length > 0 ? `, ${result.errors.length} problem(s) with the file or mapping` : '';
-  io.stderr(`preview ${result.file}: ${result.invoices.length} invoice(s), ${valid.length} valid, ${failed} with errors${fileProblems} (${result.schema}); nothing was sent\n`);
+  const fileWarnings = result.warnings?.length ? `, ${result.warnings.length} warning(s) about the file (the agent refuses it)` : '';
+  io.stderr(`preview ${result.file}: ${result.invoices.length} invoice(s), ${valid.length} valid, ${failed} with errors${fileProblems}${fileWarnings} (${result.schema}); nothing was sent\n`);
   return result.ok ? 0 : 1;
 }
 

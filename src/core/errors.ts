@@ -24,7 +24,7 @@ export interface Where {
   readonly cell?: string;
   /** record path inside XML/JSON, e.g. `/Invoices/Invoice[3]/Lines/Line[2]` */
   readonly path?: string;
-  /** canonical field, e.g. `buyer.nip` or `lines[2].quantity` */
+  /** canonical field, e.g. `buyer.nip` or `lines[2].quantity` (indexes count from 1: the second line) */
   readonly field?: string;
   /** offending value, as read (never a secret) */
   readonly value?: string;

@@ -1,4 +1,5 @@
 import Big from 'big.js';
+import { lineField } from './line-field.ts';
 import { AgentError } from '../core/errors.ts';
 import type { Invoice, InvoiceLine, VatRate } from '../core/invoice.ts';
 import { big, isDecimal, round2, ZERO } from './money.ts';
@@ -47,10 +48,16 @@ export interface FaTotals {
   readonly orderGross: Big | null;
 }
 
-export function num(inv: Invoice, field: string, value: string): Big {
+/** Where a line's problem is: the line's own record (its row/line), without the per-column cell map. */
+function placeOf(inv: Invoice, line?: InvoiceLine) {
+  const { cells: _cells, ...place } = line?.provenance ?? inv.provenance;
+  return place;
+}
+
+export function num(inv: Invoice, field: string, value: string, line?: InvoiceLine): Big {
   if (!isDecimal(value)) {
     throw new AgentError('FA_AMOUNT_INVALID', `not a decimal number: ${JSON.stringify(value)}`, {
-      where: { ...inv.provenance, invoice: inv.number, field, value },
+      where: { ...placeOf(inv, line), invoice: inv.number, field, value },
       rule: 'decimal with a dot, e.g. 1234.50',
     });
   }
@@ -62,25 +69,27 @@ function lineValue(inv: Invoice, line: InvoiceLine, i: number): Big {
   const gross = inv.pricing === 'gross';
   const amount = gross ? line.grossAmount : line.netAmount;
   const amountField = gross ? 'grossAmount' : 'netAmount';
-  if (amount !== undefined) return num(inv, `lines[${i}].${amountField}`, amount);
+  // lines count from 1 in field names, as in the messages
+  const field = (name: string) => lineField(i, name);
+  if (amount !== undefined) return num(inv, field(amountField), amount, line);
   const price = gross ? line.unitGrossPrice : line.unitNetPrice;
   const priceField = gross ? 'unitGrossPrice' : 'unitNetPrice';
   if (price === undefined) {
     throw new AgentError('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${amountField} nor ${priceField}`, {
-      where: { ...inv.provenance, invoice: inv.number, field: `lines[${i}].${amountField}` },
+      where: { ...placeOf(inv, line), invoice: inv.number, field: field(amountField) },
       rule: `a ${inv.pricing}-priced line needs ${amountField}, or ${priceField} (× quantity)`,
     });
   }
-  const qty = line.quantity === undefined ? new Big(1) : num(inv, `lines[${i}].quantity`, line.quantity);
-  const discount = line.discount === undefined ? ZERO : num(inv, `lines[${i}].discount`, line.discount);
-  return round2(qty.times(num(inv, `lines[${i}].${priceField}`, price)).minus(discount));
+  const qty = line.quantity === undefined ? new Big(1) : num(inv, field('quantity'), line.quantity, line);
+  const discount = line.discount === undefined ? ZERO : num(inv, field('discount'), line.discount, line);
+  return round2(qty.times(num(inv, field(priceField), price, line)).minus(discount));
 }
 
 export function requireRate(inv: Invoice, line: InvoiceLine, i: number) {
   const info = rateInfo(line.vatRate);
   if (!info) {
     throw new AgentError('FA_RATE_INVALID', `unknown VAT rate ${JSON.stringify(line.vatRate)}`, {
-      where: { ...inv.provenance, invoice: inv.number, field: `lines[${i}].vatRate`, value: String(line.vatRate) },
+      where: { ...placeOf(inv, line), invoice: inv.number, field: lineField(i, 'vatRate'), value: String(line.vatRate) },
       rule: 'one of 23, 22, 8, 7, 5, 4, 3, 0, 0 KR, 0 WDT, 0 EX, zw, oo, np, np I, np II',
     });
   }

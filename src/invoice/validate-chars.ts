@@ -7,7 +7,7 @@ import type { Findings } from './validate.ts';
  * Every text of the invoice (and of the configured seller when the invoice has none) against the
  * characters KSeF rejects or XML cannot carry (forbidden-chars.ts): an error naming the field, the
  * character, its position and the likely cause. Walks the whole model, so a field added later is
- * checked without being listed here.
+ * checked without being listed here. Indexes in field names count from 1 (`lines[1]` is the first line).
  */
 export function checkForbiddenChars(f: Findings, inv: Invoice, company: CompanyProfile): void {
   const visit = (value: unknown, field: string, at: Where | undefined): void => {
@@ -20,7 +20,7 @@ export function checkForbiddenChars(f: Findings, inv: Invoice, company: CompanyP
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${field}[${i}]`, field === 'lines' ? (v as { provenance?: Where }).provenance ?? at : at));
+      value.forEach((v, i) => visit(v, `${field}[${i + 1}]`, field === 'lines' ? (v as { provenance?: Where }).provenance ?? at : at));
       return;
     }
     if (value !== null && typeof value === 'object') {

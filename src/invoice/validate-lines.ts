@@ -3,6 +3,7 @@ import type { Invoice } from '../core/invoice.ts';
 import { big, fractionDigits, money, plain, round2, ZERO } from './money.ts';
 import { rateInfo } from './rates.ts';
 import { vatFromGross, vatFromNet } from './totals.ts';
+import { lineField } from './line-field.ts';
 import type { Findings } from './validate.ts';
 
 /**
@@ -44,7 +45,7 @@ export function checkLineArithmetic(f: Findings, inv: Invoice): void {
     const product = `${plain(l.quantity)} × ${show(big(price))}${l.discount === undefined ? '' : ` − ${show(discount)}`}`;
     f.error('FA_LINE_ARITHMETIC',
       `line ${i + 1}: ${kind} value ${money(big(amount))} is not quantity × unit ${kind} price${withDiscount}: ${product} = ${money(expected)} (difference ${diff.gt(0) ? '+' : ''}${money(diff)})`,
-      `lines[${i}].${kind}Amount`, amount,
+      lineField(i, `${kind}Amount`), amount,
       `line value = quantity × unit price − discount, rounded to grosze half away from zero (tolerance ${show(tolerance)} for this line: 1 grosz plus half a unit of the price's last decimal place per unit of quantity)`,
       l.provenance);
   });
@@ -70,7 +71,7 @@ export function checkLineVat(f: Findings, inv: Invoice): void {
     const info = rateInfo(l.vatRate);
     if (!info) return; // FA_RATE_INVALID already
     const stated = big(l.vatAmount);
-    const field = `lines[${i}].vatAmount`;
+    const field = lineField(i, 'vatAmount');
     if (!info.percent) {
       if (stated.eq(0)) return;
       f.error('FA_LINE_VAT', `line ${i + 1}: stated VAT ${money(stated)} on a line at rate ${l.vatRate}, which carries no VAT (expected 0.00)`,

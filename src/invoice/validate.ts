@@ -1,4 +1,5 @@
 import { AgentError, type Where } from '../core/errors.ts';
+import { lineField } from './line-field.ts';
 import type { CompanyProfile, FaSchema, Invoice } from '../core/invoice.ts';
 import { inFaDateRange, isIsoDate } from './dates.ts';
 import { fractionDigits, isDecimal, money, big } from './money.ts';
@@ -29,9 +30,11 @@ export class Findings {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
+      // a record's per-column cell map is for the mapping stage, not a place to report
+      const { cells: _cells, ...place } = (at ?? this.inv.provenance) as Where & { cells?: unknown };
       return new AgentError(code, message, {
         kind: 'data',
-        where: { ...(at ?? this.inv.provenance), invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
+        where: { ...place, invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
         rule,
       });
     } finally {
@@ -46,6 +49,11 @@ export class Findings {
     this.warnings.push(this.make(code, message, field, value, rule, at));
   }
 }
+
+/**
+ * The canonical name of a line's field in messages: lines count from 1, as people and the
+ * messages' "line 2" do (`lines[1].quantity` is the first line's quantity).
+ */
 
 const KSEF_NUMBER = /^([1-9]((\d[1-9])|([1-9]\d))\d{7}|M\d{9}|[A-Z]{3}\d{7})-(20[2-9][0-9]|2[1-9][0-9]{2}|[3-9][0-9]{3})(0[1-9]|1[0-2])(0[1-9]|[1-2][0-9]|3[0-1])-([0-9A-F]{6})-?([0-9A-F]{6})-([0-9A-F]{2})$/;
 
@@ -79,7 +87,7 @@ function checkRequired(f: Findings, inv: Invoice): void {
   }
   if (inv.lines.length === 0) f.error('FA_LINES_MISSING', 'the invoice has no lines', 'lines', undefined, 'at least one line');
   inv.lines.forEach((l, i) => {
-    if (!l.description?.trim()) f.error('FA_FIELD_MISSING', `line ${i + 1} has no description`, `lines[${i}].description`, l.description ?? '', 'P_7 (name of goods or service) is required');
+    if (!l.description?.trim()) f.error('FA_FIELD_MISSING', `line ${i + 1} has no description`, lineField(i, 'description'), l.description ?? '', 'P_7 (name of goods or service) is required', l.provenance);
   });
   if (!/^[A-Z]{3}$/.test(inv.currency ?? '')) {
     f.error('FA_CURRENCY_INVALID', `currency ${JSON.stringify(inv.currency)} is not an ISO 4217 code`, 'currency', inv.currency, 'three capital letters, e.g. PLN, EUR');
@@ -112,14 +120,14 @@ function checkNips(f: Findings, inv: Invoice, company: CompanyProfile): void {
   if (b.type === 'foreign' && !b.id.trim()) f.error('FA_BUYER_ID_INVALID', 'the foreign tax id is empty', 'buyer.id.id', b.id, 'NrID is required for a foreign buyer');
 }
 
-function checkDate(f: Findings, value: string | undefined, field: string): boolean {
+function checkDate(f: Findings, value: string | undefined, field: string, at?: Where): boolean {
   if (value === undefined) return true;
   if (!isIsoDate(value)) {
-    f.error('FA_DATE_INVALID', `${JSON.stringify(value)} is not a calendar date`, field, value, 'yyyy-mm-dd');
+    f.error('FA_DATE_INVALID', `${JSON.stringify(value)} is not a calendar date`, field, value, 'yyyy-mm-dd', at);
     return false;
   }
   if (!inFaDateRange(value)) {
-    f.error('FA_DATE_INVALID', `${value} is outside the range FA accepts`, field, value, 'between 2006-01-01 and 2050-01-01');
+    f.error('FA_DATE_INVALID', `${value} is outside the range FA accepts`, field, value, 'between 2006-01-01 and 2050-01-01', at);
     return false;
   }
   return true;
@@ -143,36 +151,37 @@ function checkDates(f: Findings, inv: Invoice, today: string): void {
   }
   checkDate(f, inv.payment?.dueDate, 'payment.dueDate');
   checkDate(f, inv.payment?.paidDate, 'payment.paidDate');
-  inv.lines.forEach((l, i) => checkDate(f, l.saleDate, `lines[${i}].saleDate`));
-  inv.correction?.corrected.forEach((c, i) => checkDate(f, c.issueDate, `correction.corrected[${i}].issueDate`));
+  inv.lines.forEach((l, i) => checkDate(f, l.saleDate, lineField(i, 'saleDate'), l.provenance));
+  inv.correction?.corrected.forEach((c, i) => checkDate(f, c.issueDate, `correction.corrected[${i + 1}].issueDate`));
 }
 
 /** Every decimal field: is it a decimal, and does it have no more digits than FA takes? */
 function checkNumbers(f: Findings, inv: Invoice): boolean {
   const before = f.errors.length;
-  const check = (value: string | undefined, field: string, max: number, what: string) => {
+  const check = (value: string | undefined, field: string, max: number, what: string, at?: Where) => {
     if (value === undefined) return;
     if (!isDecimal(value)) {
-      f.error('FA_AMOUNT_INVALID', `${JSON.stringify(value)} is not a decimal number`, field, value, 'decimal with a dot, e.g. 1234.50');
+      f.error('FA_AMOUNT_INVALID', `${JSON.stringify(value)} is not a decimal number`, field, value, 'decimal with a dot, e.g. 1234.50', at);
     } else if (fractionDigits(value) > max) {
-      f.error('FA_AMOUNT_DECIMALS', `${value} has ${fractionDigits(value)} decimal places; FA takes at most ${max} for ${what}`, field, value, `at most ${max} decimal places`);
+      f.error('FA_AMOUNT_DECIMALS', `${value} has ${fractionDigits(value)} decimal places; FA takes at most ${max} for ${what}`, field, value, `at most ${max} decimal places`, at);
     }
   };
   inv.lines.forEach((l, i) => {
-    check(l.quantity, `lines[${i}].quantity`, 6, 'quantities');
-    check(l.unitNetPrice, `lines[${i}].unitNetPrice`, 8, 'unit prices');
-    check(l.unitGrossPrice, `lines[${i}].unitGrossPrice`, 8, 'unit prices');
-    check(l.discount, `lines[${i}].discount`, 8, 'discounts');
-    check(l.netAmount, `lines[${i}].netAmount`, 2, 'amounts');
-    check(l.grossAmount, `lines[${i}].grossAmount`, 2, 'amounts');
-    check(l.vatAmount, `lines[${i}].vatAmount`, 2, 'amounts');
+    const at = l.provenance;
+    check(l.quantity, lineField(i, 'quantity'), 6, 'quantities', at);
+    check(l.unitNetPrice, lineField(i, 'unitNetPrice'), 8, 'unit prices', at);
+    check(l.unitGrossPrice, lineField(i, 'unitGrossPrice'), 8, 'unit prices', at);
+    check(l.discount, lineField(i, 'discount'), 8, 'discounts', at);
+    check(l.netAmount, lineField(i, 'netAmount'), 2, 'amounts', at);
+    check(l.grossAmount, lineField(i, 'grossAmount'), 2, 'amounts', at);
+    check(l.vatAmount, lineField(i, 'vatAmount'), 2, 'amounts', at);
     const gross = inv.pricing === 'gross';
     const amount = gross ? l.grossAmount : l.netAmount;
     const price = gross ? l.unitGrossPrice : l.unitNetPrice;
     if (amount === undefined && price === undefined && inv.lineKind !== 'rateRows') { // rate rows: checkRateRows
       const a = gross ? 'grossAmount' : 'netAmount';
-      f.error('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${a} nor ${gross ? 'unitGrossPrice' : 'unitNetPrice'}`, `lines[${i}].${a}`, undefined,
-        `a ${inv.pricing}-priced line needs its ${gross ? 'gross' : 'net'} amount or unit price`);
+      f.error('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${a} nor ${gross ? 'unitGrossPrice' : 'unitNetPrice'}`, lineField(i, a), undefined,
+        `a ${inv.pricing}-priced line needs its ${gross ? 'gross' : 'net'} amount or unit price`, at);
     }
   });
   check(inv.statedTotals?.net, 'statedTotals.net', 2, 'amounts');
@@ -190,10 +199,11 @@ function checkNumbers(f: Findings, inv: Invoice): boolean {
 function checkRates(f: Findings, inv: Invoice, schema: FaSchema): void {
   inv.lines.forEach((l, i) => {
     if (!rateInfo(l.vatRate)) {
-      f.error('FA_RATE_INVALID', `VAT rate ${JSON.stringify(l.vatRate)} is not valid for ${schema}`, `lines[${i}].vatRate`, String(l.vatRate),
+      f.error('FA_RATE_INVALID', `VAT rate ${JSON.stringify(l.vatRate)} is not valid for ${schema}`, lineField(i, 'vatRate'), String(l.vatRate),
         schema === 'FA(3)'
           ? 'one of 23, 22, 8, 7, 5, 4, 3, 0 KR, 0 WDT, 0 EX, zw, oo, np I, np II (or 0, np)'
-          : 'one of 23, 22, 8, 7, 5, 4, 3, 0, zw, oo, np (0 KR/0 WDT/0 EX and np I/np II are accepted and written as 0 and np)');
+          : 'one of 23, 22, 8, 7, 5, 4, 3, 0, zw, oo, np (0 KR/0 WDT/0 EX and np I/np II are accepted and written as 0 and np)',
+        l.provenance);
     }
   });
   const taxed = inv.lines.some((l) => rateInfo(l.vatRate)?.percent);
@@ -215,9 +225,9 @@ function checkKind(f: Findings, inv: Invoice): void {
         `${inv.kind} requires correction.corrected[] with number and issueDate`);
     }
     c?.corrected.forEach((k, i) => {
-      if (!k.number?.trim()) f.error('FA_FIELD_MISSING', 'the corrected invoice number is empty', `correction.corrected[${i}].number`, k.number ?? '', 'NrFaKorygowanej is required');
+      if (!k.number?.trim()) f.error('FA_FIELD_MISSING', 'the corrected invoice number is empty', `correction.corrected[${i + 1}].number`, k.number ?? '', 'NrFaKorygowanej is required');
       if (k.ksefNumber !== undefined && k.ksefNumber.trim() !== '' && !KSEF_NUMBER.test(k.ksefNumber.trim())) {
-        f.error('FA_KSEF_NUMBER_INVALID', `${JSON.stringify(k.ksefNumber)} is not a KSeF number`, `correction.corrected[${i}].ksefNumber`, k.ksefNumber,
+        f.error('FA_KSEF_NUMBER_INVALID', `${JSON.stringify(k.ksefNumber)} is not a KSeF number`, `correction.corrected[${i + 1}].ksefNumber`, k.ksefNumber,
           'NIP-YYYYMMDD-XXXXXX-XXXXXX-XX (leave empty when the invoice was issued outside KSeF)');
       }
     });

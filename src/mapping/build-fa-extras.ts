@@ -3,6 +3,7 @@
  * (FA Podmiot3), the line kind (sales-register rate rows) and the attachment (FA Zalacznik).
  * Kept apart from assemble() so that the catalogue-driven assembly can take it over as it is.
  */
+import { lineField } from '../invoice/line-field.ts';
 import { AgentError } from '../core/errors.ts';
 import type { Attachment, Invoice, ThirdParty, ThirdPartyRole } from '../core/invoice.ts';
 import type { Provenance } from '../core/records.ts';
@@ -64,7 +65,7 @@ function buildAttachment(v: Values, rows: readonly AttachmentRowText[], rec: Rec
   if (rows.length > 0 && columnsText === undefined) {
     const r = rows[0]!;
     errors.push(new AgentError('MAP_ATTACHMENT_TABLE', `line ${r.line} has an attachment row but the invoice has no attachment.tableColumns`, {
-      where: { ...recordWhere(r.where), field: `lines[${r.line - 1}].attachmentRow`, value: r.text, ...(invoice ? { invoice } : {}) },
+      where: { ...recordWhere(r.where), field: lineField(r.line - 1, 'attachmentRow'), value: r.text, ...(invoice ? { invoice } : {}) },
       rule: 'attachment rows need column headings: map invoice attachment.tableColumns ("Heading 1|Heading 2|…")',
     }));
     return undefined;
@@ -96,7 +97,7 @@ function buildAttachment(v: Values, rows: readonly AttachmentRowText[], rec: Rec
       const n = cells(r.text).length;
       if (n === columns.length) continue;
       errors.push(new AgentError('MAP_ATTACHMENT_TABLE', `line ${r.line}: the attachment row has ${n} cell${n === 1 ? '' : 's'} but the table has ${columns.length} column${columns.length === 1 ? '' : 's'} (${columns.join(' | ')})`, {
-        where: { ...recordWhere(r.where), field: `lines[${r.line - 1}].attachmentRow`, value: r.text, ...(invoice ? { invoice } : {}) },
+        where: { ...recordWhere(r.where), field: lineField(r.line - 1, 'attachmentRow'), value: r.text, ...(invoice ? { invoice } : {}) },
         rule: `cells separated by ${ATTACHMENT_CELL_SEPARATOR}, as many as attachment.tableColumns`,
       }));
     }

@@ -2,6 +2,7 @@
  * One group of records → one canonical invoice, or every problem found in it (all fields of all
  * lines are evaluated, so an admin sees every mistake at once).
  */
+import { lineField } from '../invoice/line-field.ts';
 import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, Invoice, InvoiceLine } from '../core/invoice.ts';
 import type { Provenance, SourceValue } from '../core/records.ts';
@@ -137,7 +138,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
   for (let i = 0; i < sources.length; i++) {
     const { rec, fields, pointer } = sources[i]!;
     const scope: Scope = { ...base, line: rec };
-    const prefix = `lines[${i}].`;
+    const prefix = lineField(i, '');
     const lv = await evaluate(fields, scope, rec, prefix, number, m.file, errors);
     checkRequired(REQUIRED_LINE, lv, fields, rec, prefix, m.file, pointer, number, errors);
     lines.push(lineFrom(lv, rec.where));

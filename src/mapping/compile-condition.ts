@@ -10,7 +10,9 @@ import { checkFrom } from './check-from.ts';
 /** Synchronous unless JSONata is involved. */
 export type Condition = (scope: Scope) => boolean | AgentError | Promise<boolean | AgentError>;
 
-export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string, defaultFrom: string): Condition {
+/** `optional`: the enclosing rule said the names it reads may be absent from a file. */
+export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string, defaultFrom: string, inheritedOptional = false): Condition {
+  const optional = inheritedOptional || c.optional === true;
   const never: Condition = () => false;
   const combos = ['all', 'any', 'not', 'expr'].filter((k) => k in c);
   const tests = ['present', 'equals', 'notEquals', 'in', 'matches'].filter((k) => k in c);
@@ -20,7 +22,7 @@ export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string,
     return never;
   }
   if (c.all || c.any) {
-    const list = (c.all ?? c.any)!.map((x, k) => compileCondition(ctx, x, `${ptr}/${c.all ? 'all' : 'any'}/${k}`, defaultFrom));
+    const list = (c.all ?? c.any)!.map((x, k) => compileCondition(ctx, x, `${ptr}/${c.all ? 'all' : 'any'}/${k}`, defaultFrom, optional));
     const every = c.all !== undefined;
     const run = async (scope: Scope, k: number): Promise<boolean | AgentError> => {
       for (let i = k; i < list.length; i++) {
@@ -41,7 +43,7 @@ export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string,
     };
   }
   if (c.not) {
-    const inner = compileCondition(ctx, c.not, `${ptr}/not`, defaultFrom);
+    const inner = compileCondition(ctx, c.not, `${ptr}/not`, defaultFrom, optional);
     const flip = (r: boolean | AgentError) => (r instanceof AgentError ? r : !r);
     return (scope) => {
       const r = inner(scope);
@@ -68,6 +70,15 @@ export function compileCondition(ctx: CompileCtx, c: ConditionJson, ptr: string,
     ctx.errors.push(configError(ctx, 'MAP_PATH', `${ptr}/path`, `"${c.path}" is not a valid path`, { rule: 'names separated by / or ., optional [n]' }));
     return never;
   }
+  ctx.names.push({
+    kind: 'column' in reader ? 'column' : 'path',
+    text: 'column' in reader ? reader.column : reader.text,
+    ...('path' in reader ? { steps: reader.path } : {}),
+    pointer: `${ptr}/${'column' in reader ? 'column' : 'path'}`,
+    section: ctx.section,
+    ...(c.from !== undefined ? { from: c.from } : {}),
+    optional,
+  });
   let regex: RegExp | undefined;
   if (c.matches !== undefined) {
     try {

@@ -4,6 +4,7 @@ import Big from 'big.js';
 import { AgentError, type Where } from '../core/errors.ts';
 import type { TextPosition as Position } from '../core/json-text.ts';
 import type { Section } from './scope.ts';
+import type { MappingName } from './mapping-names.ts';
 import { canonicalDecimal } from './convert.ts';
 import type { RecordLookup } from './reference-records.ts';
 
@@ -25,6 +26,8 @@ export interface CompileCtx {
   readonly recordTypes: ReadonlySet<string>;
   readonly section: Section;
   readonly errors: AgentError[];
+  /** every column and path the mapping names (checked against each file: check-names.ts) */
+  readonly names: MappingName[];
 }
 
 export function mappingWhere(ctx: Pick<CompileCtx, 'file' | 'positions'>, pointer: string): Where {

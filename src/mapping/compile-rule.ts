@@ -17,6 +17,7 @@ import { parsePath, toScalar, walkPath } from './record-path.ts';
 import { pickRecord, type Rec, type Scope } from './scope.ts';
 import { refKey } from './reference-records.ts';
 import { checkFrom } from './check-from.ts';
+import type { MappingName } from './mapping-names.ts';
 import { normaliseNip } from '../core/nip.ts';
 
 export type FieldValue = string | boolean;
@@ -45,8 +46,10 @@ const EMPTY: RuleOutcome = { kind: 'empty', src: NOWHERE };
 const SOURCES = ['column', 'path', 'value', 'template', 'expr', 'first'] as const;
 const CONVERSIONS = ['trim', 'case', 'removeChars', 'nip', 'lookup', 'decimal', 'impliedDecimals', 'negate', 'date', 'timeZone'] as const;
 
-export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: FieldSpec): CompiledRule {
+/** `optional`: an enclosing rule (of a `first` alternative) said the names it reads may be absent. */
+export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: FieldSpec, inheritedOptional = false): CompiledRule {
   const mapping = `${ctx.file}#${ptr}`;
+  const optional = inheritedOptional || rule.optional === true;
   const sources = SOURCES.filter((s) => rule[s] !== undefined);
   const failed: CompiledRule = () => EMPTY;
   if (sources.length !== 1) {
@@ -57,7 +60,10 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
   }
   const from = rule.from ?? ctx.section;
   if (rule.from !== undefined) checkFrom(ctx, rule.from, `${ptr}/from`);
-  const when: Condition | undefined = rule.when ? compileCondition(ctx, rule.when, `${ptr}/when`, from) : undefined;
+  const when: Condition | undefined = rule.when ? compileCondition(ctx, rule.when, `${ptr}/when`, from, optional) : undefined;
+  const named = (kind: MappingName['kind'], text: string, steps: MappingName['steps'], at: string): void => {
+    ctx.names.push({ kind, text, ...(steps ? { steps } : {}), pointer: at, section: ctx.section, ...(rule.from !== undefined ? { from: rule.from } : {}), optional });
+  };
   const conv = compileConverter(ctx, rule, ptr, spec);
 
   let defaultValue: FieldValue | undefined;
@@ -100,7 +106,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
     if (bad.length > 0 || rule.from !== undefined) {
       ctx.errors.push(configError(ctx, 'MAP_RULE_CONFLICT', ptr, `first cannot be combined with ${[...bad, ...(rule.from ? ['from'] : [])].join(', ')}; put those on each alternative`, { rule: 'first with when, default and required only' }));
     }
-    const alts = rule.first!.map((a, k) => compileRule(ctx, a, `${ptr}/first/${k}`, spec));
+    const alts = rule.first!.map((a, k) => compileRule(ctx, a, `${ptr}/first/${k}`, spec, optional));
     const fallback = (last: Src): RuleOutcome => (defaultValue !== undefined ? { kind: 'value', value: defaultValue, src: last } : { kind: 'empty', src: last });
     const from = (scope: Scope, k: number, last: Src): RuleOutcome | Promise<RuleOutcome> => {
       for (let i = k; i < alts.length; i++) {
@@ -132,6 +138,8 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       return failed;
     }
     const column = 'column' in reader ? reader.column : undefined;
+    if ('column' in reader) named('column', reader.column, undefined, `${ptr}/column`);
+    else named('path', reader.text, reader.path, `${ptr}/path`);
     return withWhen((scope) => {
       const r = readSource(scope, from, reader, mapping);
       if (r.error) return { kind: 'error', error: r.error };
@@ -144,6 +152,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
       ctx.errors.push(configError(ctx, 'MAP_TEMPLATE', `${ptr}/template`, parts, { value: rule.template!, rule: 'template placeholders {Name}' }));
       return failed;
     }
+    for (const p of parts) if (typeof p !== 'string') named('placeholder', p.name, p.steps, `${ptr}/template`);
     return withWhen((scope) => {
       const rec = pickRecord(scope, from);
       if (!rec) return finish(undefined, NOWHERE, scope);

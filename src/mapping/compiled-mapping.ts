@@ -7,6 +7,7 @@ import type { Grouping } from './group-records.ts';
 import type { PathStep } from './record-path.ts';
 import type { RecordLookup } from './reference-records.ts';
 import type { Unpivot } from './unpivot.ts';
+import type { MappingName } from './mapping-names.ts';
 
 export interface CompiledField {
   /** canonical path inside its section, e.g. "buyer.taxId" or "quantity" */
@@ -44,6 +45,8 @@ export interface CompiledMapping {
   readonly unpivot?: Unpivot;
   /** lookups into reference records: the file is read once more, first, to collect them */
   readonly recordLookups?: readonly RecordLookup[];
+  /** every column and path the mapping names, with the pointer of its rule (checked against each file) */
+  readonly names: readonly MappingName[];
 }
 
 /** One extraLines entry: where its records are in the invoice record, and its own line rules. */

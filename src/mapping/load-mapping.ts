@@ -20,6 +20,7 @@ import { compileUnpivot, type Unpivot } from './unpivot.ts';
 import { JsonTextError, parseJsonText, type JsonPath, type TextPosition as Position } from '../core/json-text.ts';
 import { parsePath } from './record-path.ts';
 import { schemaErrors } from './schema-errors.ts';
+import type { MappingName } from './mapping-names.ts';
 
 export class MappingInvalidError extends AgentError {
   readonly problems: readonly AgentError[];
@@ -121,12 +122,13 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     } else if (!typed.open && !typed.types.has(l.records)) {
       errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `record type "${l.records}" has no layout in ${typed.from} (known: ${[...typed.types].join(', ')})`, { value: l.records, rule: 'record lookups name a record type of the input' }));
     }
-    const keyCtx: CompileCtx = { file, positions, lookups, recordTypes: new Set(), section: 'invoice', errors };
+    const keyCtx: CompileCtx = { file, positions, lookups, recordTypes: new Set(), section: 'invoice', errors, names: [] };
     const keyRule: RuleJson = typeof l.key === 'string' ? { column: l.key } : l.key;
     recordLookups.set(name, { name, records: l.records, key: compileRule(keyCtx, keyRule, `${ptr}/key`, TEXT), caseSensitive: l.caseSensitive === true });
   }
 
-  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordLookups, recordTypes: types, section, errors });
+  const names: MappingName[] = [];
+  const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordLookups, recordTypes: types, section, errors, names });
 
   const invoiceCtx = ctxFor('invoice');
   const invoiceFields: CompiledField[] = [];
@@ -147,6 +149,9 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
   const grouping = compileGrouping(m, invoiceCtx);
   const unpivot = compileUnpivotOption(m, invoiceCtx);
   const skip = m.invoices.skip ? compileCondition(invoiceCtx, m.invoices.skip, '/invoices/skip', 'invoice') : undefined;
+  if (grouping.per === 'record' && grouping.lines) names.push({ kind: 'path', text: grouping.lines.text, steps: grouping.lines.steps, pointer: '/invoices/lines', section: 'invoice', optional: false });
+  // a key given as a column name has no rule object to point into
+  const named = typeof m.invoices.key === 'string' ? names.map((n) => (n.pointer === '/invoices/key/column' ? { ...n, pointer: '/invoices/key' } : n)) : names;
   const files = m.applies?.files === undefined ? [] : typeof m.applies.files === 'string' ? [m.applies.files] : [...m.applies.files];
   return {
     name: m.name,
@@ -161,6 +166,7 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     ...(extraLines.length > 0 ? { extraLines } : {}),
     ...(unpivot ? { unpivot } : {}),
     ...(recordLookups.size > 0 ? { recordLookups: [...recordLookups.values()] } : {}),
+    names: named,
   };
 }
 
@@ -181,10 +187,13 @@ function compileExtraLines(m: MappingFileJson, ctx: CompileCtx): CompiledLineSou
     }
     if (names.has(x.name)) ctx.errors.push(configError(ctx, 'MAP_EXTRA_LINES', `${ptr}/name`, `two line sources are named "${x.name}"`, { value: x.name, rule: 'each extraLines entry has its own name' }));
     names.add(x.name);
+    const named = ctx.names.length;
     const when = x.when ? compileCondition(ctx, x.when, `${ptr}/when`, 'line') : undefined;
     const fields: CompiledField[] = [];
     const notes: { key: string; rule: CompiledRule; pointer: string }[] = [];
     compileGroup(ctx, LINE_FIELDS, x.line, `${ptr}/line`, '', fields, notes);
+    // its rules read the object(s) at its path in the invoice record, or the invoice record itself
+    for (let k = named; k < ctx.names.length; k++) ctx.names[k] = { ...ctx.names[k]!, within: path?.steps ?? [] };
     for (const p of requiredPaths(LINE_FIELDS, '')) {
       if (!fields.some((f) => f.path === p)) ctx.errors.push(configError(ctx, 'MAP_REQUIRED_RULE', `${ptr}/line`, `extraLines "${x.name}": line.${p} is required but has no rule`, { rule: 'every line source has the required line rules' }));
     }

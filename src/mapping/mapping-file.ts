@@ -25,6 +25,8 @@ export interface RuleJson {
   readonly negate?: boolean;
   readonly date?: string;
   readonly timeZone?: string;
+  /** the column/path this rule names may legitimately be absent from a file (no MAP_COLUMN_UNKNOWN / MAP_PATH_UNMATCHED) */
+  readonly optional?: boolean;
 }
 
 export interface ConditionJson {
@@ -40,6 +42,8 @@ export interface ConditionJson {
   readonly all?: readonly ConditionJson[];
   readonly any?: readonly ConditionJson[];
   readonly not?: ConditionJson;
+  /** the column/path this condition names may legitimately be absent from a file */
+  readonly optional?: boolean;
 }
 
 export interface TableLookupJson {

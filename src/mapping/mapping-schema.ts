@@ -36,6 +36,7 @@ const condition: Schema = obj(
     all: { type: 'array', items: { $ref: '#/definitions/condition' }, description: 'True when every listed condition is true.' },
     any: { type: 'array', items: { $ref: '#/definitions/condition' }, description: 'True when at least one listed condition is true.' },
     not: { $ref: '#/definitions/condition', description: 'True when the given condition is false.' },
+    optional: bool('The column or path this condition names may be absent from a file (otherwise a name that matches nothing in the file is reported: MAP_COLUMN_UNKNOWN, MAP_PATH_UNMATCHED).'),
   },
 );
 
@@ -63,6 +64,7 @@ const rule: Schema = obj(
     negate: bool('Change the sign of the number (e.g. credit amounts written as positive).'),
     date: str('Date format of the source: a pattern such as dd.MM.yyyy, yyyyMMdd or d/M/yy; "excel" for Excel serial day numbers; "iso" (default) for yyyy-mm-dd and ISO timestamps.'),
     timeZone: str('Time zone used to turn ISO timestamps with an offset into a local date (default Europe/Warsaw).'),
+    optional: bool('The columns or paths this rule (and its when and first alternatives) names may be absent from a file: the field is then just empty. Otherwise a name that matches nothing in the file is reported (MAP_COLUMN_UNKNOWN; MAP_PATH_UNMATCHED, a warning in preview and an error at intake).'),
   },
 );
 

@@ -100,6 +100,8 @@ async function preview(ctx: PipelineContext, { file, inbox, mappingVersion }: In
       displayName: file.sourceName,
       ...(ctx.mappings ? { mappings: ctx.mappings } : {}),
       lean: true,
+      // a mapping path that matches nothing in the file fails the whole file (one error, nothing sent)
+      unmatchedPaths: 'error',
     });
   } catch (e) {
     return { file: file.sourceName, mapping: inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };

@@ -6,9 +6,9 @@
 import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema, Invoice, InvoiceXml, IsoDate } from '../core/invoice.ts';
-import { readRecords } from '../readers/index.ts';
-import { MappingInvalidError, loadMapping, mapRecords } from '../mapping/index.ts';
-import type { MappingCache } from '../mapping/index.ts';
+import { describeEncoding, readRecords, resolveEncoding } from '../readers/index.ts';
+import { MappingInvalidError, NameCheckError, loadMapping, mapRecords } from '../mapping/index.ts';
+import type { CompiledMapping, MappingCache } from '../mapping/index.ts';
 import { buildFaXml } from '../invoice/build-fa-xml.ts';
 import { validateInvoice } from '../invoice/validate.ts';
 import { checkXsd } from '../invoice/check-xsd.ts';
@@ -71,9 +71,35 @@ export interface PreviewOptions {
    * configuration); default DEFAULT_LIMITS. A file over one gets only its LIMIT_* error.
    */
   readonly limits?: Limits;
+  /**
+   * A path of the mapping that matches nothing in any record of an XML/JSON file
+   * (MAP_PATH_UNMATCHED): a file-level warning (default: preview shows the invoices anyway) or a
+   * file-level error (the agent's intake: the file goes to errors, nothing of it is sent).
+   */
+  readonly unmatchedPaths?: 'warning' | 'error';
 }
 
 const LIMIT_CODE_SET: ReadonlySet<string> = new Set(Object.values(LIMIT_CODES));
+
+/**
+ * File-level errors after which the invoices read so far are not shown: over a limit the file
+ * was not processed; with a name of the mapping that the file does not have, every invoice would
+ * only repeat the one mistake (an empty field each), hiding it.
+ */
+const WHOLE_FILE_CODES: ReadonlySet<string> = new Set([...LIMIT_CODE_SET, 'MAP_COLUMN_UNKNOWN', 'MAP_PATH_UNMATCHED']);
+
+/** How the file is decoded, in words, for errors about names that do not match (XLSX has no code page). */
+function encodingOf(file: string, mapping: CompiledMapping, displayName: string): (() => Promise<string | undefined>) | undefined {
+  const input = mapping.input;
+  if (!('decode' in input)) return undefined;
+  return async () => {
+    try {
+      return describeEncoding(await resolveEncoding(file, { decode: input.decode, displayName, xml: input.format === 'xml' }), input.decode);
+    } catch {
+      return undefined; // the file was read, so this cannot fail for a reason worth a second error
+    }
+  };
+}
 
 /** What checkInvoice needs besides the invoice. */
 export type CheckOptions = Pick<PreviewOptions, 'schema' | 'company' | 'today' | 'now'>;
@@ -102,6 +128,8 @@ export interface PreviewResult {
   readonly invoices: readonly PreviewedInvoice[];
   /** problems not tied to one invoice: mapping file errors, unreadable input, an empty file */
   readonly errors: readonly AgentError[];
+  /** warnings not tied to one invoice: a mapping path that matches nothing in the file (MAP_PATH_UNMATCHED) */
+  readonly warnings?: readonly AgentError[];
   /** true when there is at least one invoice and nothing failed (warnings allowed) */
   readonly ok: boolean;
 }
@@ -212,6 +240,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   }
   const invoices: PreviewedInvoice[] = [];
   const errors: AgentError[] = [];
+  const warnings: AgentError[] = [];
   const pool = opts.checkPool;
   const checkOpts: CheckOptions = { schema: opts.schema, today: opts.today, ...(opts.company ? { company: opts.company } : {}), ...(opts.now ? { now: opts.now } : {}) };
   // invoices waiting for the next batch, with their place in `invoices`
@@ -237,7 +266,9 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
     try {
       // a function, so a mapping with lookups into reference records can read the file twice
       const records = () => readRecords(file, mapping.input, displayName, limits);
-      for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) }, limits)) {
+      const encoding = encodingOf(file, mapping, displayName);
+      const checks = { unmatchedPaths: opts.unmatchedPaths ?? 'warning', warn: (w: AgentError) => warnings.push(w), ...(encoding ? { encoding } : {}) } as const;
+      for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) }, limits, checks)) {
         if (invoices.length >= limits.maxInvoicesPerFile) {
           const { cells: _cells, ...at } = mapped.ok ? mapped.invoice.provenance : { file: displayName, cells: undefined };
           throw limitExceeded('maxInvoicesPerFile', limits.maxInvoicesPerFile, `the file has more than ${limits.maxInvoicesPerFile} invoices`, at);
@@ -256,14 +287,15 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
       await Promise.all(inPool);
     }
   } catch (err) {
-    errors.push(asAgentError(err, { file: displayName }));
+    // one error per name that does not fit the file, not one per row
+    if (err instanceof NameCheckError) errors.push(...err.problems);
+    else errors.push(asAgentError(err, { file: displayName }));
   }
-  // a file over a limit was not processed: its invoices read so far would only hide the reason
-  const overLimit = errors.some((e) => LIMIT_CODE_SET.has(e.code));
-  const done = withoutRepeats(overLimit ? [] : invoices.filter((i) => i !== NOT_CHECKED), displayName);
+  const wholeFile = errors.some((e) => WHOLE_FILE_CODES.has(e.code));
+  const done = withoutRepeats(wholeFile ? [] : invoices.filter((i) => i !== NOT_CHECKED), displayName);
   if (errors.length === 0 && done.length === 0) {
     errors.push(new AgentError('PREVIEW_NO_INVOICES', 'the file holds no invoices', { kind: 'data', where: { file: displayName }, rule: 'at least one invoice per file' }));
   }
   const ok = errors.length === 0 && done.every((i) => i.errors.length === 0);
-  return { ...head, invoices: done, errors, ok };
+  return { ...head, invoices: done, errors, ...(warnings.length > 0 ? { warnings } : {}), ok };
 }

@@ -189,6 +189,27 @@ export async function resolveEncoding(path: string, req: DecodeRequest): Promise
   return { encoding: configured, reason };
 }
 
+/**
+ * The encoding a file was (or will be) read with, in words for an error message: which one and
+ * why (`auto` fell back to the code page because the bytes are not UTF-8, the mapping said so, …).
+ * Decoding is deterministic, so a caller asks this again when it has something to report instead
+ * of every reader carrying it along.
+ */
+export function describeEncoding(r: ResolvedEncoding, configured: DecodeOptions): string {
+  switch (r.reason) {
+    case 'bom':
+      return `${r.encoding.toUpperCase()} (it starts with a UTF-16 byte-order mark)`;
+    case 'xml-declaration':
+      return `${r.encoding} (as its XML declaration says)`;
+    case 'mapping':
+      return `${r.encoding} (as the mapping's input.encoding says)`;
+    case 'detected':
+      return r.encoding === 'utf-8'
+        ? 'utf-8 (input.encoding "auto": the bytes are valid UTF-8)'
+        : `${r.encoding} (input.encoding "auto": the bytes are not valid UTF-8, so the fallback ${configured.fallback ? 'input.fallback' : 'code page'} was used)`;
+  }
+}
+
 /** Drops a DOS end-of-file mark (Ctrl-Z) at the very end of the text. */
 async function* withoutTrailingCtrlZ(chunks: AsyncIterable<string>): AsyncGenerator<string> {
   let held = '';

@@ -19,5 +19,5 @@ export async function* readRecords(path: string, input: InputOptions, displayNam
 
 export { readers } from './registry.ts';
 export type { OptionsOf, Reader } from './registry.ts';
-export { decodeFile, decodeFileToString, resolveEncoding } from './decode.ts';
+export { decodeFile, decodeFileToString, describeEncoding, resolveEncoding } from './decode.ts';
 export type { ConcreteEncoding, ResolvedEncoding, DecodeRequest } from './decode.ts';

@@ -109,7 +109,7 @@ const CASES: readonly Case[] = [
   { inbox: 'optima', name: 'truncated-mid-row.csv', bytes: (x, p) => { const t = cp1250(x.optima(p)); return t.subarray(0, Math.floor(t.length * 0.55)); }, expect: 'READ_CSV_RAGGED' },
   { inbox: 'optima', name: 'unterminated-quote.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';Kawa ziarnista', ';"Kawa ziarnista')), expect: 'READ_CSV_MALFORMED' },
   { inbox: 'optima', name: 'duplicate-header.csv', bytes: (x, p) => csvWith(x, p, (t) => edit(t, ';Ilość;', ';Lp.;')), expect: 'READ_CSV_DUPLICATE_HEADER' },
-  { inbox: 'optima', name: 'wrong-delimiter.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, ';', '\t')), expect: 'MAP_REQUIRED' },
+  { inbox: 'optima', name: 'wrong-delimiter.csv', bytes: (x, p) => csvWith(x, p, (t) => editAll(t, ';', '\t')), expect: 'MAP_COLUMN_UNKNOWN' },
   // --- CSV declared UTF-8
   { inbox: 'utf8', name: 'cp1250-declared-utf8.csv', bytes: (x, p) => cp1250(x.optima(p)), expect: 'READ_ENCODING' },
   { inbox: 'utf8', name: 'c1-controls.csv', bytes: (x, p) => utf8Csv(x, p, (t) => edit(t, 'Chleb', 'Chleb \u0086\u0092')), expect: 'FA_FORBIDDEN_CHAR' },

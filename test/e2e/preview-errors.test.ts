@@ -77,7 +77,7 @@ test('invalid decimal in a CSV quantity names the line field', async () => {
   await withDir(async (dir) => {
     const bad = await editedCopy(dir, OPTIMA, 'faktury.csv', 'windows-1250', (t) => t.replace(';12,5;l;', ';12,5,1;l;'));
     const run = await preview(bad, { mapping: 'mappings/optima-csv.json' });
-    assertError(run, ['faktury.csv', 'row 13', 'line 14', 'invoice FA/234/2026', 'field lines[4].quantity', 'value "12,5,1"', 'rule: decimal comma', '[MAP_DECIMAL]']);
+    assertError(run, ['faktury.csv', 'row 13', 'line 14', 'invoice FA/234/2026', 'field lines[5].quantity', 'value "12,5,1"', 'rule: decimal comma', '[MAP_DECIMAL]']);
   });
 });
 
@@ -114,7 +114,7 @@ test('unknown lookup value in a fixed-width line (VAT code X)', async () => {
   await withDir(async (dir) => {
     const bad = await editedCopy(dir, DOS, 'FAKT1122.TXT', 'cp852', (t) => t.replace('000000006499B', '000000006499X'));
     const run = await preview(bad, { mapping: 'mappings/dos-fixed.json' });
-    assertError(run, ['FAKT1122.TXT', 'line 14', 'invoice FS-0459/11/26', 'field lines[1].vatRate', 'value "X"', 'rule: lookup vat (unmatched: error)', '[MAP_LOOKUP_UNMATCHED]']);
+    assertError(run, ['FAKT1122.TXT', 'line 14', 'invoice FS-0459/11/26', 'field lines[2].vatRate', 'value "X"', 'rule: lookup vat (unmatched: error)', '[MAP_LOOKUP_UNMATCHED]']);
     assert.equal(xmlCount(run.stdout), 2);
   });
 });

@@ -149,7 +149,7 @@ test('per-line discount: P_10 written, P_11 = quantity × price − discount; a 
 
   const wrong = await mapOne(m, rows(row({}), row({ Ilosc: '3', Cena: '100,00', Rabat: '15,50', Netto: '300,00' })));
   const e = only(errorsOf(wrong), 'FA_LINE_ARITHMETIC');
-  assert.equal(e.where.field, 'lines[1].netAmount');
+  assert.equal(e.where.field, 'lines[2].netAmount');
   assert.equal(e.where.row, 2);
   assert.match(e.message, /^line 2: net value 300\.00 is not quantity × unit net price − discount: 3 × 100\.00 − 15\.50 = 284\.50 \(difference \+15\.50\)$/);
 });
@@ -296,24 +296,24 @@ test('rate rows refused: VAT off by more than 0.01 per row, a taxed row without 
     reg({ Stawka: '23', Netto: '500,00', 'VAT kwota': '115,00' }),
   ));
   const e1 = only(errorsOf(mismatch), 'FA_RATE_VAT_MISMATCH');
-  assert.equal(e1.where.field, 'lines[0].vatAmount');
+  assert.equal(e1.where.field, 'lines[1].vatAmount');
   assert.equal(e1.where.row, 1);
   assert.equal(e1.message, "rate 23 %: the rows' stated VAT 315.00 (rows 1, 2) is not net 1500.00 × 23 % = 345.00 (difference -30.00, tolerance 0.02)");
 
   const noVat = await mapOne(registerMapping(), rows(reg({ Stawka: '23', Netto: '1000,00', 'VAT kwota': '230,00' }), reg({ Stawka: '8', Netto: '500,00', 'VAT kwota': '' })));
   const e2 = only(errorsOf(noVat), 'FA_RATE_ROW_VAT_MISSING');
-  assert.equal(e2.where.field, 'lines[1].vatAmount');
+  assert.equal(e2.where.field, 'lines[2].vatAmount');
   assert.equal(e2.where.row, 2);
   assert.equal(e2.message, 'rate row 2 (rate 8) has no vatAmount');
 
   const withQty = await mapOne(registerMapping({}, { ...registerLine, quantity: { column: 'Ilosc' } }), rows(reg({ Stawka: '23', Netto: '1000,00', 'VAT kwota': '230,00', Ilosc: '2' })));
   const e3 = only(errorsOf(withQty), 'FA_RATE_ROW_FIELD');
-  assert.equal(e3.where.field, 'lines[0].quantity');
+  assert.equal(e3.where.field, 'lines[1].quantity');
   assert.equal(e3.message, 'rate row 1 states quantity; rows of a sales register are sums per VAT rate, without quantities or prices');
 
   const arith = await mapOne(registerMapping({}, { ...registerLine, grossAmount: { column: 'Brutto', decimal: 'comma' } }), rows(reg({ Stawka: '23', Netto: '1000,00', 'VAT kwota': '230,00', Brutto: '1200,00' })));
   const e4 = only(errorsOf(arith), 'FA_RATE_ROW_ARITHMETIC');
-  assert.equal(e4.where.field, 'lines[0].grossAmount');
+  assert.equal(e4.where.field, 'lines[1].grossAmount');
   assert.equal(e4.message, 'rate row 1: net 1000.00 + VAT 230.00 = 1230.00, not the stated gross 1200.00');
 
   const total = await mapOne(registerMapping(), rows(reg({ 'Brutto dok': '1240,00', Stawka: '23', Netto: '1000,00', 'VAT kwota': '230,00' })));
@@ -373,14 +373,14 @@ test('constants alone (heading, key, column headings) make no attachment: an inv
 });
 
 test('attachment refused: a row with the wrong number of cells, rows without headings, 11 paragraphs, a too long cell, FA(2)', async () => {
-  const [cells] = await mapAll(compile(mapping(attachmentRules, attachmentLine)), rows(row({ Okres: '2026-10', Licznik: 'L-001', Od: '1200', Do: '1450' }), row({ Licznik: 'L-002|x', Od: '88', Do: '97' })));
+  const [cells] = await mapAll(compile(mapping(attachmentRules, attachmentLine)), rows(row({ Okres: '2026-10', Opis: '', Licznik: 'L-001', Od: '1200', Do: '1450' }), row({ Licznik: 'L-002|x', Od: '88', Do: '97' })));
   assert.ok(cells && !cells.ok);
   const e1 = cells.errors.find((e) => e.code === 'MAP_ATTACHMENT_TABLE')!;
-  assert.equal(e1.where.field, 'lines[1].attachmentRow');
+  assert.equal(e1.where.field, 'lines[2].attachmentRow');
   assert.equal(e1.where.row, 2);
   assert.equal(e1.message, 'line 2: the attachment row has 4 cells but the table has 3 columns (Licznik | Odczyt poprzedni | Odczyt bieżący)');
 
-  const [noKey] = await mapAll(compile(mapping({ attachment: { ...attachmentRules.attachment, metaKey: { column: 'Klucz' } } }, attachmentLine)), rows(row({ Klucz: '', Okres: '2026-10', Licznik: 'L-001', Od: '1', Do: '2' })));
+  const [noKey] = await mapAll(compile(mapping({ attachment: { ...attachmentRules.attachment, metaKey: { column: 'Klucz' } } }, attachmentLine)), rows(row({ Klucz: '', Okres: '2026-10', Opis: '', Licznik: 'L-001', Od: '1', Do: '2' })));
   assert.ok(noKey && !noKey.ok);
   const e0 = noKey.errors.find((e) => e.code === 'MAP_ATTACHMENT_META')!;
   assert.equal(e0.where.field, 'attachment.metaKey');
@@ -398,7 +398,7 @@ test('attachment refused: a row with the wrong number of cells, rows without hea
   assert.equal(e3.where.field, 'attachment.paragraphs');
   assert.equal(e3.message, 'the attachment text has 11 paragraphs; FA(3) takes at most 10');
 
-  const wide = await mapOne(mapping(attachmentRules, attachmentLine), rows(row({ Okres: '2026-10', Licznik: 'x'.repeat(257), Od: '1', Do: '2' })));
+  const wide = await mapOne(mapping(attachmentRules, attachmentLine), rows(row({ Okres: '2026-10', Opis: '', Licznik: 'x'.repeat(257), Od: '1', Do: '2' })));
   const e4 = only(errorsOf(wide), 'FA_ATTACHMENT_LIMIT');
   assert.equal(e4.where.field, 'attachment.table.rows[0][0]');
   assert.equal(e4.message, 'cell 1 of table row 1 has 257 characters; FA(3) takes at most 256');

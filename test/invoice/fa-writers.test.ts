@@ -298,5 +298,5 @@ test('writer refuses zw lines without an exemption basis and a KOR without corre
   const kor = invoice({ kind: 'KOR', lines: [{ description: 'x', netAmount: '-1.00', vatRate: '23' }] });
   assert.throws(() => buildFaXml(kor, 'FA(2)', COMPANY), { code: 'FA_CORRECTION_MISSING' });
   const noAmount = invoice({ lines: [{ description: 'x', vatRate: '23' }] });
-  assert.throws(() => buildFaXml(noAmount, 'FA(3)', COMPANY), (e: any) => e.code === 'FA_LINE_AMOUNT_MISSING' && e.where.field === 'lines[0].netAmount');
+  assert.throws(() => buildFaXml(noAmount, 'FA(3)', COMPANY), (e: any) => e.code === 'FA_LINE_AMOUNT_MISSING' && e.where.field === 'lines[1].netAmount');
 });

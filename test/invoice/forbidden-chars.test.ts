@@ -36,7 +36,7 @@ for (const c of cases) {
     assert.equal(hits.length, 1, JSON.stringify(r.errors.map((e) => e.code)));
     const e = hits[0]!;
     const hex = c.char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    assert.equal(e.where.field, 'lines[1].description');
+    assert.equal(e.where.field, 'lines[2].description');
     assert.equal(e.where.value, value);
     assert.equal(e.where.file, 'invoices.csv');
     assert.equal(e.where.row, 4);
@@ -56,7 +56,7 @@ test('invoice-level fields (buyer name, notes, number) and the configured seller
     lines: [line],
   }), 'FA(3)', { ...COMPANY, name: 'Firma\u0086' }, { today: TODAY });
   const got = r.errors.filter((e) => e.code === 'FA_FORBIDDEN_CHAR').map((e) => [e.where.field, e.where.row]);
-  assert.deepEqual(got.sort(), [['buyer.address.line1', 2], ['buyer.name', 2], ['company.name', 2], ['notes[0].value', 2], ['number', 2]].sort());
+  assert.deepEqual(got.sort(), [['buyer.address.line1', 2], ['buyer.name', 2], ['company.name', 2], ['notes[1].value', 2], ['number', 2]].sort());
 });
 
 test('tab, line feed and carriage return, Polish letters and other scripts are allowed', () => {
@@ -101,7 +101,7 @@ test('preview: a windows-1250 CSV read as ISO-8859-2 fails with the row, the fie
     assert.equal(e.where.row, 2);
     assert.equal(e.where.line, 3);
     assert.equal(e.where.invoice, 'FV/2');
-    assert.equal(e.where.field, 'lines[0].description');
+    assert.equal(e.where.field, 'lines[1].description');
     assert.match(e.message, /U\+009C/);
     assert.match(e.message, /set input\.encoding to windows-1250/);
     assert.equal(r.invoices[1]!.xml, undefined, 'no FA XML is produced');

@@ -26,7 +26,7 @@ test('net value that is not quantity × unit net price: error with both values, 
   ]);
   assert.deepEqual(codes(errs), ['FA_LINE_ARITHMETIC']);
   const e = errs[0]!;
-  assert.equal(e.where.field, 'lines[1].netAmount');
+  assert.equal(e.where.field, 'lines[2].netAmount');
   assert.equal(e.where.value, '1.00');
   assert.equal(e.where.row, 2);
   assert.equal(e.where.line, 3);
@@ -40,7 +40,7 @@ test('gross-priced: gross value against quantity × unit gross price, discount s
   assert.deepEqual(codes(errorsOf([{ ...base, quantity: '3', unitGrossPrice: '12.30', discount: '1.90', grossAmount: '35.00' }], 'gross')), []);
   const errs = errorsOf([{ ...base, quantity: '3', unitGrossPrice: '12.30', discount: '1.90', grossAmount: '36.90' }], 'gross');
   assert.deepEqual(codes(errs), ['FA_LINE_ARITHMETIC']);
-  assert.equal(errs[0]!.where.field, 'lines[0].grossAmount');
+  assert.equal(errs[0]!.where.field, 'lines[1].grossAmount');
   assert.match(errs[0]!.message, /gross value 36\.90 is not quantity × unit gross price − discount: 3 × 12\.30 − 1\.90 = 35\.00/);
 });
 
@@ -77,7 +77,7 @@ test('preview of the Optima example with 1,00 instead of 778,80: the file, row a
     assert.equal(e.where.file, 'faktury.csv');
     assert.equal(e.where.row, 1);
     assert.equal(e.where.line, 2);
-    assert.equal(e.where.field, 'lines[0].netAmount');
+    assert.equal(e.where.field, 'lines[1].netAmount');
     assert.match(e.message, /net value 1\.00 is not quantity × unit net price: 12 × 64\.90 = 778\.80/);
     // the other invoices of the file are still valid
     assert.equal(r.invoices.filter((i) => i.errors.length === 0).length, r.invoices.length - 1);

@@ -27,7 +27,7 @@ test('net-priced: stated line VAT that is not net × rate is FA_LINE_VAT naming 
   ]);
   assert.deepEqual(codes(errs), ['FA_LINE_VAT']);
   const e = errs[0]!;
-  assert.equal(e.where.field, 'lines[1].vatAmount');
+  assert.equal(e.where.field, 'lines[2].vatAmount');
   assert.equal(e.where.value, '1.00');
   assert.equal(e.where.file, 'f.csv');
   assert.equal(e.where.row, 2);
@@ -53,7 +53,7 @@ test('gross-priced: stated line VAT against gross − gross / (1 + rate)', () =>
   assert.deepEqual(codes(errorsOf([{ ...base, quantity: '2', unitGrossPrice: '34.90', vatAmount: '13.05' }], 'gross')), []);
   const errs = errorsOf([{ ...base, quantity: '2', unitGrossPrice: '34.90', grossAmount: '69.80', vatAmount: '16.05' }], 'gross');
   assert.deepEqual(codes(errs), ['FA_LINE_VAT']);
-  assert.equal(errs[0]!.where.field, 'lines[0].vatAmount');
+  assert.equal(errs[0]!.where.field, 'lines[1].vatAmount');
   assert.match(errs[0]!.message, /stated VAT 16\.05 is not the VAT contained in gross value 69\.80 at 23 %: 69\.80 − 69\.80 \/ 1\.23 = 13\.05 \(difference \+3\.00\)/);
   assert.match(errs[0]!.rule!, /gross value − gross value \/ \(1 \+ rate \/ 100\)/);
 });
@@ -104,7 +104,7 @@ test('preview of the shop JSON with a mapped line VAT: a wrong one names the ite
     assert.deepEqual(bad.errors.map((e) => e.code), ['FA_LINE_VAT']);
     const e = bad.errors[0]!;
     assert.equal(e.where.file, 'orders-1.json');
-    assert.equal(e.where.field, 'lines[0].vatAmount');
+    assert.equal(e.where.field, 'lines[1].vatAmount');
     assert.equal(e.where.value, '16.05');
     assert.equal(e.where.path, '$.orders[0]/items[1]'); // the first item (line paths count from 1)
     assert.match(e.message, /16\.05 .*69\.80 .*13\.05/);

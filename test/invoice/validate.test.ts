@@ -59,7 +59,7 @@ const rules: Rule[] = [
   {
     name: 'unknown VAT rate',
     invoice: invoice({ lines: [line, { ...line, vatRate: '19' as never }] }),
-    code: 'FA_RATE_INVALID', field: 'lines[1].vatRate', value: '19', message: /VAT rate "19" is not valid for FA\(3\)/,
+    code: 'FA_RATE_INVALID', field: 'lines[2].vatRate', value: '19', message: /VAT rate "19" is not valid for FA\(3\)/,
   },
   {
     name: 'issue date in the future',
@@ -79,7 +79,7 @@ const rules: Rule[] = [
   {
     name: 'KOR with a malformed KSeF number',
     invoice: invoice({ kind: 'KOR', lines: [line], correction: { corrected: [{ number: 'FV/1', issueDate: '2026-01-02', ksefNumber: '5265877635-2026' }] } }),
-    code: 'FA_KSEF_NUMBER_INVALID', field: 'correction.corrected[0].ksefNumber', value: '5265877635-2026', message: /is not a KSeF number/,
+    code: 'FA_KSEF_NUMBER_INVALID', field: 'correction.corrected[1].ksefNumber', value: '5265877635-2026', message: /is not a KSeF number/,
   },
   {
     name: 'ZAL without the advance',
@@ -89,17 +89,17 @@ const rules: Rule[] = [
   {
     name: 'line amount with three decimals',
     invoice: invoice({ lines: [{ ...line, unitNetPrice: undefined, netAmount: '10.005' } as never] }),
-    code: 'FA_AMOUNT_DECIMALS', field: 'lines[0].netAmount', value: '10.005', message: /3 decimal places; FA takes at most 2/,
+    code: 'FA_AMOUNT_DECIMALS', field: 'lines[1].netAmount', value: '10.005', message: /3 decimal places; FA takes at most 2/,
   },
   {
     name: 'quantity that is not a decimal',
     invoice: invoice({ lines: [{ ...line, quantity: '1,5' }] }),
-    code: 'FA_AMOUNT_INVALID', field: 'lines[0].quantity', value: '1,5', message: /not a decimal number/,
+    code: 'FA_AMOUNT_INVALID', field: 'lines[1].quantity', value: '1,5', message: /not a decimal number/,
   },
   {
     name: 'line without amount or price',
     invoice: invoice({ pricing: 'gross', lines: [{ description: 'x', vatRate: '23' }] }),
-    code: 'FA_LINE_AMOUNT_MISSING', field: 'lines[0].grossAmount', message: /neither grossAmount nor unitGrossPrice/,
+    code: 'FA_LINE_AMOUNT_MISSING', field: 'lines[1].grossAmount', message: /neither grossAmount nor unitGrossPrice/,
   },
   {
     name: 'zw without exemption basis',
@@ -139,7 +139,7 @@ const rules: Rule[] = [
   {
     name: 'C1 control characters in a line description are an error (wrong code page; KSeF rejects most of them)',
     invoice: invoice({ lines: [{ ...line, description: 'Kabel \u0085 2m' }] }),
-    code: 'FA_FORBIDDEN_CHAR', field: 'lines[0].description', value: 'Kabel \u0085 2m', message: /U\+0085 at position 7.*wrong encoding/,
+    code: 'FA_FORBIDDEN_CHAR', field: 'lines[1].description', value: 'Kabel \u0085 2m', message: /U\+0085 at position 7.*wrong encoding/,
   },
 ];
 

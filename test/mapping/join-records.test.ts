@@ -96,7 +96,7 @@ test('per join: a line whose key has no header is MAP_JOIN_ORPHAN_LINE naming th
 test('per join: an error in a line names that line\'s own sheet, row and cell', async () => {
   const out = await mapAll(compile(joinMapping), [header('FV/1', 2), item('FV/1', 'Kawa', 2), item('FV/1', 'Herbata', 7, { Ilosc: 'x' })]);
   const errs = out[0]!.ok ? [] : out[0]!.errors;
-  assert.deepEqual(errs.map((e) => [e.code, e.where.field, e.where.sheet, e.where.row, e.where.cell, e.where.invoice]), [['MAP_DECIMAL', 'lines[1].quantity', 'Pozycje', 7, 'C7', 'FV/1']]);
+  assert.deepEqual(errs.map((e) => [e.code, e.where.field, e.where.sheet, e.where.row, e.where.cell, e.where.invoice]), [['MAP_DECIMAL', 'lines[2].quantity', 'Pozycje', 7, 'C7', 'FV/1']]);
 });
 
 test('per join: a header key given twice and an empty key are errors naming the record', async () => {

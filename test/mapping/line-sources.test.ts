@@ -114,7 +114,7 @@ test('extraLines: an error in an extra line names that line, its source and its 
   const errs = out[0]!.ok ? [] : out[0]!.errors;
   assert.deepEqual(
     errs.map((e) => [e.code, e.where.field, e.where.path, e.where.value, e.where.mapping, e.where.invoice]),
-    [['MAP_DECIMAL', 'lines[1].unitGrossPrice', '/orders[1]/delivery', 'gratis', 'mappings/test.json#/extraLines/0/line/unitGrossPrice', 'ZAM-1']],
+    [['MAP_DECIMAL', 'lines[2].unitGrossPrice', '/orders[1]/delivery', 'gratis', 'mappings/test.json#/extraLines/0/line/unitGrossPrice', 'ZAM-1']],
     errs.map(describeError).join('\n'),
   );
 });
@@ -191,7 +191,7 @@ test('unpivot: in a spreadsheet each line keeps the cells of its own group; an e
   }));
   const [r] = await mapAll(m, [rec]);
   const errs = r!.ok ? [] : r!.errors;
-  assert.deepEqual(errs.map((e) => [e.code, e.where.field, e.where.sheet, e.where.row, e.where.cell, e.where.value]), [['MAP_DECIMAL', 'lines[1].quantity', 'Faktury', 3, 'H3', 'dużo']]);
+  assert.deepEqual(errs.map((e) => [e.code, e.where.field, e.where.sheet, e.where.row, e.where.cell, e.where.value]), [['MAP_DECIMAL', 'lines[2].quantity', 'Faktury', 3, 'H3', 'dużo']]);
   const ok = await mapAll(m, [{ ...rec, values: { ...rec.values, P2_Ilosc: '3' } }]);
   assert.equal(ok[0]!.ok, true);
   const lines = ok[0]!.ok ? ok[0]!.invoice.lines : [];

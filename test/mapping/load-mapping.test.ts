@@ -31,7 +31,7 @@ test('schema violations: all of them, each with its JSON pointer, line and what 
     [
       ['MAP_SCHEMA', 'config', 'mappings/test.json#', 'missing required property "invoices"'],
       ['MAP_SCHEMA', 'config', 'mappings/test.json#/input/format', 'must be one of: "csv", "xlsx", "fixed", "xml", "json", "jsonl", "sections"'],
-      ['MAP_SCHEMA', 'config', 'mappings/test.json#/invoice/issueDate/dat', 'unknown property "dat"; expected one of: column, path, value, template, expr, first, from, when, default, required, trim, case, removeChars, nip, lookup, field, decimal, impliedDecimals, negate, date, timeZone'],
+      ['MAP_SCHEMA', 'config', 'mappings/test.json#/invoice/issueDate/dat', 'unknown property "dat"; expected one of: column, path, value, template, expr, first, from, when, default, required, trim, case, removeChars, nip, lookup, field, decimal, impliedDecimals, negate, date, timeZone, optional'],
       ['MAP_SCHEMA', 'config', 'mappings/test.json#/line/quantity/decimal', 'must be one of: "comma", "dot", "auto"'],
       ['MAP_SCHEMA', 'config', 'mappings/test.json#/lookups/vat', 'missing required property "default"'],
     ],

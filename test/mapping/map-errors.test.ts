@@ -29,7 +29,7 @@ const table: ErrCase[] = [
   {
     name: 'invalid decimal in the second line',
     rows: [row({}), row({ Ilosc: '1.5' })],
-    expected: { code: 'MAP_DECIMAL', kind: 'data', file: 'in.csv', row: 2, line: 3, field: 'lines[1].quantity', value: '1.5', rule: 'decimal comma', mapping: 'mappings/test.json#/line/quantity', invoice: 'FV/1' },
+    expected: { code: 'MAP_DECIMAL', kind: 'data', file: 'in.csv', row: 2, line: 3, field: 'lines[2].quantity', value: '1.5', rule: 'decimal comma', mapping: 'mappings/test.json#/line/quantity', invoice: 'FV/1' },
   },
   {
     name: 'unknown lookup value',
@@ -38,7 +38,7 @@ const table: ErrCase[] = [
       lookups: { vat: { values: { A: '23' }, unmatched: 'error' } },
     }),
     rows: [row({ VAT: 'Q' })],
-    expected: { code: 'MAP_LOOKUP_UNMATCHED', kind: 'data', file: 'in.csv', row: 1, line: 2, field: 'lines[0].vatRate', value: 'Q', rule: 'lookup vat (unmatched: error)', mapping: 'mappings/test.json#/line/vatRate', invoice: 'FV/1' },
+    expected: { code: 'MAP_LOOKUP_UNMATCHED', kind: 'data', file: 'in.csv', row: 1, line: 2, field: 'lines[1].vatRate', value: 'Q', rule: 'lookup vat (unmatched: error)', mapping: 'mappings/test.json#/line/vatRate', invoice: 'FV/1' },
   },
   {
     name: 'missing required field (buyer name empty)',
@@ -48,7 +48,7 @@ const table: ErrCase[] = [
   {
     name: 'not a VAT rate',
     rows: [row({ VAT: '24' })],
-    expected: { code: 'MAP_VAT_RATE', kind: 'data', file: 'in.csv', row: 1, line: 2, field: 'lines[0].vatRate', value: '24', mapping: 'mappings/test.json#/line/vatRate', invoice: 'FV/1' },
+    expected: { code: 'MAP_VAT_RATE', kind: 'data', file: 'in.csv', row: 1, line: 2, field: 'lines[1].vatRate', value: '24', mapping: 'mappings/test.json#/line/vatRate', invoice: 'FV/1' },
   },
   {
     name: 'a NIP with a digit missing',
@@ -81,9 +81,9 @@ test('all errors of an invoice are collected, and the next invoice is still mapp
     errs.map((e) => [e.code, e.where.field, e.where.row, e.where.value]),
     [
       ['MAP_DATE', 'issueDate', 1, '2026/11/03'],
-      ['MAP_DECIMAL', 'lines[0].quantity', 1, 'dwa'],
-      ['MAP_DECIMAL', 'lines[1].unitNetPrice', 2, '1,2,3'],
-      ['MAP_REQUIRED', 'lines[1].description', 2, undefined],
+      ['MAP_DECIMAL', 'lines[1].quantity', 1, 'dwa'],
+      ['MAP_DECIMAL', 'lines[2].unitNetPrice', 2, '1,2,3'],
+      ['MAP_REQUIRED', 'lines[2].description', 2, undefined],
     ],
   );
   assert.equal(out[0]!.ok ? '' : out[0]!.number, 'FV/1');

@@ -36,9 +36,13 @@ export function problems(json: Record<string, unknown> | string): AgentError[] {
   return checkMappingText(typeof json === 'string' ? json : JSON.stringify(json, null, 2), MAPPING_FILE).errors;
 }
 
-/** CSV-like rows: row n is data row n (header on line 1, so line n+1). */
+/**
+ * CSV-like rows: row n is data row n (header on line 1, so line n+1). As in a CSV, every row has
+ * every column of the header (the columns any row names; missing cells are empty).
+ */
 export function rows(...values: Record<string, SourceValue>[]): SourceRecord[] {
-  return values.map((v, i) => ({ values: v, where: { file: 'in.csv', row: i + 1, line: i + 2 } }));
+  const header = [...new Set(values.flatMap((v) => Object.keys(v)))];
+  return values.map((v, i) => ({ values: Object.fromEntries(header.map((k) => [k, v[k] ?? ''])), where: { file: 'in.csv', row: i + 1, line: i + 2 } }));
 }
 
 export async function* stream<T>(items: readonly T[]): AsyncIterable<T> {

@@ -109,8 +109,8 @@ test('record lookups: an unmatched key is MAP_LOOKUP_UNMATCHED naming the key, t
   const errs = out[0]!.ok ? [] : out[0]!.errors;
   assert.deepEqual(
     errs.map((e) => [e.code, e.where.field, e.where.line, e.where.value, e.where.mapping, e.message]),
-    [['MAP_LOOKUP_UNMATCHED', 'lines[0].description', 2, 'SOL', 'mappings/test.json#/line/description', 'no "T" record has key "SOL" (lookup "towary")'],
-     ['MAP_LOOKUP_UNMATCHED', 'lines[0].unit', 2, 'SOL', 'mappings/test.json#/line/unit', 'no "T" record has key "SOL" (lookup "towary")']],
+    [['MAP_LOOKUP_UNMATCHED', 'lines[1].description', 2, 'SOL', 'mappings/test.json#/line/description', 'no "T" record has key "SOL" (lookup "towary")'],
+     ['MAP_LOOKUP_UNMATCHED', 'lines[1].unit', 2, 'SOL', 'mappings/test.json#/line/unit', 'no "T" record has key "SOL" (lookup "towary")']],
     errs.map(describeError).join('\n'),
   );
 });
