@@ -2,6 +2,7 @@
 import { AgentError } from '../core/errors.ts';
 import type { Party, PartyId } from '../core/invoice.ts';
 import type { Values } from './build-invoice.ts';
+import type { PartyFieldPath } from './field-catalog.ts';
 import { srcWhere } from './compile-rule.ts';
 import type { Rec } from './scope.ts';
 import { recordWhere } from './source-read.ts';
@@ -9,7 +10,7 @@ import { recordWhere } from './source-read.ts';
 const EU = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'EL', 'ES', 'FI', 'FR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK', 'XI']);
 
 export function buildParty(v: Values, who: 'buyer' | 'seller', rec: Rec, invoice: string | undefined, errors: AgentError[]): Party | undefined {
-  const s = (p: string) => v.str(`${who}.${p}`);
+  const s = (p: PartyFieldPath) => v.str(`${who}.${p}`);
   const country = s('address.country');
   const taxId = s('taxId');
   const type = s('idType') as PartyId['type'] | undefined;
