@@ -125,7 +125,7 @@ export const INVOICE_FIELDS = g('Invoice-level fields, read from the invoice rec
     originalKsefNumber: f('text', 'KSeF number of the corrected invoice; leave empty when it was issued outside KSeF.', {
       to: 'corrected[0].ksefNumber', fa: 'NrKSeF = 1 + NrKSeFFaKorygowanej', doc: 'when absent or empty: `NrKSeFN` = 1',
     }),
-  }, { table: 'Corrections' }),
+  }, { fa: 'PrzyczynaKorekty, TypKorekty, DaneFaKorygowanej', table: 'Corrections' }),
   advance: g('Advance invoice (ZAL) data.', {
     amountReceived: f('decimal', 'Amount received as the advance.', { fa: 'P_15 of a ZAL', doc: 'required for ZAL: the advance actually received (gross)' }),
     orderTotal: f('decimal', 'Total value of the order the advance is for.', { fa: 'Zamowienie/WartoscZamowienia', doc: 'computed from the lines when absent' }),
