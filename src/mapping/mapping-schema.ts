@@ -80,7 +80,7 @@ function specSchema(s: Spec): Schema {
 
 const csv = obj('CSV options.', {
   delimiter: str('Field separator: one character, or "auto" to detect ; , tab or | (default auto).', { minLength: 1 }),
-  quote: str('Quote character (default ").', { minLength: 1, maxLength: 1 }),
+  quote: str('Quote character (default "); "" turns quoting off, so quote characters are data.', { maxLength: 1 }),
   header: bool('true (default): the first line after skipLines names the columns; false: columns are "1", "2", ….'),
   skipLines: int('Lines to skip at the top before the header or first record (default 0).'),
   skipTrailingLines: int('Lines to ignore at the end, e.g. a summary row (default 0).'),
