@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAPPING_SCHEMA } from '../src/mapping/mapping-schema.ts';
 import { updateInvoiceModelDoc } from '../src/mapping/render-invoice-model.ts';
+import { compile } from 'json-schema-to-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,10 +18,41 @@ export const SCHEMA_FILES: readonly { readonly path: string; readonly schema: un
 
 export const renderSchema = (schema: unknown): string => JSON.stringify(schema, null, 2) + '\n';
 
+/** TypeScript types generated from a published schema, committed beside the code that reads them. */
+export const TYPE_FILES: readonly { readonly path: string; readonly schema: unknown; readonly name: string }[] = [
+  { path: 'src/mapping/mapping-file.generated.ts', schema: MAPPING_SCHEMA, name: 'MappingFile' },
+];
+
+/** The types of a schema (json-schema-to-typescript), so the loader's view of a file cannot drift from what the schema accepts. */
+export async function renderTypes(schema: unknown, name: string): Promise<string> {
+  // a description beside a $ref would make a copy of the referenced type (Condition1, Condition2…)
+  const strip = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(strip);
+    if (n === null || typeof n !== 'object') return n;
+    const o = n as Record<string, unknown>;
+    const keys = Object.keys(o);
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if (!(k === 'description' && '$ref' in o)) out[k] = strip(o[k]);
+    return out;
+  };
+  const { title: _t, ...rest } = strip(schema) as Record<string, unknown>;
+  const ts = await compile({ ...rest, title: name } as never, name, {
+    bannerComment: '/* Generated from the JSON Schema by scripts/write-schemas.ts (npm run schema): do not edit; a test fails when it is out of date. */',
+    additionalProperties: false,
+    format: true,
+    style: { singleQuote: true, printWidth: 160 },
+  });
+  return ts;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const { path, schema } of SCHEMA_FILES) {
     await mkdir(dirname(join(root, path)), { recursive: true });
     await writeFile(join(root, path), renderSchema(schema));
+    console.log(`wrote ${path}`);
+  }
+  for (const { path, schema, name } of TYPE_FILES) {
+    await writeFile(join(root, path), await renderTypes(schema, name));
     console.log(`wrote ${path}`);
   }
   // the field tables of the invoice model page come from the same catalog

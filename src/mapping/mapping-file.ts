@@ -1,72 +1,16 @@
 /**
  * The shape of a mapping file as admins write it (after JSON Schema validation). Only the loader
- * reads these; everything else works with the CompiledMapping.
+ * reads these; everything else works with the CompiledMapping. The types are generated from the
+ * schema (src/mapping/mapping-schema.ts → mapping-file.generated.ts by `npm run schema`, checked
+ * by a test), so the loader's view of a file cannot drift from what the schema accepts.
  */
-export interface RuleJson {
-  readonly column?: string;
-  readonly path?: string;
-  readonly value?: string;
-  readonly template?: string;
-  readonly expr?: string;
-  readonly first?: readonly RuleJson[];
-  readonly from?: string;
-  readonly when?: ConditionJson;
-  readonly default?: string;
-  readonly required?: boolean;
-  readonly trim?: boolean;
-  readonly case?: 'upper' | 'lower';
-  readonly removeChars?: string;
-  readonly nip?: boolean;
-  readonly lookup?: string;
-  readonly decimal?: 'comma' | 'dot' | 'auto';
-  readonly impliedDecimals?: number;
-  readonly negate?: boolean;
-  readonly date?: string;
-  readonly timeZone?: string;
-}
+import type { Condition, MappingFile, Rule } from './mapping-file.generated.ts';
 
-export interface ConditionJson {
-  readonly column?: string;
-  readonly path?: string;
-  readonly from?: string;
-  readonly present?: boolean;
-  readonly equals?: string;
-  readonly notEquals?: string;
-  readonly in?: readonly string[];
-  readonly matches?: string;
-  readonly expr?: string;
-  readonly all?: readonly ConditionJson[];
-  readonly any?: readonly ConditionJson[];
-  readonly not?: ConditionJson;
-}
+export type MappingFileJson = MappingFile;
+export type RuleJson = Rule;
+export type ConditionJson = Condition;
+export type InvoicesJson = MappingFile['invoices'];
+export type LookupJson = NonNullable<MappingFile['lookups']>[string];
 
-export interface LookupJson {
-  readonly values: Readonly<Record<string, string>>;
-  readonly unmatched: 'error' | 'default' | 'pass';
-  readonly default?: string;
-  readonly caseSensitive?: boolean;
-}
-
-export interface InvoicesJson {
-  readonly per: 'file' | 'record' | 'key' | 'header';
-  readonly key?: string | RuleJson;
-  readonly lines?: string;
-  readonly header?: string;
-  readonly line?: string | readonly string[];
-  readonly other?: readonly string[];
-  readonly skip?: ConditionJson;
-}
-
+/** The invoice and line sections as the loader walks them: catalog names → rules or nested groups. */
 export type GroupJson = { readonly [key: string]: RuleJson | GroupJson };
-
-export interface MappingFileJson {
-  readonly $schema?: string;
-  readonly name: string;
-  readonly description?: string;
-  readonly applies?: { readonly inbox?: string; readonly company?: string; readonly files?: string | readonly string[] };
-  readonly input: Readonly<Record<string, unknown>> & { readonly format: string };
-  readonly invoices: InvoicesJson;
-  readonly invoice: GroupJson;
-  readonly line: GroupJson;
-  readonly lookups?: Readonly<Record<string, LookupJson>>;
-}

@@ -62,3 +62,8 @@ test('purchase mappings are checked by the same path as sales mappings: every pr
     return true;
   });
 });
+
+test('the mapping file types (src/mapping/mapping-file.generated.ts) are what the schema gives (run: npm run schema)', async () => {
+  const { TYPE_FILES, renderTypes } = await import('../../scripts/write-schemas.ts');
+  for (const { path, schema, name } of TYPE_FILES) assert.equal(await readFile(path, 'utf8'), await renderTypes(schema, name), `${path} is out of date`);
+});
