@@ -7,6 +7,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAPPING_SCHEMA } from '../src/mapping/mapping-schema.ts';
+import { configSchema } from '../src/config/config-schema.ts';
 import { updateInvoiceModelDoc } from '../src/mapping/render-invoice-model.ts';
 import { compile } from 'json-schema-to-typescript';
 
@@ -21,6 +22,7 @@ export const renderSchema = (schema: unknown): string => JSON.stringify(schema, 
 /** TypeScript types generated from a published schema, committed beside the code that reads them. */
 export const TYPE_FILES: readonly { readonly path: string; readonly schema: unknown; readonly name: string }[] = [
   { path: 'src/mapping/mapping-file.generated.ts', schema: MAPPING_SCHEMA, name: 'MappingFile' },
+  { path: 'src/config/config-file.generated.ts', schema: configSchema, name: 'ConfigFile' },
 ];
 
 /** The types of a schema (json-schema-to-typescript), so the loader's view of a file cannot drift from what the schema accepts. */
@@ -41,6 +43,7 @@ export async function renderTypes(schema: unknown, name: string): Promise<string
     additionalProperties: false,
     format: true,
     style: { singleQuote: true, printWidth: 160 },
+    ignoreMinAndMaxItems: true,
   });
   return ts;
 }

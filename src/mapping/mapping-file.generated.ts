@@ -127,118 +127,41 @@ export interface MappingFile {
        *
        * Items: The fields of one record type.
        */
-      layouts: [
-        {
+      layouts: {
+        /**
+         * Record type value, e.g. H, L or S.
+         */
+        type: string;
+        /**
+         * Length of this record in characters; fields must end within it (checked at load).
+         */
+        recordLength?: number;
+        /**
+         * Fields of this record type.
+         *
+         * @minItems 1
+         *
+         * Items: One field of a fixed-width record.
+         */
+        fields: {
           /**
-           * Record type value, e.g. H, L or S.
+           * Field name that rules refer to with column.
            */
-          type: string;
+          name: string;
           /**
-           * Length of this record in characters; fields must end within it (checked at load).
+           * 1-based position of the first character.
            */
-          recordLength?: number;
+          start: number;
           /**
-           * Fields of this record type.
-           *
-           * @minItems 1
-           *
-           * Items: One field of a fixed-width record.
+           * Number of characters.
            */
-          fields: [
-            {
-              /**
-               * Field name that rules refer to with column.
-               */
-              name: string;
-              /**
-               * 1-based position of the first character.
-               */
-              start: number;
-              /**
-               * Number of characters.
-               */
-              length: number;
-              /**
-               * Remove surrounding spaces (default true).
-               */
-              trim?: boolean;
-            },
-            ...{
-              /**
-               * Field name that rules refer to with column.
-               */
-              name: string;
-              /**
-               * 1-based position of the first character.
-               */
-              start: number;
-              /**
-               * Number of characters.
-               */
-              length: number;
-              /**
-               * Remove surrounding spaces (default true).
-               */
-              trim?: boolean;
-            }[]
-          ];
-        },
-        ...{
+          length: number;
           /**
-           * Record type value, e.g. H, L or S.
+           * Remove surrounding spaces (default true).
            */
-          type: string;
-          /**
-           * Length of this record in characters; fields must end within it (checked at load).
-           */
-          recordLength?: number;
-          /**
-           * Fields of this record type.
-           *
-           * @minItems 1
-           *
-           * Items: One field of a fixed-width record.
-           */
-          fields: [
-            {
-              /**
-               * Field name that rules refer to with column.
-               */
-              name: string;
-              /**
-               * 1-based position of the first character.
-               */
-              start: number;
-              /**
-               * Number of characters.
-               */
-              length: number;
-              /**
-               * Remove surrounding spaces (default true).
-               */
-              trim?: boolean;
-            },
-            ...{
-              /**
-               * Field name that rules refer to with column.
-               */
-              name: string;
-              /**
-               * 1-based position of the first character.
-               */
-              start: number;
-              /**
-               * Number of characters.
-               */
-              length: number;
-              /**
-               * Remove surrounding spaces (default true).
-               */
-              trim?: boolean;
-            }[]
-          ];
-        }[]
-      ];
+          trim?: boolean;
+        }[];
+      }[];
       /**
        * What to do with a line whose record type has no layout: error (default) or ignore.
        */
@@ -705,7 +628,7 @@ export interface Rule {
    *
    * @minItems 1
    */
-  first?: [Rule, ...Rule[]];
+  first?: Rule[];
   /**
    * Which record to read: "invoice" (header/first record), "line", or a record type of master-detail such as "S"; default: invoice fields read the invoice record, line fields the line record.
    */
