@@ -212,8 +212,10 @@ function assemble(v: Values, number: string, buyer: Invoice['buyer'], seller: In
     d.annotations = exemption.text ? { ...rest, exemption: { basis: exemption.basis ?? 'law', text: exemption.text } } : rest;
   }
   if (d.advance) d.advance = { ...d.advance, amountReceived: d.advance.amountReceived ?? '' };
+  // a stable key order (the catalog's); anything else set above keeps its place after it
+  const all = d as Record<string, unknown>;
   const ordered: Record<string, unknown> = {};
-  for (const k of INVOICE_KEYS) if ((d as Record<string, unknown>)[k] !== undefined) ordered[k] = (d as Record<string, unknown>)[k];
+  for (const k of [...INVOICE_KEYS, ...Object.keys(all)]) if (all[k] !== undefined && !(k in ordered)) ordered[k] = all[k];
   return ordered as unknown as Invoice;
 }
 
