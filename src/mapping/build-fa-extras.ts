@@ -23,7 +23,7 @@ export interface AttachmentRowText {
   readonly where: Provenance;
 }
 
-const THIRD_PARTIES: readonly { readonly key: string; readonly role: (v: Values) => ThirdPartyRole }[] = [
+const THIRD_PARTIES: readonly { readonly key: 'recipient' | 'payer'; readonly role: (v: Values) => ThirdPartyRole }[] = [
   { key: 'recipient', role: (v) => (v.str('thirdParties.recipient.role') as ThirdPartyRole | undefined) ?? 'recipient' },
   { key: 'payer', role: () => 'payer' },
 ];
@@ -32,7 +32,7 @@ const THIRD_PARTIES: readonly { readonly key: string; readonly role: (v: Values)
  * Whether a group has values of its own: a third party's role is usually a constant, and a
  * constant alone does not make a recipient appear on invoices whose recipient columns are empty.
  */
-export function groupPresent(v: Values, group: string): boolean {
+export function groupPresent(v: Values, group: Parameters<Values['has']>[0]): boolean {
   if (!group.startsWith('thirdParties.')) return v.has(group);
   for (const k of v.v.keys()) if (k.startsWith(group + '.') && k !== `${group}.role`) return true;
   return false;
@@ -43,7 +43,7 @@ export function buildFaExtras(v: Values, rows: readonly AttachmentRowText[], rec
   const out: { -readonly [K in keyof FaExtras]: FaExtras[K] } = {};
   const parties: ThirdParty[] = [];
   for (const t of THIRD_PARTIES) {
-    const path = `thirdParties.${t.key}`;
+    const path = `thirdParties.${t.key}` as const;
     if (!groupPresent(v, path)) continue;
     const p = buildParty(v, path, rec, invoice, errors);
     if (p) parties.push({ ...p, role: t.role(v) });
@@ -60,7 +60,7 @@ const cells = (text: string): string[] => text.split(ATTACHMENT_CELL_SEPARATOR).
 
 function buildAttachment(v: Values, rows: readonly AttachmentRowText[], rec: Rec, invoice: string | undefined, errors: AgentError[]): Attachment | undefined {
   if (!v.has('attachment') && rows.length === 0) return undefined;
-  const s = (p: string) => v.str(`attachment.${p}`);
+  const s = (p: 'title' | 'metaKey' | 'metaValue' | 'text' | 'tableTitle' | 'tableColumns') => v.str(`attachment.${p}`);
   const columnsText = s('tableColumns');
   if (rows.length > 0 && columnsText === undefined) {
     const r = rows[0]!;

@@ -10,7 +10,7 @@ import { walkPath } from './record-path.ts';
 import type { RefIndex } from './reference-records.ts';
 import type { CompiledField, CompiledLineSource, CompiledMapping } from './compiled-mapping.ts';
 import type { FieldValue, Src } from './compile-rule.ts';
-import { INVOICE_FIELDS, LINE_FIELDS, type GroupSpec } from './field-catalog.ts';
+import { INVOICE_FIELDS, LINE_FIELDS, catalogEntries, type CatalogEntry, type GroupSpec, type InvoiceFieldPath, type LineFieldPath } from './field-catalog.ts';
 import type { Group } from './group-records.ts';
 import { buildParty } from './build-party.ts';
 import { buildFaExtras, groupPresent, type AttachmentRowText, type FaExtras } from './build-fa-extras.ts';
@@ -27,19 +27,23 @@ export interface MapContext {
   readonly today: string;
 }
 
+/** A path a mapping writes (typed from the catalog: a misspelt path does not compile), or a group of them. */
+export type FieldPath = InvoiceFieldPath | LineFieldPath;
+type GroupPath<P extends string> = P extends `${infer G}.${infer R}` ? G | `${G}.${GroupPath<R>}` : never;
+
 /** Evaluated values of one section: canonical path → value, and where each came from. */
 export class Values {
   readonly v = new Map<string, FieldValue>();
   readonly src = new Map<string, Src>();
-  str(p: string): string | undefined {
+  str(p: FieldPath): string | undefined {
     const x = this.v.get(p);
     return x === undefined ? undefined : String(x);
   }
-  bool(p: string): boolean | undefined {
+  bool(p: FieldPath): boolean | undefined {
     const x = this.v.get(p);
     return typeof x === 'boolean' ? x : undefined;
   }
-  has(prefix: string): boolean {
+  has(prefix: FieldPath | GroupPath<FieldPath>): boolean {
     for (const k of this.v.keys()) if (k === prefix || k.startsWith(prefix + '.')) return true;
     return false;
   }
@@ -72,14 +76,14 @@ export function missing(rec: Rec, field: string, mapping: string, invoice: strin
 /** Catalog-required fields, computed once: path, and the group that must have values for it to count (buyer always). */
 interface RequiredField {
   readonly path: string;
-  readonly group?: string;
+  /** derived from the catalog, so a path of it */
+  readonly group?: GroupPath<FieldPath>;
 }
-function requiredFields(spec: GroupSpec, prefix = '', group?: string): RequiredField[] {
+function requiredFields(spec: GroupSpec, prefix = '', group?: GroupPath<FieldPath>): RequiredField[] {
   const out: RequiredField[] = [];
   for (const [name, s] of Object.entries(spec.fields)) {
     const path = prefix + name;
-    // buyer is always needed; thirdParties is a container of optional parties, each its own group
-    if (s.kind === 'group') out.push(...requiredFields(s, path + '.', path === 'buyer' || path === 'thirdParties' ? undefined : (group ?? path)));
+    if (s.kind === 'group') out.push(...requiredFields(s, path + '.', path === 'buyer' || path === 'thirdParties' ? undefined : (group ?? (path as GroupPath<FieldPath>))));
     else if (s.kind === 'field' && s.required) out.push(group ? { path, group } : { path });
   }
   return out;
@@ -109,7 +113,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
 
   const inv = await evaluate(m.invoiceFields, base, group.invoice, '', number, m.file, errors);
   checkRequired(REQUIRED_INVOICE, inv, m.invoiceFields, group.invoice, '', m.file, '/invoice', number, errors);
-  const needs: [string, string][] = [['correction.originalNumber', 'correction.originalIssueDate'], ['advance', 'advance.amountReceived']];
+  const needs: [InvoiceFieldPath | GroupPath<InvoiceFieldPath>, InvoiceFieldPath][] = [['correction.originalNumber', 'correction.originalIssueDate'], ['advance', 'advance.amountReceived']];
   for (const [given, needed] of needs) {
     if (inv.has(given) && !inv.v.has(needed)) {
       const f = m.invoiceFields.find((x) => x.path === needed);
@@ -187,91 +191,80 @@ function extraRecords(x: CompiledLineSource, invoice: Rec, mappingFile: string, 
 }
 
 function lineFrom(lv: Values, provenance: Provenance): InvoiceLine {
-  return compact({
-    description: lv.str('description') ?? '',
-    unit: lv.str('unit'),
-    quantity: lv.str('quantity'),
-    unitNetPrice: lv.str('unitNetPrice'),
-    unitGrossPrice: lv.str('unitGrossPrice'),
-    netAmount: lv.str('netAmount'),
-    grossAmount: lv.str('grossAmount'),
-    discount: lv.str('discount'),
-    vatAmount: lv.str('vatAmount'),
-    vatRate: (lv.str('vatRate') ?? '23') as InvoiceLine['vatRate'],
-    sku: lv.str('sku'),
-    gtu: lv.str('gtu'),
-    pkwiu: lv.str('pkwiu'),
-    cn: lv.str('cn'),
-    saleDate: lv.str('saleDate'),
-    beforeCorrection: lv.bool('beforeCorrection'),
-    provenance,
-  }) as InvoiceLine;
+  // description and vatRate are required: a line without them never reaches an invoice
+  const line = place(LINE_ENTRIES, lv) as Draft<InvoiceLine>;
+  line.description ??= '';
+  line.vatRate ??= '23';
+  line.provenance = provenance;
+  return line as InvoiceLine;
+}
+
+/** Catalog fields with where each lands, computed once (the party fields are built by buildParty). */
+const INVOICE_ENTRIES = catalogEntries(INVOICE_FIELDS).filter((e) => e.spec.kind === 'field' && !e.builtBy);
+const LINE_ENTRIES = catalogEntries(LINE_FIELDS).filter((e) => e.spec.kind === 'field' && !e.builtBy);
+/** top-level key order of an invoice: the catalog's, lines after pricing, provenance last */
+const INVOICE_KEYS: readonly string[] = Object.keys(INVOICE_FIELDS.fields).flatMap((k) => (k === 'pricing' ? [k, 'lines'] : [k])).concat('provenance');
+
+type Draft<T> = { -readonly [K in keyof T]?: T[K] };
+
+/**
+ * Puts every evaluated value where its catalog field says it lands (`payment.dueDate`,
+ * `annotations.exemption.text`, `correction.corrected[0].number`), as text or, for yes/no fields,
+ * a boolean. The values were converted by their field's type when the rules ran.
+ */
+function place(entries: readonly CatalogEntry[], v: Values): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of entries) {
+    const path = e.path as FieldPath; // a catalog entry's own path
+    const x = e.spec.kind === 'field' && e.spec.type === 'boolean' ? v.bool(path) : v.str(path);
+    if (x !== undefined) setAt(out, e.to, x);
+  }
+  return out;
+}
+
+/** Sets `a.b[0].c` in o, creating objects and lists on the way. */
+function setAt(o: Record<string, unknown>, path: string, value: unknown): void {
+  const steps = path.split(/\.|(?=\[)/).map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s));
+  let cur: Record<string | number, unknown> = o;
+  steps.forEach((step, i) => {
+    if (i === steps.length - 1) {
+      cur[step] = value;
+      return;
+    }
+    cur[step] ??= typeof steps[i + 1] === 'number' ? [] : {};
+    cur = cur[step] as Record<string | number, unknown>;
+  });
 }
 
 function assemble(v: Values, number: string, buyer: Invoice['buyer'], seller: Invoice['seller'], lines: InvoiceLine[], notes: { key: string; value: string }[], provenance: Provenance, extras: FaExtras): Invoice {
-  const s = (p: string) => v.str(p);
-  const pricing = (s('pricing') as 'net' | 'gross' | undefined) ?? inferPricing(lines);
-  const originalNumber = s('correction.originalNumber');
-  const kind = (s('kind') as Invoice['kind'] | undefined) ?? (originalNumber ? 'KOR' : 'VAT');
-  const group = <T extends Record<string, unknown>>(prefix: string, build: () => T): T | undefined => (v.has(prefix) ? compact(build()) : undefined);
-  const exemptionText = s('annotations.exemptionText');
-  return compact({
-    kind,
-    number,
-    issueDate: s('issueDate') ?? '',
-    issuePlace: s('issuePlace'),
-    saleDate: s('saleDate'),
-    salePeriod: v.has('salePeriod') ? { from: s('salePeriod.from') ?? '', to: s('salePeriod.to') ?? '' } : undefined,
-    seller,
-    buyer,
-    currency: s('currency') ?? 'PLN',
-    exchangeRate: s('exchangeRate'),
-    pricing,
-    lines,
-    statedTotals: group('statedTotals', () => ({ net: s('statedTotals.net'), vat: s('statedTotals.vat'), gross: s('statedTotals.gross') })),
-    payment: group('payment', () => ({
-      dueDate: s('payment.dueDate'),
-      method: s('payment.method'),
-      bankAccount: s('payment.bankAccount'),
-      bankName: s('payment.bankName'),
-      paid: v.bool('payment.paid'),
-      paidDate: s('payment.paidDate'),
-    })),
-    annotations: group('annotations', () => ({
-      cashAccounting: v.bool('annotations.cashAccounting'),
-      selfBilling: v.bool('annotations.selfBilling'),
-      reverseCharge: v.bool('annotations.reverseCharge'),
-      splitPayment: v.bool('annotations.splitPayment'),
-      exemption: exemptionText ? { basis: (s('annotations.exemptionBasis') ?? 'law') as 'law', text: exemptionText } : undefined,
-    })),
-    correction: group('correction', () => ({
-      reason: s('correction.reason'),
-      effect: s('correction.effect'),
-      corrected: originalNumber
-        ? [compact({ number: originalNumber, issueDate: s('correction.originalIssueDate') ?? '', ksefNumber: s('correction.originalKsefNumber') })]
-        : [],
-    })),
-    advance: group('advance', () => ({ amountReceived: s('advance.amountReceived') ?? '', orderTotal: s('advance.orderTotal') })),
-    notes: notes.length > 0 ? notes : undefined,
-    orderNumber: s('orderNumber'),
-    footer: s('footer'),
-    ...extras, // thirdParties, lineKind, attachment (build-fa-extras.ts)
-    provenance,
-  }) as unknown as Invoice;
+  const d = place(INVOICE_ENTRIES, v) as Draft<Invoice>;
+  // What the catalog cannot say: values from outside the field rules, and the model's defaults.
+  Object.assign(d, { number, buyer, lines, provenance }, seller ? { seller } : {}, notes.length > 0 ? { notes } : {}, extras); // extras: thirdParties, lineKind, attachment (build-fa-extras.ts)
+  if (d.correction) {
+    // the corrected invoice exists when its number is given (its issue date is then required)
+    const corrected = (d.correction.corrected ?? []).filter((c) => c.number !== undefined).map((c) => ({ ...c, issueDate: c.issueDate ?? '' }));
+    d.correction = { ...d.correction, corrected };
+  }
+  d.kind ??= d.correction?.corrected[0] ? 'KOR' : 'VAT';
+  d.currency ??= 'PLN';
+  d.pricing ??= inferPricing(lines);
+  d.issueDate ??= '';
+  if (d.salePeriod) d.salePeriod = { from: d.salePeriod.from ?? '', to: d.salePeriod.to ?? '' };
+  if (d.annotations?.exemption) {
+    // an exemption is its text; the basis alone says nothing (default: the law)
+    const { exemption, ...rest } = d.annotations;
+    d.annotations = exemption.text ? { ...rest, exemption: { basis: exemption.basis ?? 'law', text: exemption.text } } : rest;
+  }
+  if (d.advance) d.advance = { ...d.advance, amountReceived: d.advance.amountReceived ?? '' };
+  // a stable key order (the catalog's); anything else set above keeps its place after it
+  const all = d as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const k of [...INVOICE_KEYS, ...Object.keys(all)]) if (all[k] !== undefined && !(k in ordered)) ordered[k] = all[k];
+  return ordered as unknown as Invoice;
 }
 
 function inferPricing(lines: readonly InvoiceLine[]): 'net' | 'gross' {
   const anyNet = lines.some((l) => l.unitNetPrice !== undefined || l.netAmount !== undefined);
   const anyGross = lines.some((l) => l.unitGrossPrice !== undefined || l.grossAmount !== undefined);
   return anyGross && !anyNet ? 'gross' : 'net';
-}
-
-/** Drops undefined properties so the invoice has only what the source gave. */
-function compact<T extends Record<string, unknown>>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k in o) {
-    const val = o[k];
-    if (val !== undefined) out[k] = val;
-  }
-  return out as T;
 }

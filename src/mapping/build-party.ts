@@ -2,15 +2,16 @@
 import { AgentError } from '../core/errors.ts';
 import type { Party, PartyId } from '../core/invoice.ts';
 import type { Values } from './build-invoice.ts';
+import type { PartyFieldPath } from './field-catalog.ts';
 import { srcWhere } from './compile-rule.ts';
 import type { Rec } from './scope.ts';
 import { recordWhere } from './source-read.ts';
 
 const EU = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'EL', 'ES', 'FI', 'FR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK', 'XI']);
 
-/** `who`: the party's path among the invoice values: buyer, seller, thirdParties.recipient… */
-export function buildParty(v: Values, who: string, rec: Rec, invoice: string | undefined, errors: AgentError[]): Party | undefined {
-  const s = (p: string) => v.str(`${who}.${p}`);
+/** `who`: the party's path among the invoice values: buyer, seller, thirdParties.recipient, thirdParties.payer */
+export function buildParty(v: Values, who: 'buyer' | 'seller' | 'thirdParties.recipient' | 'thirdParties.payer', rec: Rec, invoice: string | undefined, errors: AgentError[]): Party | undefined {
+  const s = (p: PartyFieldPath) => v.str(`${who}.${p}` as never);
   const country = s('address.country');
   const taxId = s('taxId');
   const type = s('idType') as PartyId['type'] | undefined;

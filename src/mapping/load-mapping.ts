@@ -17,9 +17,10 @@ import { checkInputOptions, recordTypesOf, toInputOptions } from './input-option
 import type { GroupJson, MappingFileJson, RecordLookupJson, RuleJson } from './mapping-file.ts';
 import type { RecordLookup } from './reference-records.ts';
 import { compileUnpivot, type Unpivot } from './unpivot.ts';
-import { JsonTextError, parseJsonText, type JsonPath, type TextPosition as Position } from '../core/json-text.ts';
+import type { TextPosition as Position } from '../core/json-text.ts';
+import { checkJsonDocument } from './check-json-document.ts';
 import { parsePath } from './record-path.ts';
-import { schemaErrors } from './schema-errors.ts';
+import { MAPPING_SCHEMA_USE } from './schema-errors.ts';
 import type { MappingName } from './mapping-names.ts';
 
 export class MappingInvalidError extends AgentError {
@@ -56,30 +57,12 @@ export function compileMappingText(text: string, file: string): CompiledMapping 
 
 /** Like compileMappingText, but returns the problems instead of throwing. */
 export function checkMappingText(text: string, file: string): { mapping?: CompiledMapping; errors: AgentError[] } {
-  let value: unknown;
-  const positions = new Map<string, Position>();
-  try {
-    value = parseJsonText(text, { duplicateKeys: 'error', onValue: (path, at) => positions.set(jsonPointer(path), at) });
-  } catch (err) {
-    if (!(err instanceof JsonTextError)) throw err;
-    const { line, column } = err;
-    return {
-      errors: [new AgentError('MAP_JSON_SYNTAX', `not valid JSON: ${err.message}`, { kind: 'config', where: { file, line, column, mapping: file }, rule: 'JSON syntax' })],
-    };
-  }
-  const schemaProblems = schemaErrors(value, file, positions);
-  if (schemaProblems.length > 0) return { errors: schemaProblems };
+  const doc = checkJsonDocument(text, file, MAPPING_SCHEMA_USE);
+  if (doc.value === undefined) return { errors: doc.errors };
   const errors: AgentError[] = [];
-  const mapping = compileChecked(value as MappingFileJson, file, positions, errors);
+  const mapping = compileChecked(doc.value as MappingFileJson, file, doc.positions, errors);
   return errors.length > 0 ? { errors } : { mapping, errors };
 }
-
-/** `["invoice", "lines", 0]` → `/invoice/lines/0` (RFC 6901) */
-const jsonPointer = (path: JsonPath): string => {
-  let out = '';
-  for (const p of path) out += '/' + (typeof p === 'number' ? String(p) : p.replace(/~/g, '~0').replace(/\//g, '~1'));
-  return out;
-};
 
 function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap<string, Position>, errors: AgentError[]): CompiledMapping {
   const where = { file, positions };

@@ -1,6 +1,7 @@
 /**
- * JSON Schema of purchase (reverse) mappings, for editor completion. The loader checks the same
- * rules itself (with file and JSON path in every message); a test keeps the two in agreement.
+ * JSON Schema of purchase (reverse) mappings: the loader validates every file against it, by the
+ * same code as sales mappings (src/mapping/check-json-document.ts: line and column in every
+ * problem), and editors use it for completion.
  */
 const field = {
   type: 'object',
@@ -40,7 +41,7 @@ export const PURCHASE_MAPPING_SCHEMA = {
     fields: {
       type: 'object',
       minProperties: 1,
-      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$' },
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_.-]{0,63}$', description: 'A field name is letters, digits, _ . - (up to 64), starting with a letter or _.' },
       additionalProperties: field,
       description: 'Flat field name → where its value comes from; the order is the CSV column order.',
     },

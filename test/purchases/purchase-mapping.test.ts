@@ -45,13 +45,13 @@ describe('purchase (reverse) mapping', () => {
   }
 
   const bad: Array<[string, unknown, string]> = [
-    ['no fields', { fields: {} }, 'm.json#/fields: declare at least one field'],
+    ['no fields', { fields: {} }, 'm.json#/fields: needs at least 1 property'],
     ['two sources', { fields: { f: { path: 'Fa/P_2', value: 'x' } } }, 'm.json#/fields/f: give exactly one of path, meta, value, expr (found path, value)'],
-    ['unknown key', { fields: { f: { path: 'Fa/P_2', colum: 'x' } } }, 'm.json#/fields/f/colum: unknown key "colum"'],
-    ['bad path', { fields: { f: { path: 'Fa//P_2' } } }, 'm.json#/fields/f/path: "Fa//P_2" is not a slash path'],
+    ['unknown key', { fields: { f: { path: 'Fa/P_2', colum: 'x' } } }, 'm.json#/fields/f/colum: unknown property "colum"; expected one of: path, meta, value, expr'],
+    ['bad path', { fields: { f: { path: 'Fa//P_2' } } }, 'm.json#/fields/f/path: "Fa//P_2" does not have the expected form: Slash path of an FA element'],
     ['JSONata syntax', { fields: { f: { expr: 'fa.Fa.(' } } }, 'm.json#/fields/f/expr: JSONata syntax error'],
-    ['bad delimiter', { csv: { delimiter: ':' }, fields: { f: { value: 'x' } } }, 'm.json#/csv/delimiter: must be one of'],
-    ['bad field name', { fields: { 'a b': { value: 'x' } } }, 'm.json#/fields/a b: a field name is'],
+    ['bad delimiter', { csv: { delimiter: ':' }, fields: { f: { value: 'x' } } }, 'm.json#/csv/delimiter: must be one of: ";", ",", "\\t", "|"'],
+    ['bad field name', { fields: { 'a b': { value: 'x' } } }, 'm.json#/fields/a b: "a b" is not an allowed name here: A field name is letters'],
   ];
   const validate = new Ajv({ strict: false }).compile(PURCHASE_MAPPING_SCHEMA);
   it('the JSON Schema (editor completion) accepts the shipped mapping', async () => {
