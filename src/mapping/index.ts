@@ -3,6 +3,6 @@ export { loadMapping, compileMappingText, checkMappingText, MappingInvalidError 
 export { MappingCache } from './mapping-cache.ts';
 export { mapRecords } from './apply-mapping.ts';
 export type { MappedInvoice, MapContext } from './apply-mapping.ts';
-export { mappingAppliesTo } from './compiled-mapping.ts';
+export { globToRegExp, mappingAppliesTo } from './compiled-mapping.ts';
 export type { CompiledMapping, MappingApplies } from './compiled-mapping.ts';
 export { MAPPING_SCHEMA } from './mapping-schema.ts';
