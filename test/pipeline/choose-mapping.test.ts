@@ -16,6 +16,7 @@ const cases: [string, MappingCandidate[], string, string | RegExp][] = [
   ['? is one character', [m('a.json', ['x?.csv']), m('b.json', [])], 'x10.csv', 'b.json'],
   ['a catch-all after a specific one', [m('a.json', ['*.csv']), m('b.json', [])], 'x.xml', 'b.json'],
   ['a first mapping that does not load takes the file (it fails with its problems)', [m('a.json', null), m('b.json', [])], 'x.csv', 'a.json'],
+  ['* matches a name holding a line break (legal on Unix; hostile-inputs drops one)', [m('a.json', ['*.csv'])], 'line\nbreak.csv', 'a.json'],
   ['regex characters in a pattern are literal', [m('a.json', ['a+b.(1).csv'])], 'aab.1.csv', /INBOX_NO_MAPPING/],
 ];
 for (const [name, candidates, file, want] of cases) {
