@@ -10,6 +10,8 @@ import { checkCertificateSources } from '../config/read-certificate.ts';
 import { configProblems } from '../config/check-config.ts';
 import { isAgentError } from '../core/errors.ts';
 import { loadMapping, MappingInvalidError } from '../mapping/index.ts';
+import type { CompiledMapping } from '../mapping/index.ts';
+import { appliesProblems, inboxMappings } from '../pipeline/choose-mapping.ts';
 import { folderFacts } from './health-facts.ts';
 
 async function portProblem(host: string, port: number): Promise<string | undefined> {
@@ -24,7 +26,8 @@ async function portProblem(host: string, port: number): Promise<string | undefin
 export async function preflightProblems(config: AgentConfig, env: NodeJS.ProcessEnv): Promise<string[]> {
   const problems: string[] = [];
   const folders = await folderFacts(config);
-  const compiled = new Map<string, string | undefined>();
+  // per mapping file: compiled, or why it does not load
+  const compiled = new Map<string, CompiledMapping | string>();
   for (const [i, co] of config.companies.entries()) {
     const at = `$.companies[${i}]`;
     const who = `(company ${co.id})`;
@@ -46,11 +49,14 @@ export async function preflightProblems(config: AgentConfig, env: NodeJS.Process
     for (const [j, b] of co.inboxes.entries()) {
       const f = folders.find((x) => x.companyId === co.id && x.role === `inbox ${b.id}`);
       if (f?.problem) problems.push(`${at}.inboxes[${j}].folder ${who}: inbox folder ${b.folder} ${f.problem}`);
-      if (!compiled.has(b.mapping)) {
-        compiled.set(b.mapping, await loadMapping(b.mapping).then(() => undefined, (e: unknown) => e instanceof MappingInvalidError ? e.details!.join('; ') : (e as Error).message));
+      const list = inboxMappings(b);
+      for (const [k, path] of list.entries()) {
+        const key = `${at}.inboxes[${j}].mapping${list.length > 1 ? `[${k}]` : ''}`;
+        if (!compiled.has(path)) compiled.set(path, await loadMapping(path).catch((e: unknown) => (e instanceof MappingInvalidError ? e.details!.join('; ') : (e as Error).message)));
+        const m = compiled.get(path)!;
+        if (typeof m === 'string') problems.push(`${key} ${who}: mapping ${path} does not load: ${m}`);
+        else problems.push(...appliesProblems(m.applies, co.id, b.id).map((p) => `${key} ${who}: mapping ${path} ${p} [CFG_MAPPING_APPLIES]`));
       }
-      const m = compiled.get(b.mapping);
-      if (m !== undefined) problems.push(`${at}.inboxes[${j}].mapping ${who}: mapping ${b.mapping} does not load: ${m}`);
     }
     for (const role of ['outbox', 'archive', 'work'] as const) {
       const f = folders.find((x) => x.companyId === co.id && x.role === role);

@@ -20,6 +20,12 @@ const EXAMPLES: readonly { id: string; mapping: string }[] = [
   { id: 'shop', mapping: 'shop-json.json' },
 ];
 
+/** The seller of the demo (and of the examples' expected output, mappings/examples/): the company the example exports were written for. */
+export const DEMO_COMPANY = {
+  id: 'demo', nip: '9999999999', name: 'Przykładowa Spółka Demo sp. z o.o.',
+  address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' },
+} as const;
+
 async function tree(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
@@ -44,8 +50,7 @@ export async function runDemo(opts: { dir?: string; out?: (line: string) => void
     root: './data',
     simulator: { rateLimits: 'relaxed', processingDelayMs: 100 },
     companies: [{
-      id: 'demo', nip: '9999999999', name: 'Przykładowa Spółka Demo sp. z o.o.',
-      address: { country: 'PL', line1: 'ul. Przykładowa 1', line2: '00-001 Warszawa' },
+      ...DEMO_COMPANY,
       token: { env: tokenEnv }, schema: 'FA(3)',
       folders: { outbox: 'outbox', archive: 'archive', work: 'work' },
       inboxes: EXAMPLES.map((e) => ({ id: e.id, folder: `inbox/${e.id}`, mapping: join(REPO, 'mappings', e.mapping) })),

@@ -1,22 +1,28 @@
 /**
  * `ksef-hotfolder preview FILE --mapping MAPPING [--schema FA(3)|FA(2)] [--config CONFIG --company ID] [--out DIR]`
+ * `ksef-hotfolder preview FILE --config CONFIG [--company ID] [--inbox ID] …` (the mapping the agent would choose)
  *
  * The admin's tool: prints the FA XML of every invoice in FILE (or writes `<number>.xml` files to
  * DIR), or every problem on its own line (file, row/line/cell, field, value, rule). Exit code 0
  * when every invoice is valid (warnings allowed), 1 on any problem. Sends nothing.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AgentError, describeError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema } from '../core/invoice.ts';
 import type { Limits } from '../core/limits.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { PLACEHOLDER_COMPANY, asAgentError, previewFile } from '../pipeline/preview-file.ts';
+import { appliesProblems, chooseMapping, mappingCandidates } from '../pipeline/choose-mapping.ts';
+import type { CompanyConfig, InboxConfig } from '../config/agent-config.ts';
 import type { PreviewResult } from '../pipeline/preview-file.ts';
 
 export interface PreviewCliOptions {
-  readonly mapping: string;
+  /** the mapping; with --config it may be left out: the inbox's mapping that applies to the file is used */
+  readonly mapping?: string;
+  /** with --config and no --mapping: the inbox whose mappings are chosen from (default: the one whose folder holds the file, or the company's only one) */
+  readonly inbox?: string;
   readonly schema?: string;
   readonly config?: string;
   readonly company?: string;
@@ -58,8 +64,9 @@ function parseSchema(s: string | undefined): FaSchema | undefined {
 /**
  * The seller, default schema and limits of one configured company: the limits of its inbox that
  * uses this mapping, else the top-level ones (so preview refuses what the agent would refuse).
+ * Without a mapping, the inbox's mapping that applies to the file (said on stderr, with why).
  */
-async function companyFromConfig(configPath: string, companyId: string | undefined, mapping: string): Promise<{ profile: CompanyProfile; schema: FaSchema; limits: Limits }> {
+async function companyFromConfig(configPath: string, companyId: string | undefined, mapping: string | undefined, file: string, inboxId: string | undefined, io: PreviewIo): Promise<{ profile: CompanyProfile; schema: FaSchema; limits: Limits; mapping: string }> {
   const config = await loadConfig(configPath);
   const ids = config.companies.map((c) => c.id);
   const company = companyId === undefined && config.companies.length === 1 ? config.companies[0] : config.companies.find((c) => c.id === companyId);
@@ -74,8 +81,35 @@ async function companyFromConfig(configPath: string, companyId: string | undefin
     ...(company.email !== undefined ? { email: company.email } : {}),
     ...(company.bankAccount !== undefined ? { bankAccount: company.bankAccount } : {}),
   };
-  const inbox = company.inboxes.find((b) => b.mapping === resolve(mapping));
-  return { profile, schema: company.schema, limits: inbox?.limits ?? config.limits };
+  if (mapping !== undefined) {
+    const inbox = company.inboxes.find((b) => (b.mappings ?? [b.mapping]).includes(resolve(mapping)));
+    return { profile, schema: company.schema, limits: inbox?.limits ?? config.limits, mapping };
+  }
+  const inbox = inboxFor(company, file, inboxId, config.configFile);
+  const candidates = await mappingCandidates(inbox);
+  const choice = chooseMapping(inbox.id, candidates, basename(file));
+  if (choice.chosen === undefined) throw choice.problem;
+  io.stderr(`mapping: ${choice.chosen} (${choice.why})\n`);
+  const compiled = candidates.find((c) => c.path === choice.chosen)?.compiled;
+  const contradicts = compiled ? appliesProblems(compiled.applies, company.id, inbox.id) : [];
+  if (contradicts.length) {
+    throw new AgentError('CFG_MAPPING_APPLIES', `mapping ${choice.chosen} ${contradicts.join('; ')} (the agent refuses to start so)`, { kind: 'config', where: { file: config.configFile } });
+  }
+  return { profile, schema: company.schema, limits: inbox.limits ?? config.limits, mapping: choice.chosen };
+}
+
+/** The inbox a previewed file belongs to: --inbox, else the one whose folder holds it, else the company's only one. */
+function inboxFor(company: CompanyConfig, file: string, inboxId: string | undefined, configFile: string): InboxConfig {
+  const ids = company.inboxes.map((b) => b.id).join(', ');
+  if (inboxId !== undefined) {
+    const b = company.inboxes.find((x) => x.id === inboxId);
+    if (!b) throw new AgentError('CLI_INBOX', `no inbox "${inboxId}" in company ${company.id}`, { kind: 'config', where: { file: configFile, value: inboxId }, rule: `one of: ${ids}` });
+    return b;
+  }
+  const here = company.inboxes.filter((b) => b.folder === resolve(dirname(file)));
+  if (here.length === 1) return here[0]!;
+  if (company.inboxes.length === 1) return company.inboxes[0]!;
+  throw new AgentError('CLI_INBOX', `company ${company.id} has several inboxes and the file is in none of their folders: choose one with --inbox (or give --mapping)`, { kind: 'config', where: { file: configFile }, rule: `one of: ${ids}` });
 }
 
 function report(result: PreviewResult, io: PreviewIo): void {
@@ -95,16 +129,21 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
     let schema = parseSchema(opts.schema);
     let company: CompanyProfile | undefined;
     let limits: Limits | undefined;
+    let mapping = opts.mapping;
     if (opts.config !== undefined) {
-      const chosen = await companyFromConfig(opts.config, opts.company, opts.mapping);
+      const chosen = await companyFromConfig(opts.config, opts.company, opts.mapping, file, opts.inbox, io);
       company = chosen.profile;
       limits = chosen.limits;
+      mapping = chosen.mapping;
       schema ??= chosen.schema;
-    } else if (opts.company !== undefined) {
-      throw new AgentError('CLI_COMPANY', '--company needs --config', { kind: 'config', rule: '--config CONFIG --company ID' });
+    } else if (opts.company !== undefined || opts.inbox !== undefined) {
+      throw new AgentError('CLI_COMPANY', `${opts.company !== undefined ? '--company' : '--inbox'} needs --config`, { kind: 'config', rule: '--config CONFIG --company ID' });
+    }
+    if (mapping === undefined) {
+      throw new AgentError('CLI_MAPPING', 'give the mapping with --mapping, or --config to use the mapping the agent would choose for the file', { kind: 'config', rule: '--mapping MAPPING or --config CONFIG' });
     }
     result = await previewFile(file, {
-      mapping: opts.mapping,
+      mapping,
       schema: schema ?? 'FA(3)',
       today: opts.today ?? localDate(now),
       now,
@@ -153,10 +192,11 @@ export function registerPreviewCommand(program: Command): void {
     .command('preview')
     .description('Show the FA XML a file would produce through a mapping, or every problem in it. Sends nothing.')
     .argument('<file>', 'an export file, e.g. inbox-example/optima/faktury-2026-11.csv')
-    .requiredOption('-m, --mapping <mapping>', 'the mapping file (JSON)')
+    .option('-m, --mapping <mapping>', 'the mapping file (JSON); with --config, default: the inbox\'s mapping that applies to the file')
     .option('-s, --schema <schema>', 'FA(3) or FA(2) (default: the company\'s schema, else FA(3))')
     .option('-c, --config <config>', 'agent configuration: the seller comes from its company')
     .option('--company <id>', 'company id in the configuration (needed when it has several)')
+    .option('--inbox <id>', 'with --config and no --mapping: the inbox whose mappings apply (default: the one whose folder holds the file)')
     .option('-o, --out <dir>', 'write <number>.xml files to this folder instead of printing them')
     .option('--today <yyyy-mm-dd>', 'check dates as if today were this day (default: today)')
     .action(async (file: string, opts: PreviewCliOptions) => {

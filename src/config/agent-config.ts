@@ -28,8 +28,13 @@ export interface InboxConfig {
   readonly id: string;
   /** absolute folder watched */
   readonly folder: string;
-  /** absolute path of the mapping file */
+  /** absolute path of the mapping file (the first of `mappings` when the inbox has several) */
   readonly mapping: string;
+  /**
+   * absolute paths of every mapping of the inbox, in the configured order (a file takes the first
+   * whose applies.files matches its name: pipeline/choose-mapping.ts); set by the loader, absent = [mapping]
+   */
+  readonly mappings?: readonly string[];
   /** file-name glob, case-insensitive; undefined = every file */
   readonly files?: string;
   /** the top-level limits with this inbox's overrides (set by the loader; DEFAULT_LIMITS when absent) */

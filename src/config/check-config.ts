@@ -59,6 +59,11 @@ function describeAjvError(e: ErrorObject): string {
     case 'format':
       if (p['format'] === 'nip') return `${jsonPath(e.instancePath)}: not a valid NIP: ${nipFault(e.data)}${got}`;
       return `${jsonPath(e.instancePath)}: must be a ${String(p['format'])}${got}`;
+    case 'anyOf': {
+      // only when the value fits none of the forms by type (pruneAnyOf keeps the fitting form's own errors otherwise)
+      const forms = ((e.parentSchema?.['anyOf'] as { type?: string }[] | undefined) ?? []).map((f) => (f.type === 'array' ? 'a list' : `a ${f.type ?? 'value'}`));
+      return `${jsonPath(e.instancePath)}: must be ${forms.join(' or ')}${got}${desc}`;
+    }
     case 'pattern':
       return `${jsonPath(e.instancePath)}: does not match the expected form${got}${desc}`;
     case 'minItems':
@@ -69,6 +74,21 @@ function describeAjvError(e: ErrorObject): string {
     default:
       return `${jsonPath(e.instancePath)}: ${e.message ?? e.keyword}${got}${desc}`;
   }
+}
+
+/**
+ * A value that may take several forms (anyOf, e.g. one mapping or a list): the problems of the form
+ * its type fits, not "must be string" for a list; when it fits none by type, the anyOf error alone.
+ */
+function pruneAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
+  let out = [...errors];
+  for (const a of errors.filter((e) => e.keyword === 'anyOf')) {
+    const inside = out.filter((e) => e !== a && e.schemaPath.startsWith(`${a.schemaPath}/`) && (e.instancePath === a.instancePath || e.instancePath.startsWith(`${a.instancePath}/`)));
+    const fitting = inside.filter((e) => e.keyword !== 'type');
+    out = out.filter((e) => !inside.includes(e) || fitting.includes(e));
+    if (fitting.length > 0) out = out.filter((e) => e !== a);
+  }
+  return out;
 }
 
 type Raw = Record<string, unknown>;
@@ -197,7 +217,7 @@ export function checkConfig(raw: unknown, configFile: string): AgentConfig {
   const errors = valid ? [] : (validate.errors ?? []);
   // a value with the wrong form also fails its checksum: say the first thing only
   const patternAt = new Set(errors.filter((e) => e.keyword === 'pattern').map((e) => e.instancePath));
-  const problems = errors.filter((e) => !(e.keyword === 'format' && patternAt.has(e.instancePath))).map(describeAjvError);
+  const problems = pruneAnyOf(errors).filter((e) => !(e.keyword === 'format' && patternAt.has(e.instancePath))).map(describeAjvError);
   const data = obj(raw);
   if (!data) throw invalid(file, problems.length ? problems : ['$: must be an object']);
   const root = resolve(base, str(data['root']) ?? './data');
@@ -234,7 +254,8 @@ export function checkConfig(raw: unknown, configFile: string): AgentConfig {
       folders: folders as unknown as CompanyConfig['folders'],
       inboxes: inboxes.map((b, j): InboxConfig => {
         const given = obj(arr(c['inboxes'])[j])!;
-        return { ...b, mapping: resolve(base, String(given['mapping'])), limits: { ...(d.limits as Limits), ...(obj(given['limits']) as Partial<Limits> | undefined) } };
+        const mappings = (Array.isArray(given['mapping']) ? given['mapping'] : [given['mapping']]).map((m) => resolve(base, String(m)));
+        return { ...b, mapping: mappings[0]!, mappings, limits: { ...(d.limits as Limits), ...(obj(given['limits']) as Partial<Limits> | undefined) } };
       }),
     };
   });

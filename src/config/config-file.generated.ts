@@ -201,9 +201,9 @@ export interface ConfigFile {
        */
       folder?: string;
       /**
-       * Mapping file that turns this inbox's files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json.
+       * Mapping file that turns this inbox's files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json; or a list of them: each file takes the first whose applies.files matches its name, and a file none applies to goes to errors/ with INBOX_NO_MAPPING.
        */
-      mapping: string;
+      mapping: string | string[];
       /**
        * File-name glob this inbox takes (e.g. "*.csv"; * and ? wildcards, case-insensitive); all files when omitted.
        */

@@ -71,7 +71,10 @@ const inbox = {
   properties: {
     id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Inbox identifier (letters, digits, - and _), unique within the company.' },
     folder: { ...folderPath, description: 'Folder watched for this inbox (relative to the configuration file); defaults to the company inbox folder.' },
-    mapping: { ...folderPath, description: 'Mapping file that turns this inbox\'s files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json.' },
+    mapping: {
+      anyOf: [folderPath, { type: 'array', minItems: 1, uniqueItems: true, items: folderPath }],
+      description: 'Mapping file that turns this inbox\'s files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json; or a list of them: each file takes the first whose applies.files matches its name, and a file none applies to goes to errors/ with INBOX_NO_MAPPING.',
+    },
     files: { type: 'string', minLength: 1, description: 'File-name glob this inbox takes (e.g. "*.csv"; * and ? wildcards, case-insensitive); all files when omitted.' },
     limits: {
       type: 'object',

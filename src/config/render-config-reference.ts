@@ -11,9 +11,11 @@ interface Node {
   required?: readonly string[];
   properties?: Record<string, Node>;
   items?: Node;
+  anyOf?: readonly Node[];
 }
 
 function allowed(n: Node): string {
+  if (n.anyOf) return n.anyOf.map((a) => (a.type === 'array' && a.items ? `list of ${allowed(a.items)}` : allowed(a))).join(' or ');
   if (n.enum) return n.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ');
   if (n.type === 'array' && n.items?.enum) return `list of ${n.items.enum.map((v) => `\`${JSON.stringify(v)}\``).join(', ')}`;
   const range = n.minimum !== undefined || n.maximum !== undefined ? ` ${n.minimum ?? ''}…${n.maximum ?? ''}` : '';

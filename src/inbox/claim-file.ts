@@ -25,6 +25,11 @@ export interface ClaimTarget {
   readonly workDir: string;
   /** the inbox's mapping file: the version claimed files are mapped with is fixed at the claim */
   readonly mapping: string;
+  /**
+   * When given, picks the mapping version for a file name instead (an inbox with several mappings,
+   * or one whose mapping names its files): the sha256 of a kept copy, or NO_MAPPING_APPLIES
+   */
+  readonly chooseMappingVersion?: (sourceName: string) => Promise<string>;
 }
 
 /** The sub-folder of the work area that holds claimed files. */
@@ -88,7 +93,7 @@ export interface ClaimOptions {
  */
 export async function claimFile(path: string, sourceName: string, target: ClaimTarget, opts: ClaimOptions = {}): Promise<ClaimResult> {
   const now = opts.now ?? Date.now;
-  const version = await snapshotMapping(target.workDir, target.mapping);
+  const version = target.chooseMappingVersion ? await target.chooseMappingVersion(sourceName) : await snapshotMapping(target.workDir, target.mapping);
   const dir = claimFolder(target.workDir, target.inboxId, version);
   await mkdir(dir, { recursive: true });
   const claimedAt = now();

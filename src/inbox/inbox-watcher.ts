@@ -18,6 +18,8 @@ export interface InboxWatcherOptions {
   readonly workDir: string;
   /** the inbox's mapping file (its version is fixed at each claim) */
   readonly mapping: string;
+  /** picks the mapping version of each file by its name (see ClaimTarget.chooseMappingVersion) */
+  readonly chooseMappingVersion?: (sourceName: string) => Promise<string>;
   /** file-name glob of this inbox; all files when undefined */
   readonly files?: string;
   readonly policy: WatcherPolicy;
@@ -136,7 +138,7 @@ export class InboxWatcher {
       o.bus.emit('inbox.ready', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, size: c.size });
       let r;
       try {
-        r = await claimFile(c.path, c.name, { companyId: o.companyId, inboxId: o.inboxId, workDir: o.workDir, mapping: o.mapping }, {
+        r = await claimFile(c.path, c.name, { companyId: o.companyId, inboxId: o.inboxId, workDir: o.workDir, mapping: o.mapping, ...(o.chooseMappingVersion ? { chooseMappingVersion: o.chooseMappingVersion } : {}) }, {
           ...(c.markerPath ? { markerPath: c.markerPath } : {}),
           ...(o.now ? { now: o.now } : {}),
           ...(o.fsRename ? { fsRename: o.fsRename } : {}),

@@ -12,6 +12,9 @@ export const mappingSnapshotPath = (workDir: string, sha256: string): string => 
 /** What a claim says about the mapping: the sha256 of its bytes, or `none` when it could not be read then. */
 export const NO_MAPPING = 'none';
 
+/** What a claim says when none of the inbox's mappings applies to the file's name (it goes to errors with INBOX_NO_MAPPING). */
+export const NO_MAPPING_APPLIES = 'unmatched';
+
 /**
  * Keeps the bytes of the mapping file as they are now, content-addressed (`<sha256>.json`), and
  * returns the hash. Written (durably) before the claim that names it, so a file claimed with this

@@ -67,5 +67,6 @@ export function mappingAppliesTo(m: CompiledMapping, fileName: string): boolean 
 
 export function globToRegExp(glob: string): RegExp {
   const src = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`, 'i');
+  // s: a name may hold a line break (legal on Unix), and * must match it too
+  return new RegExp(`^${src}$`, 'is');
 }

@@ -17,19 +17,19 @@ export interface MappingFile {
    */
   description?: string;
   /**
-   * Which inbox files this mapping is used for.
+   * Which inbox files this mapping is used for: a file takes the first of its inbox's mappings whose files pattern matches its name.
    */
   applies?: {
     /**
-     * Inbox id from the configuration.
+     * Inbox id from the configuration this mapping is written for; used by another inbox, the agent refuses to start (CFG_MAPPING_APPLIES).
      */
     inbox?: string;
     /**
-     * Company id from the configuration.
+     * Company id from the configuration this mapping is written for; used by another company, the agent refuses to start (CFG_MAPPING_APPLIES).
      */
     company?: string;
     /**
-     * File name pattern(s) such as *.csv or FAKT*.TXT (case-insensitive).
+     * File name pattern(s) such as *.csv or FAKT*.TXT (* any characters, ? one, case-insensitive); a file matching none goes to errors/ with INBOX_NO_MAPPING; omitted: every file.
      */
     files?: string | string[];
   };

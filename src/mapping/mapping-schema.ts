@@ -240,10 +240,10 @@ export const MAPPING_SCHEMA: Schema = {
     $schema: str('Path or URL of this JSON Schema, for editor completion.'),
     name: str('Human name of the mapping, shown in logs and reports.', { minLength: 1 }),
     description: str('Free notes about the export this mapping reads.'),
-    applies: obj('Which inbox files this mapping is used for.', {
-      inbox: str('Inbox id from the configuration.'),
-      company: str('Company id from the configuration.'),
-      files: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'File name pattern(s) such as *.csv or FAKT*.TXT (case-insensitive).' },
+    applies: obj('Which inbox files this mapping is used for: a file takes the first of its inbox\'s mappings whose files pattern matches its name.', {
+      inbox: str('Inbox id from the configuration this mapping is written for; used by another inbox, the agent refuses to start (CFG_MAPPING_APPLIES).'),
+      company: str('Company id from the configuration this mapping is written for; used by another company, the agent refuses to start (CFG_MAPPING_APPLIES).'),
+      files: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], description: 'File name pattern(s) such as *.csv or FAKT*.TXT (* any characters, ? one, case-insensitive); a file matching none goes to errors/ with INBOX_NO_MAPPING; omitted: every file.' },
     }),
     input,
     invoices,

@@ -67,6 +67,8 @@ export interface IntakeItem {
   readonly file: InboxFile;
   /** the inbox as configured (its `mapping` is the file errors name) */
   readonly inbox: InboxConfig;
+  /** the configured mapping file the claim chose (errors name it); default inbox.mapping */
+  readonly mappingFile?: string;
   /** the kept copy of the mapping version the claim recorded, mapped with instead of inbox.mapping */
   readonly mappingVersion?: { readonly path: string; readonly sha256: string };
 }
@@ -86,11 +88,11 @@ type Decision =
   | { readonly kind: 'failed'; readonly rec: FileRecord; readonly problems: AgentError[] }
   | { readonly kind: 'planned'; readonly rec: FileRecord; readonly planned: PlannedInvoice[]; readonly accepted: ReadonlyMap<number, InvoiceRecord> };
 
-async function preview(ctx: PipelineContext, { file, inbox, mappingVersion }: IntakeItem): Promise<PreviewResult> {
+async function preview(ctx: PipelineContext, { file, inbox, mappingVersion, mappingFile }: IntakeItem): Promise<PreviewResult> {
   try {
     return await previewFile(file.path, {
-      mapping: mappingVersion?.path ?? inbox.mapping,
-      mappingName: inbox.mapping,
+      mapping: mappingVersion?.path ?? mappingFile ?? inbox.mapping,
+      mappingName: mappingFile ?? inbox.mapping,
       ...(mappingVersion ? { mappingVersion: mappingVersion.sha256 } : {}),
       ...(inbox.limits ? { limits: inbox.limits } : {}),
       schema: ctx.company.schema,
@@ -104,7 +106,7 @@ async function preview(ctx: PipelineContext, { file, inbox, mappingVersion }: In
       unmatchedPaths: 'error',
     });
   } catch (e) {
-    return { file: file.sourceName, mapping: inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };
+    return { file: file.sourceName, mapping: mappingFile ?? inbox.mapping, schema: ctx.company.schema, invoices: [], errors: [asAgentError(e, { file: file.sourceName })], ok: false };
   }
 }
 

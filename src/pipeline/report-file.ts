@@ -12,6 +12,8 @@ import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
 import { previewFile } from './preview-file.ts';
+import { claimLayoutOf } from '../inbox/claim-file.ts';
+import { mappingSnapshotPath } from '../inbox/mapping-snapshot.ts';
 import { offlineNote } from '../outbox/offline-note.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
@@ -82,7 +84,11 @@ export function resultOf(ctx: PipelineContext, f: FileRecord, duplicateLines?: r
 async function duplicateLines(ctx: PipelineContext, f: FileRecord): Promise<Line[]> {
   const inbox = ctx.company.inboxes.find((b) => b.id === f.inboxId);
   if (!inbox || !(await exists(f.path))) return [];
-  const p = await previewFile(f.path, { mapping: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName, ...(ctx.mappings ? { mappings: ctx.mappings } : {}) });
+  // read with the mapping version its claim chose (an inbox may have several mappings)
+  const layout = claimLayoutOf(ctx.company.folders.work, f.path);
+  const kept = layout && /^[0-9a-f]{64}$/.test(layout.mappingVersion) ? mappingSnapshotPath(ctx.company.folders.work, layout.mappingVersion) : undefined;
+  const mapping = kept && (await exists(kept)) ? kept : inbox.mapping;
+  const p = await previewFile(f.path, { mapping, mappingName: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName, ...(ctx.mappings ? { mappings: ctx.mappings } : {}) });
   return p.invoices.map((inv) => {
     const number = inv.xml?.invoiceNumber ?? inv.number ?? '';
     const prior = inv.xml ? ctx.store.findAccepted(inv.xml.sellerNip, inv.xml.kind, number) : undefined;

@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from '../../src/core/limits.ts';
 import { CONFIG_REFERENCE_BEGIN, CONFIG_REFERENCE_END, renderConfigReference } from '../../src/config/render-config-reference.ts';
 import { AgentError } from '../../src/core/errors.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { configSchema } from '../../src/config/config-schema.ts';
 
 const withDir = <T>(fn: (dir: string) => Promise<T>): Promise<T> => withTempDir('cfg-', fn);
 
@@ -55,7 +56,7 @@ test('minimal config: defaults applied and folders resolved against the config f
       archive: join(dir, 'data', 'acme', 'archive'),
       work: join(dir, 'data', 'acme', 'work'),
     });
-    assert.deepEqual(c.inboxes, [{ id: 'csv', folder: join(dir, 'data', 'acme', 'inbox'), mapping: join(dir, 'mappings', 'a.json'), limits: DEFAULT_LIMITS }]);
+    assert.deepEqual(c.inboxes, [{ id: 'csv', folder: join(dir, 'data', 'acme', 'inbox'), mapping: join(dir, 'mappings', 'a.json'), mappings: [join(dir, 'mappings', 'a.json')], limits: DEFAULT_LIMITS }]);
     assert.deepEqual(c.token, { env: 'ACME_TOKEN' });
     assert.equal(cfg.watcher.stabilityWindowMs, 2000);
     assert.equal(cfg.watcher.doneMarker, 'none');
@@ -87,8 +88,22 @@ test('token file and explicit folders are resolved relative to the config file',
     assert.equal(c.folders.outbox, '/srv/out');
     assert.equal(c.folders.work, join(dir, 'w'));
     assert.equal(c.folders.archive, join(dir, 'state', 'acme', 'archive'));
-    assert.deepEqual(c.inboxes[0], { id: 'a', folder: join(dir, 'in', 'a'), mapping: join(dir, 'm.json'), files: '*.csv', limits: DEFAULT_LIMITS });
+    assert.deepEqual(c.inboxes[0], { id: 'a', folder: join(dir, 'in', 'a'), mapping: join(dir, 'm.json'), mappings: [join(dir, 'm.json')], files: '*.csv', limits: DEFAULT_LIMITS });
     assert.equal(cfg.logging.dir, join(dir, 'logs'));
+  });
+});
+
+test('an inbox may name a list of mappings (issue 11, item 10): all resolved in order, mapping is the first; an empty list, a name twice or a number is refused with one line each', async () => {
+  await withDir(async (dir) => {
+    const cfg = await loadConfig(await write(dir, { environment: 'test', companies: [company({ inboxes: [{ id: 'mixed', mapping: ['a.json', 'sub/b.json'] }] })] }));
+    const b = cfg.companies[0]!.inboxes[0]!;
+    assert.deepEqual([b.mapping, b.mappings], [join(dir, 'a.json'), [join(dir, 'a.json'), join(dir, 'sub', 'b.json')]]);
+    const e = await failure(dir, { environment: 'test', companies: [company({ inboxes: [{ id: 'a', folder: 'a', mapping: [] }, { id: 'b', folder: 'b', mapping: ['x.json', 'x.json'] }, { id: 'c', folder: 'c', mapping: 5 }] })] });
+    assert.deepEqual(e.details, [
+      '$.companies[0].inboxes[0].mapping: must have at least 1 item',
+      '$.companies[0].inboxes[1].mapping: must NOT have duplicate items (items ## 1 and 0 are identical) (got an array)',
+      `$.companies[0].inboxes[2].mapping: must be a string or a list (got 5) — ${configSchema.properties.companies.items.properties.inboxes.items.properties.mapping.description}`,
+    ]);
   });
 });
 
