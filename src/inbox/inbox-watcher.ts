@@ -10,6 +10,10 @@ import { isIgnoredName } from './name-filter.ts';
 import { scanInboxFolder } from './scan-inbox.ts';
 import type { Candidate, RefusedEntry } from './scan-inbox.ts';
 import { StabilityGate } from './stability-gate.ts';
+import { readCompanionRule } from './companion-rule.ts';
+import type { CompanionRule } from './companion-rule.ts';
+import { PairPlanner } from './pair-files.ts';
+import type { PlannedClaim } from './pair-files.ts';
 
 export interface InboxWatcherOptions {
   readonly companyId: string;
@@ -75,6 +79,7 @@ export function folderProblem(folder: string, err: NodeJS.ErrnoException): { cod
 export class InboxWatcher {
   readonly #o: InboxWatcherOptions;
   readonly #gate: StabilityGate;
+  readonly #pairs = new PairPlanner();
   #watcher: FSWatcher | undefined;
   #interval: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
@@ -112,13 +117,21 @@ export class InboxWatcher {
   async #scan(): Promise<InboxFile[]> {
     const o = this.#o;
     const claimed: InboxFile[] = [];
-    let ready;
+    let ready: PlannedClaim[];
+    let rule: CompanionRule | undefined;
+    // stable files left in the inbox on purpose (one half of a pair waiting for the other)
+    const held = new Set<string>();
     try {
       const { candidates, refused } = await this.#list();
       this.#reportRefused(refused);
       const now = (o.now ?? Date.now)();
       // files in their pause after a failed claim are not even looked at (no busy loop)
-      ready = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
+      const stable = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
+      // two files delivered together (input.companion) are claimed together, when both are stable
+      rule = candidates.length > 0 ? await readCompanionRule(o.mapping) : undefined;
+      ready = this.#pairs.plan(rule, candidates, stable, now);
+      const taken = new Set(ready.flatMap((p) => (p.companion ? [p.candidate.path, p.companion.path] : [p.candidate.path])));
+      for (const c of stable) if (!taken.has(c.path)) held.add(c.path);
     } catch (e) {
       const problem = folderProblem(o.folder, e as NodeJS.ErrnoException);
       // reported when it starts or changes, not on every scan (a share may stay away for hours)
@@ -132,12 +145,14 @@ export class InboxWatcher {
       this.#folderProblem = undefined;
       o.bus.emit('inbox.recovered', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder });
     }
-    for (const c of ready.slice(0, o.policy.maxFilesPerScan)) {
+    for (const { candidate: c, companion } of ready.slice(0, o.policy.maxFilesPerScan)) {
       o.bus.emit('inbox.ready', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, size: c.size });
+      if (companion) this.#gate.forget(companion.path);
       let r;
       try {
         r = await claimFile(c.path, c.name, { companyId: o.companyId, inboxId: o.inboxId, workDir: o.workDir, mapping: o.mapping }, {
           ...(c.markerPath ? { markerPath: c.markerPath } : {}),
+          ...(companion ? { companion: { path: companion.path, name: companion.name, ...(companion.markerPath ? { markerPath: companion.markerPath } : {}) } } : {}),
           ...(o.now ? { now: o.now } : {}),
           ...(o.fsRename ? { fsRename: o.fsRename } : {}),
           ...(o.hashFile ? { hashFile: o.hashFile } : {}),
@@ -160,7 +175,10 @@ export class InboxWatcher {
       o.onClaimed?.(r.file);
     }
     if (ready.length > o.policy.maxFilesPerScan) this.#again = true;
-    const wait = this.#gate.nextReadyInMs();
+    // files waiting for their other half are ready already: only the end of their wait is a reason to scan
+    const now = (o.now ?? Date.now)();
+    const waits = [this.#gate.nextReadyInMs((p) => held.has(p)), this.#pairs.nextDueInMs(rule, now)].filter((w): w is number => w !== undefined);
+    const wait = waits.length > 0 ? Math.min(...waits) : undefined;
     if (wait !== undefined && !this.#stopped) this.#schedule(wait + 10);
     return claimed;
   }

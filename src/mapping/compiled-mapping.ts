@@ -7,6 +7,7 @@ import type { Grouping } from './group-records.ts';
 import type { PathStep } from './record-path.ts';
 import type { RecordLookup } from './reference-records.ts';
 import type { Unpivot } from './unpivot.ts';
+import type { CompanionRule } from '../inbox/companion-rule.ts';
 
 export interface CompiledField {
   /** canonical path inside its section, e.g. "buyer.taxId" or "quantity" */
@@ -44,6 +45,8 @@ export interface CompiledMapping {
   readonly unpivot?: Unpivot;
   /** lookups into reference records: the file is read once more, first, to collect them */
   readonly recordLookups?: readonly RecordLookup[];
+  /** invoices come from this file and its companion delivered with it (input.companion) */
+  readonly companion?: CompanionRule;
 }
 
 /** One extraLines entry: where its records are in the invoice record, and its own line rules. */

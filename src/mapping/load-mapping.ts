@@ -20,6 +20,7 @@ import { compileUnpivot, type Unpivot } from './unpivot.ts';
 import { JsonTextError, parseJsonText, type JsonPath, type TextPosition as Position } from '../core/json-text.ts';
 import { parsePath } from './record-path.ts';
 import { schemaErrors } from './schema-errors.ts';
+import { companionProblems, companionRuleOf, type CompanionRule } from '../inbox/companion-rule.ts';
 
 export class MappingInvalidError extends AgentError {
   readonly problems: readonly AgentError[];
@@ -145,6 +146,7 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
   const unpivot = compileUnpivotOption(m, invoiceCtx);
   const skip = m.invoices.skip ? compileCondition(invoiceCtx, m.invoices.skip, '/invoices/skip', 'invoice') : undefined;
   const files = m.applies?.files === undefined ? [] : typeof m.applies.files === 'string' ? [m.applies.files] : [...m.applies.files];
+  const companion = compileCompanion(m, where, errors);
   return {
     name: m.name,
     file,
@@ -158,7 +160,17 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     ...(extraLines.length > 0 ? { extraLines } : {}),
     ...(unpivot ? { unpivot } : {}),
     ...(recordLookups.size > 0 ? { recordLookups: [...recordLookups.values()] } : {}),
+    ...(companion ? { companion } : {}),
   };
+}
+
+/** `input.companion`: the companion file's name pattern and the primary's stem must be usable. */
+function compileCompanion(m: MappingFileJson, where: { file: string; positions: ReadonlyMap<string, Position> }, errors: AgentError[]): CompanionRule | undefined {
+  const raw = (m.input as { companion?: { files?: unknown; stem?: unknown } }).companion;
+  if (!raw) return undefined;
+  const problems = companionProblems(raw);
+  for (const p of problems) errors.push(configError(where, 'MAP_COMPANION', `/input/companion/${p.key}`, p.message, { rule: 'input.companion: files with {stem}, stem a regular expression with group 1' }));
+  return problems.length > 0 ? undefined : companionRuleOf(raw);
 }
 
 const TEXT: FieldSpec = { kind: 'field', type: 'text', description: '' };
@@ -175,6 +187,9 @@ function typedInput(m: MappingFileJson, input: InputOptions): ReadonlySet<string
   const raw = m.input as Record<string, { sheets?: { type?: string }[]; layouts?: { type?: string }[]; recordType?: unknown } | undefined>;
   const listed = [...(raw['xlsx']?.sheets ?? []), ...(raw['sections']?.layouts ?? []), ...(raw['csv']?.layouts ?? [])].map((x) => x.type).filter((t): t is string => typeof t === 'string');
   if (raw['csv']?.recordType !== undefined) return 'any';
+  // two files delivered together: each file's records get the type named for that file
+  const pair = (m.input as { companion?: { type?: unknown; ownType?: unknown } }).companion;
+  if (pair && typeof pair.type === 'string' && typeof pair.ownType === 'string') listed.push(pair.ownType, pair.type);
   return listed.length > 0 ? new Set(listed) : undefined;
 }
 
