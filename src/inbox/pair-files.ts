@@ -69,11 +69,6 @@ export class PairPlanner {
     return out;
   }
 
-  /** True while the file waits for its other half (so the stability gate's timer ignores it). */
-  isWaiting(path: string): boolean {
-    return this.#waiting.has(path);
-  }
-
   /** Milliseconds until the first waiting file's wait ends (undefined when none waits). */
   nextDueInMs(rule: CompanionRule | undefined, now: number): number | undefined {
     if (!rule) return undefined;
