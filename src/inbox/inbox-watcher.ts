@@ -10,7 +10,8 @@ import { isIgnoredName } from './name-filter.ts';
 import { scanInboxFolder } from './scan-inbox.ts';
 import type { Candidate, RefusedEntry } from './scan-inbox.ts';
 import { StabilityGate } from './stability-gate.ts';
-import { readCompanionRule } from './companion-rule.ts';
+import { isCompanionName, readCompanionRule } from './companion-rule.ts';
+import { matchesGlob } from './name-filter.ts';
 import type { CompanionRule } from './companion-rule.ts';
 import { PairPlanner } from './pair-files.ts';
 import type { PlannedClaim } from './pair-files.ts';
@@ -122,13 +123,13 @@ export class InboxWatcher {
     // stable files left in the inbox on purpose (one half of a pair waiting for the other)
     const held = new Set<string>();
     try {
-      const { candidates, refused } = await this.#list();
+      // two files delivered together (input.companion) are claimed together, when both are stable
+      rule = await readCompanionRule(o.mapping);
+      const { candidates, refused } = await this.#list(rule);
       this.#reportRefused(refused);
       const now = (o.now ?? Date.now)();
       // files in their pause after a failed claim are not even looked at (no busy loop)
       const stable = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
-      // two files delivered together (input.companion) are claimed together, when both are stable
-      rule = candidates.length > 0 ? await readCompanionRule(o.mapping) : undefined;
       ready = this.#pairs.plan(rule, candidates, stable, now);
       const taken = new Set(ready.flatMap((p) => (p.companion ? [p.candidate.path, p.companion.path] : [p.candidate.path])));
       for (const c of stable) if (!taken.has(c.path)) held.add(c.path);
@@ -183,9 +184,18 @@ export class InboxWatcher {
     return claimed;
   }
 
-  #list(): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
+  /**
+   * The inbox as a scan sees it. With pairs (input.companion) the companions are listed too when
+   * the inbox's file pattern names only the primaries: they belong to the primaries it names.
+   */
+  async #list(rule?: CompanionRule): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
     const o = this.#o;
-    return scanInboxFolder(o.folder, { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker, ...(o.files !== undefined ? { files: o.files } : {}) });
+    const policy = { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker };
+    if (o.files === undefined || !rule) return scanInboxFolder(o.folder, { ...policy, ...(o.files !== undefined ? { files: o.files } : {}) });
+    const files = o.files;
+    const named = (e: { name: string }): boolean => matchesGlob(e.name, files) || isCompanionName(rule, e.name);
+    const all = await scanInboxFolder(o.folder, policy);
+    return { candidates: all.candidates.filter(named), refused: all.refused.filter(named) };
   }
 
   /** Each entry that is not a file is reported once while it stays (again if it comes back). */
@@ -227,7 +237,7 @@ export class InboxWatcher {
    * was reported (they wait for a person), so `once` can finish.
    */
   async hasWaitingFiles(): Promise<boolean> {
-    const { candidates } = await this.#list().catch(() => ({ candidates: [] as Candidate[] }));
+    const { candidates } = await this.#list(await readCompanionRule(this.#o.mapping)).catch(() => ({ candidates: [] as Candidate[] }));
     return candidates.some((c) => !this.#failing.has(c.path));
   }
 

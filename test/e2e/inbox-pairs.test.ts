@@ -24,8 +24,8 @@ interface Result { status: string; summary: { accepted: number }; invoices: { in
 interface Report { source: string; companion?: string; errors: { code: string; message: string; where?: { file?: string; row?: number } }[] }
 
 /** An agent with one inbox "pairs" reading two-files-csv.json, its wait for the other half set to `waitSeconds`. */
-async function pairsEnv(sim: RunningSimulator, waitSeconds: number, watcher: Record<string, unknown> = {}): Promise<AgentEnv> {
-  const env = await makeAgentEnv({ inboxes: [{ id: 'pairs', mapping: 'two-files-csv.json' }], simUrl: sim.baseUrl, send: { mode: 'online' }, watcher });
+async function pairsEnv(sim: RunningSimulator, waitSeconds: number, watcher: Record<string, unknown> = {}, files?: string): Promise<AgentEnv> {
+  const env = await makeAgentEnv({ inboxes: [{ id: 'pairs', mapping: 'two-files-csv.json', ...(files ? { files } : {}) }], simUrl: sim.baseUrl, send: { mode: 'online' }, watcher });
   const mapping = JSON.parse(await readFile(join(REPO, 'mappings', 'two-files-csv.json'), 'utf8'));
   mapping.input.companion.waitSeconds = waitSeconds;
   const mappingFile = join(env.dir, 'two-files.json');
@@ -58,9 +58,9 @@ async function assertPairAccepted(sim: RunningSimulator, env: AgentEnv): Promise
   assert.deepEqual(tree.filter((p) => p.startsWith('outbox/errors/')), []);
 }
 
-test('a header file and its lines file in the inbox: taken together, invoices joined across the files and accepted, both archived', async () => {
+test('a header file and its lines file in the inbox (whose pattern names the header files only): taken together, invoices joined across the files and accepted, both archived', async () => {
   const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
-  const env = await pairsEnv(sim, 600);
+  const env = await pairsEnv(sim, 600, {}, '*_nag.csv');
   try {
     await drop(env, HEADER);
     await drop(env, LINES);

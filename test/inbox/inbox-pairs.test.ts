@@ -106,3 +106,23 @@ test('a lines file that waited is taken with its header as soon as the header co
     assert.deepEqual(await readdir(folder), []);
   });
 });
+
+test('an inbox whose file pattern names only the header files still takes their lines files with them', async () => {
+  await withTempDir('pairs-', async (dir) => {
+    let t = 1_000_000;
+    const folder = join(dir, 'inbox');
+    const mapping = join(dir, 'mapping.json');
+    await mkdir(folder);
+    await writeFile(mapping, JSON.stringify({ name: 'pairs', input: { format: 'csv', companion: COMPANION } }));
+    const w = new InboxWatcher({ companyId: 'acme', inboxId: 'pairs', folder, workDir: join(dir, 'work'), mapping, files: '*_nag.csv', bus: new EventBus(), now: () => t, policy });
+    await writeFile(join(folder, 'FS_15_nag.csv'), 'H\n');
+    await writeFile(join(folder, 'FS_15_poz.csv'), 'L\n');
+    await writeFile(join(folder, 'other.txt'), 'x\n');
+    await w.scanOnce();
+    t += 1000;
+    const got = await w.scanOnce();
+    assert.deepEqual(got.map((f) => f.sourceName), ['FS_15_nag.csv']);
+    assert.equal(got[0]!.sha256, sha(`pair\n${sha('H\n')}\n${sha('L\n')}\n`));
+    assert.deepEqual(await readdir(folder), ['other.txt'], 'a file the pattern does not name is still left alone');
+  });
+});
