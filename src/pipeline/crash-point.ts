@@ -14,7 +14,8 @@
  * - `before-batch-close`: every part uploaded, the close not yet sent;
  * - `after-batch-submit`: batch closed, before the `ksef.sent` events;
  * - `while-outbox`: between the UPO and the sent XML of an accepted invoice;
- * - `before-archive`: results written, source not yet archived.
+ * - `before-archive`: results written, source not yet archived;
+ * - `between-pair-moves`: the companion of a pair archived, its primary not yet.
  * Never set it in production.
  */
 const hits = new Map<string, number>();

@@ -6,6 +6,7 @@ import { writeErrorReport } from '../outbox/error-report.ts';
 import type { ErrorReportMeta } from '../outbox/error-report.ts';
 import { moveNoOverwrite } from '../outbox/move-no-overwrite.ts';
 import { archiveSource } from '../outbox/outbox-files.ts';
+import { crashPoint } from './crash-point.ts';
 
 /*
  * Where a claimed pair (input.companion) goes, both files together: the companion first, then the
@@ -33,7 +34,10 @@ export async function writePairErrorReport(outboxDir: string, srcPath: string, s
 /** archiveSource for a claimed file, its companion (if any) archived beside it under its own name. */
 export async function archivePair(archiveDir: string, srcPath: string, sourceName: string, at: Date): Promise<string> {
   const c = await claimedCompanionOf(srcPath);
-  if (c && (await exists(c.path))) await archiveSource(archiveDir, c.path, c.name, at);
+  if (c && (await exists(c.path))) {
+    await archiveSource(archiveDir, c.path, c.name, at);
+    crashPoint('between-pair-moves');
+  }
   const placed = await archiveSource(archiveDir, srcPath, sourceName, at);
   if (c) await forgetPair(srcPath);
   return placed;

@@ -182,3 +182,22 @@ test('SIGKILL between the two renames of a pair\'s claim: on restart the claimed
     await env.cleanup();
   }
 });
+
+test('SIGKILL between archiving the lines file and the header file: on restart the header is archived too, nothing sent again', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  const env = await pairsEnv(sim, 600);
+  try {
+    await drop(env, HEADER);
+    await drop(env, LINES);
+    const first = await runAgentChild(['once', '--config', env.configFile], { ...env.env, KSEF_HOTFOLDER_CRASH_AT: 'between-pair-moves' });
+    assert.equal(first.signal, 'SIGKILL', first.stderr);
+    const tree = await listTree(env.dir);
+    assert.deepEqual(tree.filter((p) => p.startsWith('archive/')).map((p) => p.replace(/^archive\/[^/]+\//, '')), [LINES], 'only the lines file archived before the crash');
+    const second = await runAgentChild(['once', '--config', env.configFile], env.env);
+    assert.equal(second.code, 0, second.stderr);
+    await assertPairAccepted(sim, env);
+  } finally {
+    await sim.close();
+    await env.cleanup();
+  }
+});
