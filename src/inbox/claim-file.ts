@@ -7,6 +7,8 @@ import type { InboxFile } from '../core/records.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
 import { claimNameFor, sourceSidecarName } from './claim-name.ts';
 import { snapshotMapping } from './mapping-snapshot.ts';
+import { companionDataName, companionNameFile, pairDescription } from './claimed-companion.ts';
+import { crashPoint } from '../pipeline/crash-point.ts';
 
 export { sourceNameOf } from './claim-name.ts';
 
@@ -80,6 +82,8 @@ export interface ClaimOptions {
   readonly fsRename?: (from: string, to: string) => Promise<void>;
   /** for tests of unreadable files (root reads everything) */
   readonly hashFile?: (path: string) => Promise<string>;
+  /** the companion claimed with this file (input.companion): renamed in right after it, hidden beside it */
+  readonly companion?: { readonly path: string; readonly name: string; readonly markerPath?: string };
 }
 
 /**
@@ -101,10 +105,15 @@ export async function claimFile(path: string, sourceName: string, target: ClaimT
   const dest = join(dir, name);
   const sidecar = join(dir, sourceSidecarName(name));
   if (fitted) await writeFileAtomic(sidecar, sourceName);
+  // a pair: its companion's name is durable before the claim, so a crash between the two renames
+  // leaves a claim that knows it still has to take its companion (completeClaimedPair)
+  const pairName = opts.companion ? join(dir, companionNameFile(name)) : undefined;
+  if (pairName) await writeFileAtomic(pairName, opts.companion!.name);
   try {
     await (opts.fsRename ?? rename)(path, dest);
   } catch (e) {
     if (fitted) await unlink(sidecar).catch(() => {});
+    if (pairName) await unlink(pairName).catch(() => {});
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (code === 'ENOENT') return { status: 'gone' };
     if (BUSY.has(code)) return { status: 'busy', code };
@@ -117,6 +126,12 @@ export async function claimFile(path: string, sourceName: string, target: ClaimT
     throw new AgentError('INBOX_CLAIM_FAILED', `cannot claim ${sourceName}: ${code || (e as Error).message}`, { kind: 'transient', where: { file: sourceName }, cause: e });
   }
   if (opts.markerPath) await unlink(opts.markerPath).catch(() => {});
+  if (opts.companion) {
+    crashPoint('between-pair-claims');
+    // a companion that cannot be taken now stays in the inbox; the intake reports it missing
+    await (opts.fsRename ?? rename)(opts.companion.path, join(dir, companionDataName(name))).catch(() => undefined);
+    if (opts.companion.markerPath) await unlink(opts.companion.markerPath).catch(() => {});
+  }
   const file = { companyId: target.companyId, inboxId: target.inboxId, sourceName, path: dest, claimedAt: new Date(claimedAt).toISOString() };
   return { status: 'claimed', file: await describeClaimed(file, opts.hashFile) };
 }
@@ -128,7 +143,7 @@ export async function describeClaimed(
 ): Promise<InboxFile> {
   try {
     const s = await stat(file.path);
-    return { ...file, size: s.size, sha256: await hashFile(file.path) };
+    return { ...file, ...(await pairDescription(file.path, { size: s.size, sha256: await hashFile(file.path) }, hashFile)) };
   } catch (e) {
     return { ...file, size: 0, sha256: '', problem: unreadableFile(file.sourceName, e) };
   }

@@ -10,6 +10,11 @@ import { isIgnoredName } from './name-filter.ts';
 import { scanInboxFolder } from './scan-inbox.ts';
 import type { Candidate, RefusedEntry } from './scan-inbox.ts';
 import { StabilityGate } from './stability-gate.ts';
+import { isCompanionName, readCompanionRule } from './companion-rule.ts';
+import { matchesGlob } from './name-filter.ts';
+import type { CompanionRule } from './companion-rule.ts';
+import { PairPlanner } from './pair-files.ts';
+import type { PlannedClaim } from './pair-files.ts';
 
 export interface InboxWatcherOptions {
   readonly companyId: string;
@@ -77,6 +82,7 @@ export function folderProblem(folder: string, err: NodeJS.ErrnoException): { cod
 export class InboxWatcher {
   readonly #o: InboxWatcherOptions;
   readonly #gate: StabilityGate;
+  readonly #pairs = new PairPlanner();
   #watcher: FSWatcher | undefined;
   #interval: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
@@ -114,13 +120,21 @@ export class InboxWatcher {
   async #scan(): Promise<InboxFile[]> {
     const o = this.#o;
     const claimed: InboxFile[] = [];
-    let ready;
+    let ready: PlannedClaim[];
+    let rule: CompanionRule | undefined;
+    // stable files left in the inbox on purpose (one half of a pair waiting for the other)
+    const held = new Set<string>();
     try {
-      const { candidates, refused } = await this.#list();
+      // two files delivered together (input.companion) are claimed together, when both are stable
+      rule = await readCompanionRule(o.mapping);
+      const { candidates, refused } = await this.#list(rule);
       this.#reportRefused(refused);
       const now = (o.now ?? Date.now)();
       // files in their pause after a failed claim are not even looked at (no busy loop)
-      ready = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
+      const stable = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
+      ready = this.#pairs.plan(rule, candidates, stable, now);
+      const taken = new Set(ready.flatMap((p) => (p.companion ? [p.candidate.path, p.companion.path] : [p.candidate.path])));
+      for (const c of stable) if (!taken.has(c.path)) held.add(c.path);
     } catch (e) {
       const problem = folderProblem(o.folder, e as NodeJS.ErrnoException);
       // reported when it starts or changes, not on every scan (a share may stay away for hours)
@@ -134,12 +148,14 @@ export class InboxWatcher {
       this.#folderProblem = undefined;
       o.bus.emit('inbox.recovered', { companyId: o.companyId, inboxId: o.inboxId, folder: o.folder });
     }
-    for (const c of ready.slice(0, o.policy.maxFilesPerScan)) {
+    for (const { candidate: c, companion } of ready.slice(0, o.policy.maxFilesPerScan)) {
       o.bus.emit('inbox.ready', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, size: c.size });
+      if (companion) this.#gate.forget(companion.path);
       let r;
       try {
         r = await claimFile(c.path, c.name, { companyId: o.companyId, inboxId: o.inboxId, workDir: o.workDir, mapping: o.mapping, ...(o.chooseMappingVersion ? { chooseMappingVersion: o.chooseMappingVersion } : {}) }, {
           ...(c.markerPath ? { markerPath: c.markerPath } : {}),
+          ...(companion ? { companion: { path: companion.path, name: companion.name, ...(companion.markerPath ? { markerPath: companion.markerPath } : {}) } } : {}),
           ...(o.now ? { now: o.now } : {}),
           ...(o.fsRename ? { fsRename: o.fsRename } : {}),
           ...(o.hashFile ? { hashFile: o.hashFile } : {}),
@@ -162,14 +178,26 @@ export class InboxWatcher {
       o.onClaimed?.(r.file);
     }
     if (ready.length > o.policy.maxFilesPerScan) this.#again = true;
-    const wait = this.#gate.nextReadyInMs();
+    // files waiting for their other half are ready already: only the end of their wait is a reason to scan
+    const now = (o.now ?? Date.now)();
+    const waits = [this.#gate.nextReadyInMs((p) => held.has(p)), this.#pairs.nextDueInMs(rule, now)].filter((w): w is number => w !== undefined);
+    const wait = waits.length > 0 ? Math.min(...waits) : undefined;
     if (wait !== undefined && !this.#stopped) this.#schedule(wait + 10);
     return claimed;
   }
 
-  #list(): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
+  /**
+   * The inbox as a scan sees it. With pairs (input.companion) the companions are listed too when
+   * the inbox's file pattern names only the primaries: they belong to the primaries it names.
+   */
+  async #list(rule?: CompanionRule): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
     const o = this.#o;
-    return scanInboxFolder(o.folder, { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker, ...(o.files !== undefined ? { files: o.files } : {}) });
+    const policy = { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker };
+    if (o.files === undefined || !rule) return scanInboxFolder(o.folder, { ...policy, ...(o.files !== undefined ? { files: o.files } : {}) });
+    const files = o.files;
+    const named = (e: { name: string }): boolean => matchesGlob(e.name, files) || isCompanionName(rule, e.name);
+    const all = await scanInboxFolder(o.folder, policy);
+    return { candidates: all.candidates.filter(named), refused: all.refused.filter(named) };
   }
 
   /** Each entry that is not a file is reported once while it stays (again if it comes back). */
@@ -211,7 +239,7 @@ export class InboxWatcher {
    * was reported (they wait for a person), so `once` can finish.
    */
   async hasWaitingFiles(): Promise<boolean> {
-    const { candidates } = await this.#list().catch(() => ({ candidates: [] as Candidate[] }));
+    const { candidates } = await this.#list(await readCompanionRule(this.#o.mapping)).catch(() => ({ candidates: [] as Candidate[] }));
     return candidates.some((c) => !this.#failing.has(c.path));
   }
 

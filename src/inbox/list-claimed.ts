@@ -77,6 +77,11 @@ export async function sweepClaimArea(workDir: string, keepSidecars: (claimName: 
     const all = await entries(dir);
     const names = new Set(all.map((e) => e.name));
     for (const e of all) {
+      // the pair record of a claim that left the claim area (a companion's bytes are never removed here)
+      if (e.name.startsWith('.') && e.name.endsWith('.companion.name') && !names.has(e.name.slice(1, -'.companion.name'.length))) {
+        await unlink(join(dir, e.name)).then(() => removed.push(join(dir, e.name)), () => undefined);
+        continue;
+      }
       if (!e.name.startsWith('.') || !e.name.endsWith('.source')) continue;
       const claim = e.name.slice(1, -'.source'.length);
       if (names.has(claim) && keepSidecars(claim)) continue;

@@ -40,11 +40,12 @@ export class StabilityGate {
     return ready;
   }
 
-  /** Milliseconds until the earliest tracked candidate could become ready; undefined when none is waiting. */
-  nextReadyInMs(): number | undefined {
+  /** Milliseconds until the earliest tracked candidate (except those `skip` names) could become ready; undefined when none is waiting. */
+  nextReadyInMs(skip?: (path: string) => boolean): number | undefined {
     const now = this.#now();
     let best: number | undefined;
-    for (const s of this.#seen.values()) {
+    for (const [path, s] of this.#seen) {
+      if (skip?.(path)) continue;
       const wait = Math.max(0, s.since + this.#windowMs - now);
       if (best === undefined || wait < best) best = wait;
     }

@@ -8,6 +8,7 @@ import type { PathStep } from './record-path.ts';
 import type { RecordLookup } from './reference-records.ts';
 import type { Unpivot } from './unpivot.ts';
 import type { MappingName } from './mapping-names.ts';
+import type { CompanionRule } from '../inbox/companion-rule.ts';
 
 export interface CompiledField {
   /** canonical path inside its section, e.g. "buyer.taxId" or "quantity" */
@@ -47,6 +48,8 @@ export interface CompiledMapping {
   readonly recordLookups?: readonly RecordLookup[];
   /** every column and path the mapping names, with the pointer of its rule (checked against each file) */
   readonly names: readonly MappingName[];
+  /** invoices come from this file and its companion delivered with it (input.companion) */
+  readonly companion?: CompanionRule;
 }
 
 /** One extraLines entry: where its records are in the invoice record, and its own line rules. */

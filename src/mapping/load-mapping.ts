@@ -22,6 +22,7 @@ import { checkJsonDocument } from './check-json-document.ts';
 import { parsePath } from './record-path.ts';
 import { MAPPING_SCHEMA_USE } from './schema-errors.ts';
 import type { MappingName } from './mapping-names.ts';
+import { companionProblems, companionRuleOf, type CompanionRule } from '../inbox/companion-rule.ts';
 
 export class MappingInvalidError extends AgentError {
   readonly problems: readonly AgentError[];
@@ -97,7 +98,7 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
   }
 
   // key rules of record lookups read the reference record itself, and may use translation tables
-  const typed = recordTypesOf(input);
+  const typed = typesOfInput(m, input);
   for (const [name, l] of recordLookupJson) {
     const ptr = `/lookups/${escapePointer(name)}`;
     if (typed === undefined) {
@@ -136,6 +137,7 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
   // a key given as a column name has no rule object to point into
   const named = typeof m.invoices.key === 'string' ? names.map((n) => (n.pointer === '/invoices/key/column' ? { ...n, pointer: '/invoices/key' } : n)) : names;
   const files = m.applies?.files === undefined ? [] : typeof m.applies.files === 'string' ? [m.applies.files] : [...m.applies.files];
+  const companion = compileCompanion(m, where, errors);
   return {
     name: m.name,
     file,
@@ -150,12 +152,33 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     ...(unpivot ? { unpivot } : {}),
     ...(recordLookups.size > 0 ? { recordLookups: [...recordLookups.values()] } : {}),
     names: named,
+    ...(companion ? { companion } : {}),
   };
+}
+
+/** `input.companion`: the companion file's name pattern and the primary's stem must be usable. */
+function compileCompanion(m: MappingFileJson, where: { file: string; positions: ReadonlyMap<string, Position> }, errors: AgentError[]): CompanionRule | undefined {
+  const raw = (m.input as { companion?: { files?: unknown; stem?: unknown } }).companion;
+  if (!raw) return undefined;
+  const problems = companionProblems(raw);
+  for (const p of problems) errors.push(configError(where, 'MAP_COMPANION', `/input/companion/${p.key}`, p.message, { rule: 'input.companion: files with {stem}, stem a regular expression with group 1' }));
+  return problems.length > 0 ? undefined : companionRuleOf(raw);
 }
 
 const TEXT: FieldSpec = { kind: 'field', type: 'text', description: '' };
 const escapePointer = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
 const TYPED_READERS = 'fixed-width layouts, xlsx sheets, sections layouts, or a csv recordType column';
+
+/**
+ * The record types the input gives: its reader's (layouts, sheets, sections, a csv type column) and,
+ * for two files delivered together, the type named for each file; undefined when records have none.
+ */
+function typesOfInput(m: MappingFileJson, input: InputOptions): ReturnType<typeof recordTypesOf> {
+  const typed = recordTypesOf(input);
+  const pair = (m.input as { companion?: { type?: unknown; ownType?: unknown } }).companion;
+  if (!pair || typeof pair.type !== 'string' || typeof pair.ownType !== 'string') return typed;
+  return { types: new Set([...(typed?.types ?? []), pair.ownType, pair.type]), open: typed?.open ?? false, from: typed ? `${typed.from} and input.companion` : 'input.companion' };
+}
 
 function compileExtraLines(m: MappingFileJson, ctx: CompileCtx): CompiledLineSource[] {
   const out: CompiledLineSource[] = [];
@@ -244,7 +267,7 @@ function recordTypes(m: MappingFileJson, input: InputOptions, where: { file: str
   }
   if (inv.per !== 'header' && inv.per !== 'join') return new Set();
   const named = new Set<string>([inv.header!, ...(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? [])), ...(inv.other ?? [])]);
-  const typed = recordTypesOf(input);
+  const typed = typesOfInput(m, input);
   if (!typed) {
     errors.push(configError(where, 'MAP_GROUPING', '/invoices/per', `per "${inv.per}" needs records with a type (${TYPED_READERS}); for nested XML/JSON lines use per "record" with lines`, { rule: 'master-detail by record type' }));
     return inv.per === 'header' ? named : new Set();

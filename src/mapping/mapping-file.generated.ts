@@ -307,6 +307,31 @@ export interface MappingFile {
        */
       unknownRecords?: 'error' | 'ignore';
     };
+    /**
+     * Invoices come from two files delivered together: this file (the primary, e.g. a header file) and its companion (e.g. a lines file) named after the same stem, read with the same format and options; both are taken when both are complete.
+     */
+    companion?: {
+      /**
+       * Name of the companion file, with {stem} for the stem of the primary file, e.g. {stem}_poz.csv.
+       */
+      files: string;
+      /**
+       * Regular expression on the primary file name (case-insensitive); group 1 is the stem, e.g. ^(.*)_nag\.csv$.
+       */
+      stem: string;
+      /**
+       * Record type given to the records of the companion file, e.g. line.
+       */
+      type: string;
+      /**
+       * Record type given to the records of the primary file, e.g. invoice.
+       */
+      ownType: string;
+      /**
+       * How long one file of a pair waits in the inbox for the other before it is taken alone and goes to errors (INBOX_COMPANION_MISSING / INBOX_COMPANION_ALONE); default 600.
+       */
+      waitSeconds?: number;
+    };
   };
   /**
    * How records become invoices.

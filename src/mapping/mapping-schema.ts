@@ -167,11 +167,20 @@ const sections = obj('Section file options ([NAME] marker lines, then delimited 
 
 const FORMATS = ['csv', 'xlsx', 'fixed', 'xml', 'json', 'jsonl', 'sections'];
 
+const companion = obj('Invoices come from two files delivered together: this file (the primary, e.g. a header file) and its companion (e.g. a lines file) named after the same stem, read with the same format and options; both are taken when both are complete.', {
+  files: str('Name of the companion file, with {stem} for the stem of the primary file, e.g. {stem}_poz.csv.', { minLength: 1 }),
+  stem: str('Regular expression on the primary file name (case-insensitive); group 1 is the stem, e.g. ^(.*)_nag\\.csv$.', { minLength: 1 }),
+  type: str('Record type given to the records of the companion file, e.g. line.', { minLength: 1 }),
+  ownType: str('Record type given to the records of the primary file, e.g. invoice.', { minLength: 1 }),
+  waitSeconds: { type: 'number', minimum: 0, description: 'How long one file of a pair waits in the inbox for the other before it is taken alone and goes to errors (INBOX_COMPANION_MISSING / INBOX_COMPANION_ALONE); default 600.' },
+}, { required: ['files', 'stem', 'type', 'ownType'] });
+
 const input = obj('How to read the file: its format, encoding and format options.', {
   format: str('File format.', { enum: FORMATS }),
   encoding: str('Character encoding; auto tries strict UTF-8 first, then fallback (default auto; ignored for xlsx).', { enum: ENCODINGS }),
   fallback: str('Code page tried by auto when the file is not UTF-8 (default windows-1250).', { enum: ['windows-1250', 'cp852', 'iso-8859-2'] }),
   csv, xlsx, fixed, xml, json, jsonl, sections,
+  companion,
 }, {
   required: ['format'],
   allOf: [

@@ -13,6 +13,8 @@ export interface ErrorReportMeta {
   readonly inboxId: string;
   readonly sha256: string;
   readonly at: string;
+  /** the companion file claimed with this one (input.companion), moved to errors/ beside it */
+  readonly companion?: string;
 }
 
 /** `errors/<name>.error.json` */

@@ -2,6 +2,7 @@ import { isAgentError } from '../core/errors.ts';
 import type { InboxFile } from '../core/records.ts';
 import { describeClaimed, sourceNameOf } from '../inbox/claim-file.ts';
 import { claimTimeOf } from '../inbox/claim-name.ts';
+import { completeClaimedPair } from '../inbox/claimed-companion.ts';
 import { forgetSourceSidecar, listClaimed, sweepClaimArea } from '../inbox/list-claimed.ts';
 import type { ClaimedEntry } from '../inbox/list-claimed.ts';
 import { basename, join } from 'node:path';
@@ -100,6 +101,9 @@ export class CompanyPipeline {
       return { companyId, inboxId, sourceName, path, size, sha256, claimedAt };
     }
     const file = { companyId: this.companyId, inboxId: c.inboxId ?? '', sourceName: c.sourceName, path: c.path, claimedAt: claimTimeOf(c.name) };
+    // a pair whose claim a crash cut between its two renames takes its companion now
+    const inbox = this.ctx.company.inboxes.find((b) => b.id === c.inboxId);
+    if (inbox) await completeClaimedPair(c.path, inbox.folder);
     return describeClaimed(file);
   }
 

@@ -2,7 +2,8 @@ import { AgentError } from '../core/errors.ts';
 import type { InboxFile } from '../core/records.ts';
 import type { InboxConfig } from '../config/agent-config.ts';
 import type { FileRecord, InvoiceRecord, PlannedInvoice, StoredError } from '../store/state-store.ts';
-import { writeErrorReport } from '../outbox/error-report.ts';
+import { writePairErrorReport } from './pair-outbox.ts';
+import { claimedCompanionOf } from '../inbox/claimed-companion.ts';
 import { createLimiter } from '../core/bounded-pool.ts';
 import { asAgentError, previewFile } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
@@ -90,7 +91,10 @@ type Decision =
 
 async function preview(ctx: PipelineContext, { file, inbox, mappingVersion, mappingFile }: IntakeItem): Promise<PreviewResult> {
   try {
+    // the companion claimed with it, when the mapping reads pairs (input.companion)
+    const companion = await claimedCompanionOf(file.path);
     return await previewFile(file.path, {
+      ...(companion ? { companion } : {}),
       mapping: mappingVersion?.path ?? mappingFile ?? inbox.mapping,
       mappingName: mappingFile ?? inbox.mapping,
       ...(mappingVersion ? { mappingVersion: mappingVersion.sha256 } : {}),
@@ -236,7 +240,7 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     } else if (d.kind === 'planned') {
       emitWarnings(ctx, file, d.planned);
     } else if (d.kind === 'failed') {
-      await writeErrorReport(ctx.company.folders.outbox, file.path, file.sourceName, d.problems, {
+      await writePairErrorReport(ctx.company.folders.outbox, file.path, file.sourceName, d.problems, {
         claimId: d.rec.id, companyId: file.companyId, inboxId: file.inboxId, sha256: file.sha256, at: ctx.now().toISOString(),
       });
       ctx.bus.emit('file.failed', { companyId: file.companyId, sourceName: file.sourceName, codes: [...new Set(d.problems.map((p) => p.code))] });

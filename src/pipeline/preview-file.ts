@@ -16,6 +16,8 @@ import type { CheckPool } from './check-pool.ts';
 import { DEFAULT_LIMITS, LIMIT_CODES, limitExceeded } from '../core/limits.ts';
 import type { Limits } from '../core/limits.ts';
 import { numbersTwiceInFile } from './numbers-twice-in-file.ts';
+import { pairOf, readPair } from './read-pair.ts';
+import type { PairFile } from './read-pair.ts';
 
 /**
  * The seller used when neither a configuration nor the mapping names one. Clearly a placeholder:
@@ -77,6 +79,11 @@ export interface PreviewOptions {
    * file-level error (the agent's intake: the file goes to errors, nothing of it is sent).
    */
   readonly unmatchedPaths?: 'warning' | 'error';
+  /**
+   * The companion claimed with this file, for a mapping that reads pairs (input.companion); without
+   * it the companion is looked for beside `file` (read-pair.ts).
+   */
+  readonly companion?: PairFile;
 }
 
 const LIMIT_CODE_SET: ReadonlySet<string> = new Set(Object.values(LIMIT_CODES));
@@ -265,7 +272,11 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   try {
     try {
       // a function, so a mapping with lookups into reference records can read the file twice
-      const records = () => readRecords(file, mapping.input, displayName, limits);
+      const pair = mapping.companion ? await pairOf(file, displayName, mapping.companion, opts.companion) : undefined;
+      if (pair instanceof AgentError) throw pair;
+      const records = pair && mapping.companion
+        ? () => readPair(file, displayName, pair, mapping.input, mapping.companion!, limits)
+        : () => readRecords(file, mapping.input, displayName, limits);
       const encoding = encodingOf(file, mapping, displayName);
       const checks = { unmatchedPaths: opts.unmatchedPaths ?? 'warning', warn: (w: AgentError) => warnings.push(w), ...(encoding ? { encoding } : {}) } as const;
       for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) }, limits, checks)) {

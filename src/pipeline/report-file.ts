@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { AgentError } from '../core/errors.ts';
-import { writeErrorReport } from '../outbox/error-report.ts';
 import type { FileRecord, InvoiceRecord } from '../store/state-store.ts';
 import { FINAL_INVOICE_STATES } from '../store/state-store.ts';
 import { buildResultFile, writeResultFile } from '../outbox/result-file.ts';
 import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
 import { writeResultCsv } from '../outbox/result-csv.ts';
-import { archiveSource } from '../outbox/outbox-files.ts';
+import { archivePair, writePairErrorReport } from './pair-outbox.ts';
+import { claimedCompanionOf } from '../inbox/claimed-companion.ts';
 import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
@@ -88,7 +88,8 @@ async function duplicateLines(ctx: PipelineContext, f: FileRecord): Promise<Line
   const layout = claimLayoutOf(ctx.company.folders.work, f.path);
   const kept = layout && /^[0-9a-f]{64}$/.test(layout.mappingVersion) ? mappingSnapshotPath(ctx.company.folders.work, layout.mappingVersion) : undefined;
   const mapping = kept && (await exists(kept)) ? kept : inbox.mapping;
-  const p = await previewFile(f.path, { mapping, mappingName: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName, ...(ctx.mappings ? { mappings: ctx.mappings } : {}) });
+  const companion = await claimedCompanionOf(f.path);
+  const p = await previewFile(f.path, { ...(companion ? { companion } : {}), mapping, mappingName: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName, ...(ctx.mappings ? { mappings: ctx.mappings } : {}) });
   return p.invoices.map((inv) => {
     const number = inv.xml?.invoiceNumber ?? inv.number ?? '';
     const prior = inv.xml ? ctx.store.findAccepted(inv.xml.sellerNip, inv.xml.kind, number) : undefined;
@@ -144,12 +145,12 @@ export class FileReporter {
     // failed files go to errors/ (again, if a crash interrupted the intake); the others are archived
     if (f.state === 'failed' && (await exists(f.path))) {
       const errors = (f.errors ?? []).map((e) => new AgentError(e.code, e.message, { where: e.where ?? {} }));
-      await writeErrorReport(ctx.company.folders.outbox, f.path, f.sourceName, errors, {
+      await writePairErrorReport(ctx.company.folders.outbox, f.path, f.sourceName, errors, {
         claimId: f.id, companyId: f.companyId, inboxId: f.inboxId, sha256: f.sha256, at: f.updatedAt,
       });
     } else if (f.state !== 'failed' && (await exists(f.path))) {
       crashPoint('before-archive');
-      await archiveSource(ctx.company.folders.archive, f.path, f.sourceName, ctx.now());
+      await archivePair(ctx.company.folders.archive, f.path, f.sourceName, ctx.now());
     }
     return { final, result: r };
   }
