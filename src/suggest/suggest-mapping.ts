@@ -211,7 +211,8 @@ async function suggestWorkbook(path: string, facts: SuggestFacts): Promise<{ inp
     const guess = suggestFlat(table);
     const has = (t: string) => guess.guesses.some((g) => g.target === t);
     const lineLike = has('line.quantity') || has('line.unitNetPrice') || has('line.unitGrossPrice') || has('line.vatRate') || guess.unpivot !== undefined;
-    const invoiceLike = has('invoice.number') || has('invoice.issueDate') || has('invoice.buyer.name');
+    // a lines sheet names its invoice's number too: only dates or buyer data make a sheet hold invoices
+    const invoiceLike = has('invoice.issueDate') || has('invoice.buyer.name') || has('invoice.buyer.taxId');
     return { sheet: s, headerRow: headerIdx + 1, table, guess, stop, lineLike, invoiceLike, score: guess.guesses.length };
   });
   facts.sheets = looked.map((l) => `"${l.sheet.name}" (${l.lineLike && l.invoiceLike ? 'invoices with lines' : l.lineLike ? 'lines' : l.invoiceLike ? 'invoices' : 'not recognised'}, header row ${l.headerRow})`);
