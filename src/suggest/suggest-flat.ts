@@ -60,3 +60,10 @@ export function suggestFlat(table: FlatTable, allowed: (target: string) => boole
 export function readerHeaders(cells: readonly string[]): string[] {
   return cells.map((c, i) => (c.trim() === '' ? String(i + 1) : c.trim()));
 }
+
+/** The `invoices` section for a flat guess. */
+export function invoicesOf(g: FlatGuess): Record<string, unknown> {
+  const unpivot = g.unpivot ? { unpivot: { columns: g.unpivot.pattern } } : {};
+  if (g.grouping.per === 'key') return { per: 'key', key: g.grouping.key, ...(g.grouping.adjacent ? {} : { adjacent: false }), ...unpivot };
+  return { per: g.grouping.per, ...unpivot };
+}

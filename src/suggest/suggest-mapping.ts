@@ -5,23 +5,19 @@
  * guess. Pure apart from reading the file; the CLI writes the result.
  */
 import { basename } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { XMLParser } from 'fast-xml-parser';
-import { AgentError } from '../core/errors.ts';
-import type { SourceValue } from '../core/records.ts';
-import type { InputOptions } from '../core/input-options.ts';
-import { readRecords } from '../readers/index.ts';
 import { assertNotEmpty } from '../readers/decode.ts';
 import { sniffDelimiter } from '../readers/sniff-delimiter.ts';
-import { detectFormat, isZip, type SuggestFormat } from './detect-format.ts';
+import { detectFormat, isZip } from './detect-format.ts';
 import { guessEncoding } from './guess-encoding.ts';
 import { decodeSample, readSampleBytes, sampleLines, type TextSample } from './sample-text.ts';
 import { findHeaderRow, TOTALS_ROW } from './find-header-row.ts';
-import { readerHeaders, suggestFlat, type FlatGuess } from './suggest-flat.ts';
-import { findRecordArray, suggestTree, type TreeGuess } from './suggest-tree.ts';
-import { sampleSheets } from './sample-xlsx.ts';
-import { buildRules, type BuiltRules, type SourceKind } from './build-rules.ts';
+import { invoicesOf, readerHeaders, suggestFlat, type FlatGuess } from './suggest-flat.ts';
+import type { TreeGuess } from './suggest-tree.ts';
+import { suggestWorkbook } from './suggest-workbook.ts';
+import { suggestNested } from './suggest-nested.ts';
+import type { SuggestFacts } from './suggest-facts.ts';
+import { buildRules, type BuiltRules } from './build-rules.ts';
 import { suggestFixed } from './suggest-fixed.ts';
 import { suggestSections } from './suggest-sections.ts';
 
@@ -30,51 +26,14 @@ export interface SuggestOptions {
   readonly name?: string;
 }
 
-export interface SuggestFacts {
-  readonly file: string;
-  format?: SuggestFormat;
-  encoding?: string;
-  encodingHow?: string;
-  delimiter?: string;
-  headerRow?: number;
-  sheet?: string;
-  sheets?: string[];
-  records?: string;
-  grouping?: string;
-  unpivot?: string;
-  decimal: string[];
-  dates: string[];
-  guessed: string[];
-  todos: string[];
-  warnings: string[];
-  /** true when the mapping uses issue 11 vocabulary that must be merged before it loads */
-  needsNewVocabulary?: string;
-}
+export type { SuggestFacts } from './suggest-facts.ts';
 
 export interface Suggestion {
   readonly mapping: Record<string, unknown>;
   readonly facts: SuggestFacts;
 }
 
-const MAX_RECORDS = 500;
-const TREE_BYTES = 64 * 1024 * 1024;
-
 type Json = Record<string, unknown>;
-
-async function firstRecords(path: string, input: InputOptions, name: string): Promise<SourceValue[]> {
-  const out: SourceValue[] = [];
-  for await (const r of readRecords(path, input, name)) {
-    out.push(r.values as SourceValue);
-    if (out.length >= MAX_RECORDS) break;
-  }
-  return out;
-}
-
-function invoicesOf(g: FlatGuess): Json {
-  const unpivot = g.unpivot ? { unpivot: { columns: g.unpivot.pattern } } : {};
-  if (g.grouping.per === 'key') return { per: 'key', key: g.grouping.key, ...(g.grouping.adjacent ? {} : { adjacent: false }), ...unpivot };
-  return { per: g.grouping.per, ...unpivot };
-}
 
 function describeGrouping(inv: Json): string {
   if (inv['per'] === 'key') return `per key "${String(inv['key'])}"${inv['adjacent'] === false ? ' (rows of one invoice are NOT adjacent: adjacent false)' : ' (rows of one invoice are adjacent)'}`;
@@ -192,109 +151,3 @@ function newVocabulary(input: Json, invoices: Json): string | undefined {
   if (invoices['adjacent'] === false) words.push('invoices.adjacent');
   return words.length > 0 ? words.join(', ') : undefined;
 }
-
-async function suggestWorkbook(path: string, facts: SuggestFacts): Promise<{ input: Json; invoices: Json; rules: BuiltRules; flat: FlatGuess }> {
-  const sheets = await sampleSheets(path);
-  const looked = sheets.map((s) => {
-    const headerIdx = findHeaderRow(s.rows);
-    const headerCells = s.rows[headerIdx] ?? [];
-    const kept = headerCells.map((c, i) => ({ name: c.trim(), i })).filter((c) => c.name !== '');
-    let data = s.rows.slice(headerIdx + 1).filter((r) => r.some((c) => c.trim() !== ''));
-    let stop: { column: string } | undefined;
-    const totalsAt = data.findIndex((r) => kept.some((c) => TOTALS_ROW.test((r[c.i] ?? '').trim())));
-    if (totalsAt >= 0) {
-      const row = data[totalsAt]!;
-      stop = { column: kept.find((c) => TOTALS_ROW.test((row[c.i] ?? '').trim()))!.name };
-      data = data.slice(0, totalsAt);
-    }
-    const table = { headers: kept.map((c) => c.name), rows: data.map((r) => kept.map((c) => r[c.i] ?? '')) };
-    const guess = suggestFlat(table);
-    const has = (t: string) => guess.guesses.some((g) => g.target === t);
-    const lineLike = has('line.quantity') || has('line.unitNetPrice') || has('line.unitGrossPrice') || has('line.vatRate') || guess.unpivot !== undefined;
-    // a lines sheet names its invoice's number too: only dates or buyer data make a sheet hold invoices
-    const invoiceLike = has('invoice.issueDate') || has('invoice.buyer.name') || has('invoice.buyer.taxId');
-    return { sheet: s, headerRow: headerIdx + 1, table, guess, stop, lineLike, invoiceLike, score: guess.guesses.length };
-  });
-  facts.sheets = looked.map((l) => `"${l.sheet.name}" (${l.lineLike && l.invoiceLike ? 'invoices with lines' : l.lineLike ? 'lines' : l.invoiceLike ? 'invoices' : 'not recognised'}, header row ${l.headerRow})`);
-  const heads = looked.filter((l) => l.invoiceLike && !l.lineLike);
-  const lineSheets = looked.filter((l) => l.lineLike && !l.invoiceLike);
-  const mixed = looked.filter((l) => l.lineLike && l.invoiceLike);
-  if (mixed.length === 0 && heads.length === 1 && lineSheets.length >= 1) {
-    // master-detail across two sheets (issue 11 vocabulary: sheets + per join)
-    const head = heads[0]!;
-    const lines = lineSheets[0]!;
-    const number = head.guess.guesses.find((g) => g.target === 'invoice.number');
-    const numbers = new Set(number?.values ?? []);
-    const lineKey = lines.table.headers.find((h, i) => lines.table.rows.length > 0 && lines.table.rows.every((r) => numbers.has(r[i] ?? '')) && i >= 0);
-    const guesses = [...head.guess.guesses.filter((g) => g.target.startsWith('invoice.')), ...lines.guess.guesses.filter((g) => g.target.startsWith('line.'))];
-    const rules = buildRules(guesses, 'column');
-    if (!lineKey) rules.todos.push(`invoices.lineKey: the column of sheet "${lines.sheet.name}" holding the invoice number`);
-    if (!number) rules.todos.push(`invoices.key: the column of sheet "${head.sheet.name}" holding the invoice number`);
-    facts.sheet = `"${head.sheet.name}" (invoices) + "${lines.sheet.name}" (lines)`;
-    facts.headerRow = head.headerRow;
-    return {
-      input: { format: 'xlsx', xlsx: { sheets: [{ sheet: head.sheet.name, type: 'invoice', headerRow: head.headerRow }, { sheet: lines.sheet.name, type: 'line', headerRow: lines.headerRow }] } },
-      invoices: { per: 'join', header: 'invoice', line: 'line', key: { column: number?.name ?? 'TODO_invoice_number' }, lineKey: { column: lineKey ?? 'TODO_invoice_number' } },
-      rules,
-      flat: lines.guess,
-    };
-  }
-  const best = [...looked].sort((a, b) => b.score - a.score)[0];
-  if (!best || best.table.headers.length === 0) throw new AgentError('SUGGEST_NOTHING', 'no sheet of the workbook has a header row with column names', { kind: 'config', where: { file: facts.file } });
-  facts.sheet = `"${best.sheet.name}"`;
-  facts.headerRow = best.headerRow;
-  const xlsx: Json = { sheet: best.sheet.index, headerRow: best.headerRow };
-  if (best.stop) {
-    xlsx['stopColumn'] = best.stop.column;
-    xlsx['stopWhen'] = '^(Razem|Suma|Ogółem|Total)';
-    facts.warnings.push(`a totals row ends the data (stopColumn "${best.stop.column}")`);
-  }
-  return { input: { format: 'xlsx', xlsx }, invoices: invoicesOf(best.guess), rules: buildRules(best.guess.guesses, 'column'), flat: best.guess };
-}
-
-function plainValue(v: unknown): SourceValue {
-  if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.map(plainValue);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v as Json).map(([k, c]) => [k, plainValue(c)]));
-  return String(v);
-}
-
-async function suggestNested(path: string, format: 'json' | 'xml' | 'jsonl', decode: { encoding: string }, lines: readonly string[], facts: SuggestFacts): Promise<{ input: Json; invoices: Json; tree: TreeGuess }> {
-  const whole = async (): Promise<string> => {
-    const buf = await readFile(path);
-    if (buf.length > TREE_BYTES) throw new AgentError('SUGGEST_TOO_BIG', `the file is larger than ${TREE_BYTES} bytes; suggest from a smaller export of the same kind`, { kind: 'config', where: { file: facts.file } });
-    return decodeSample(buf, facts.encoding ?? 'utf-8');
-  };
-  const enc = decode as { encoding: 'auto' };
-  if (format === 'jsonl') {
-    const records = lines.filter((l) => l.trim() !== '').slice(0, MAX_RECORDS).map((l) => plainValue(JSON.parse(l)));
-    const tree = suggestTree(records, '.');
-    facts.records = 'one JSON object per line';
-    const input = { format: 'jsonl', ...decode, jsonl: {} };
-    return { input, invoices: { per: 'record', ...(tree.linesPath ? { lines: tree.linesPath.join('.') } : {}) }, tree };
-  }
-  if (format === 'json') {
-    const text = await whole();
-    const found = findRecordArray(plainValue(JSON.parse(text)));
-    const recordPath = found ? found.path.join('.') : '';
-    facts.records = `"${recordPath}" (${found?.count ?? 1} record(s))`;
-    const input: Json = { format: 'json', ...decode, json: { recordPath } };
-    const records = await firstRecords(path, { format: 'json', decode: enc, json: { recordPath } }, facts.file);
-    const tree = suggestTree(records, '.');
-    return { input, invoices: { per: 'record', ...(tree.linesPath ? { lines: tree.linesPath.join('.') } : {}) }, tree };
-  }
-  const text = await whole();
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, ignoreDeclaration: true, ignorePiTags: true, processEntities: false }).parse(text) as Json;
-  const found = findRecordArray(plainValue(parsed));
-  const recordPath = '/' + (found ? found.path : Object.keys(parsed).slice(0, 1)).join('/');
-  facts.records = `"${recordPath}" (${found?.count ?? 1} record(s))`;
-  const first = await firstRecords(path, { format: 'xml', decode: enc, xml: { recordPath } }, facts.file);
-  const probe = suggestTree(first, '/');
-  const arrays = probe.linesPath ? [probe.linesPath[probe.linesPath.length - 1]!] : undefined;
-  const records = arrays ? await firstRecords(path, { format: 'xml', decode: enc, xml: { recordPath, arrays } }, facts.file) : first;
-  const tree = arrays ? suggestTree(records, '/') : probe;
-  const input: Json = { format: 'xml', ...decode, xml: { recordPath, ...(arrays ? { arrays } : {}) } };
-  return { input, invoices: { per: 'record', ...(tree.linesPath ? { lines: tree.linesPath.join('/') } : {}) }, tree };
-}
-
-export type { SourceKind };
