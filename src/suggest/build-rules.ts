@@ -107,7 +107,10 @@ export function buildRules(guesses: readonly Guess[], kind: SourceKind, lineKind
         if (unknown.length > 0) out.todos.push(`lookups.payment: add the FA codes of ${unknown.map((u) => `"${u}"`).join(', ')} (1 cash, 2 card, 6 transfer, 7 mobile…)`);
       }
     }
-    put(section === 'line' ? out.line : out.invoice, path, rule);
+    const fallback = rule['$fallbackTemplate'];
+    delete rule['$fallbackTemplate'];
+    put(section === 'line' ? out.line : out.invoice, path, typeof fallback === 'string' ? { first: [rule, { template: fallback }] } : rule);
+    if (typeof fallback === 'string') how = `else ${fallback}`;
     out.guessed.push(`${g.target.replace(/^invoice\./, '')} ← ${g.name}${how ? ` (${how})` : ''}`);
   }
   if (postcode || city) {

@@ -8,6 +8,7 @@ import { assignHeaders } from './header-dictionary.ts';
 import { misencodingOf } from './misencoding.ts';
 import { valuesFit } from './value-shapes.ts';
 import type { Guess } from './build-rules.ts';
+import { personNameTemplate } from './person-name.ts';
 
 type Obj = { readonly [key: string]: SourceValue };
 const isObj = (v: SourceValue | undefined): v is Obj => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
@@ -90,7 +91,11 @@ export function suggestTree(records: readonly SourceValue[], sep: string): TreeG
   const guesses: Guess[] = [];
   const fit = (leaves: Map<string, string[]>) => (target: string, path: string) => valuesFit(target, leaves.get(path) ?? []);
   const invoiceAllowed = (t: string) => t.startsWith('invoice.') || (!linesPath && t.startsWith('line.'));
-  for (const [target, path] of assignHeaders([...invoiceLeaves.keys()], fit(invoiceLeaves), invoiceAllowed)) guesses.push({ target, name: path, values: invoiceLeaves.get(path)! });
+  for (const [target, path] of assignHeaders([...invoiceLeaves.keys()], fit(invoiceLeaves), invoiceAllowed)) {
+    const values = invoiceLeaves.get(path)!;
+    const fallback = target === 'invoice.buyer.name' ? personNameTemplate(path, values, [...invoiceLeaves.keys()]) : undefined;
+    guesses.push({ target, name: path, values, ...(fallback ? { extra: { $fallbackTemplate: fallback } } : {}) });
+  }
   if (linesPath) {
     for (const [target, path] of assignHeaders([...lineLeaves.keys()], fit(lineLeaves), (t) => t.startsWith('line.'))) guesses.push({ target, name: path, values: lineLeaves.get(path)! });
   }

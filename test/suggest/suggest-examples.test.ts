@@ -77,7 +77,9 @@ test('suggest as a child process: writes --out, refuses to overwrite it without 
 test('suggest without --out prints the mapping JSON on stdout and the summary on stderr', () => {
   const r = spawnSync(process.execPath, [join(REPO, 'bin', 'ksef-hotfolder.js'), 'suggest', join(REPO, 'inbox-example/shop/orders-20261121.json')], { cwd: REPO, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const m = JSON.parse(r.stdout) as { input: { format: string; json: { recordPath: string } }; invoices: { per: string; lines: string } };
+  const m = JSON.parse(r.stdout) as { input: { format: string; json: { recordPath: string } }; invoices: { per: string; lines: string }; invoice: { buyer: { name: unknown } } };
+  // consumers have no company: the name falls back to first and last name
+  assert.deepEqual(m.invoice.buyer.name, { first: [{ path: 'billing.company' }, { template: '{billing.first_name} {billing.last_name}' }] });
   assert.equal(m.input.format, 'json');
   assert.equal(m.input.json.recordPath, 'orders');
   assert.deepEqual(m.invoices, { per: 'record', lines: 'items' });
