@@ -10,6 +10,7 @@ import { registerOnceCommand } from './cli/once.ts';
 import { registerStatusCommand } from './cli/status.ts';
 import { registerDemoCommand } from './cli/demo.ts';
 import { registerCertCommand } from './cli/cert.ts';
+import { registerSuggestCommand } from './cli/suggest.ts';
 import { isAgentError, describeError } from './core/errors.ts';
 import { EXIT } from './cli/exit-codes.ts';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerDemoCommand(program);
   registerCertCommand(program);
+  registerSuggestCommand(program);
   return program;
 }
 
