@@ -28,7 +28,7 @@ import type { HealthServer } from './health-server.ts';
 import { acquireStateLock, assertUnlocked, describeHolder } from './state-lock.ts';
 import type { StateLock } from './state-lock.ts';
 import { preflight } from './preflight.ts';
-import { mappingVersionChooser } from '../pipeline/choose-mapping.ts';
+import { inboxPairRules, mappingVersionChooser } from '../pipeline/choose-mapping.ts';
 import { assessHealth } from './assess-health.ts';
 import type { CompanyFacts, HealthStatus, HealthVerdict } from './assess-health.ts';
 import { companyFacts, diskFacts, folderFacts, writeRuntimeFacts } from './health-facts.ts';
@@ -248,6 +248,8 @@ export class Agent {
           companyId: co.id, inboxId: inbox.id, folder: inbox.folder, workDir: co.folders.work, mapping: inbox.mapping, policy: c.watcher, bus: this.bus,
           // each file's mapping is chosen by its name (applies.files) when it is claimed
           chooseMappingVersion: mappingVersionChooser(co.folders.work, inbox, mappings),
+          // and its other half, when that mapping reads pairs (input.companion), by the same choice
+          pairRules: () => inboxPairRules(inbox, mappings),
           ...(inbox.files !== undefined ? { files: inbox.files } : {}),
           onClaimed: (file) => {
             crashPoint('after-claim');

@@ -79,3 +79,17 @@ export function isCompanionName(rule: CompanionRule, name: string): boolean {
   const body = rule.files.split('{stem}').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
   return new RegExp(`^${body}$`, 'is').test(name);
 }
+
+/**
+ * The pair rules of an inbox as one scan sees them (an inbox may have several mappings, each
+ * with or without input.companion): the rule a file is under, that of the mapping chosen for
+ * its name (undefined: it is claimed alone), and every rule (the watcher lists their companion
+ * files even when the inbox's file pattern names only the primaries).
+ */
+export interface PairRules {
+  readonly ruleFor: (name: string) => CompanionRule | undefined;
+  readonly all: readonly CompanionRule[];
+}
+
+/** The pair rules of an inbox with one mapping: its rule (or none) for every file. */
+export const singlePairRules = (rule: CompanionRule | undefined): PairRules => ({ ruleFor: () => rule, all: rule ? [rule] : [] });

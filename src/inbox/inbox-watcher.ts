@@ -10,9 +10,9 @@ import { isIgnoredName } from './name-filter.ts';
 import { scanInboxFolder } from './scan-inbox.ts';
 import type { Candidate, RefusedEntry } from './scan-inbox.ts';
 import { StabilityGate } from './stability-gate.ts';
-import { isCompanionName, readCompanionRule } from './companion-rule.ts';
+import { isCompanionName, readCompanionRule, singlePairRules } from './companion-rule.ts';
 import { matchesGlob } from './name-filter.ts';
-import type { CompanionRule } from './companion-rule.ts';
+import type { PairRules } from './companion-rule.ts';
 import { PairPlanner } from './pair-files.ts';
 import type { PlannedClaim } from './pair-files.ts';
 
@@ -25,6 +25,11 @@ export interface InboxWatcherOptions {
   readonly mapping: string;
   /** picks the mapping version of each file by its name (see ClaimTarget.chooseMappingVersion) */
   readonly chooseMappingVersion?: (sourceName: string) => Promise<string>;
+  /**
+   * The inbox's pair rules, asked at each scan (an inbox with several mappings: each file is
+   * under the rule of the mapping chosen for it). Default: the rule of `mapping`, for every file.
+   */
+  readonly pairRules?: () => Promise<PairRules>;
   /** file-name glob of this inbox; all files when undefined */
   readonly files?: string;
   readonly policy: WatcherPolicy;
@@ -121,18 +126,17 @@ export class InboxWatcher {
     const o = this.#o;
     const claimed: InboxFile[] = [];
     let ready: PlannedClaim[];
-    let rule: CompanionRule | undefined;
     // stable files left in the inbox on purpose (one half of a pair waiting for the other)
     const held = new Set<string>();
     try {
       // two files delivered together (input.companion) are claimed together, when both are stable
-      rule = await readCompanionRule(o.mapping);
-      const { candidates, refused } = await this.#list(rule);
+      const rules = await this.#pairRules();
+      const { candidates, refused } = await this.#list(rules);
       this.#reportRefused(refused);
       const now = (o.now ?? Date.now)();
       // files in their pause after a failed claim are not even looked at (no busy loop)
       const stable = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
-      ready = this.#pairs.plan(rule, candidates, stable, now);
+      ready = this.#pairs.plan(rules, candidates, stable, now);
       const taken = new Set(ready.flatMap((p) => (p.companion ? [p.candidate.path, p.companion.path] : [p.candidate.path])));
       for (const c of stable) if (!taken.has(c.path)) held.add(c.path);
     } catch (e) {
@@ -180,7 +184,7 @@ export class InboxWatcher {
     if (ready.length > o.policy.maxFilesPerScan) this.#again = true;
     // files waiting for their other half are ready already: only the end of their wait is a reason to scan
     const now = (o.now ?? Date.now)();
-    const waits = [this.#gate.nextReadyInMs((p) => held.has(p)), this.#pairs.nextDueInMs(rule, now)].filter((w): w is number => w !== undefined);
+    const waits = [this.#gate.nextReadyInMs((p) => held.has(p)), this.#pairs.nextDueInMs(now)].filter((w): w is number => w !== undefined);
     const wait = waits.length > 0 ? Math.min(...waits) : undefined;
     if (wait !== undefined && !this.#stopped) this.#schedule(wait + 10);
     return claimed;
@@ -190,14 +194,21 @@ export class InboxWatcher {
    * The inbox as a scan sees it. With pairs (input.companion) the companions are listed too when
    * the inbox's file pattern names only the primaries: they belong to the primaries it names.
    */
-  async #list(rule?: CompanionRule): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
+  async #list(rules: PairRules): Promise<{ candidates: Candidate[]; refused: RefusedEntry[] }> {
     const o = this.#o;
     const policy = { ignore: o.policy.ignore, doneMarker: o.policy.doneMarker };
-    if (o.files === undefined || !rule) return scanInboxFolder(o.folder, { ...policy, ...(o.files !== undefined ? { files: o.files } : {}) });
+    if (o.files === undefined || rules.all.length === 0) return scanInboxFolder(o.folder, { ...policy, ...(o.files !== undefined ? { files: o.files } : {}) });
     const files = o.files;
-    const named = (e: { name: string }): boolean => matchesGlob(e.name, files) || isCompanionName(rule, e.name);
+    const named = (e: { name: string }): boolean => matchesGlob(e.name, files) || rules.all.some((r) => isCompanionName(r, e.name));
     const all = await scanInboxFolder(o.folder, policy);
     return { candidates: all.candidates.filter(named), refused: all.refused.filter(named) };
+  }
+
+  /** The inbox's pair rules now (read leniently: a mapping that cannot be read has none). */
+  async #pairRules(): Promise<PairRules> {
+    const o = this.#o;
+    if (o.pairRules) return o.pairRules().catch(() => singlePairRules(undefined));
+    return singlePairRules(await readCompanionRule(o.mapping));
   }
 
   /** Each entry that is not a file is reported once while it stays (again if it comes back). */
@@ -239,7 +250,7 @@ export class InboxWatcher {
    * was reported (they wait for a person), so `once` can finish.
    */
   async hasWaitingFiles(): Promise<boolean> {
-    const { candidates } = await this.#list(await readCompanionRule(this.#o.mapping)).catch(() => ({ candidates: [] as Candidate[] }));
+    const { candidates } = await this.#pairRules().then((rules) => this.#list(rules)).catch(() => ({ candidates: [] as Candidate[] }));
     return candidates.some((c) => !this.#failing.has(c.path));
   }
 

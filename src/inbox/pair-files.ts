@@ -1,4 +1,4 @@
-import type { CompanionRule } from './companion-rule.ts';
+import type { CompanionRule, PairRules } from './companion-rule.ts';
 import { companionNameFor, isCompanionName } from './companion-rule.ts';
 import type { Candidate } from './scan-inbox.ts';
 
@@ -9,45 +9,56 @@ export interface PlannedClaim {
 }
 
 /**
- * Which ready files of an inbox whose mapping reads pairs (input.companion) are claimed now. A
- * primary is claimed with its companion when both passed the stability gate in the same scan; a
- * companion is never claimed on its own while its primary is in the inbox. A file whose other
- * half is not there waits `rule.waitMs` (measured from the first scan that found it ready and
- * alone), then is claimed alone: the intake refuses it with INBOX_COMPANION_MISSING or
- * INBOX_COMPANION_ALONE, so it is reported once, in errors/ with its report, and never lost.
+ * Which ready files of an inbox whose mappings read pairs (input.companion) are claimed now. Each
+ * file is under the rule of the mapping chosen for its name (`rules.ruleFor`; none: it is claimed
+ * alone). A primary is claimed with its companion (a file under the same rule) when both passed
+ * the stability gate in the same scan; a companion is never claimed on its own while its primary
+ * is in the inbox. A file whose other half is not there waits its rule's `waitMs` (measured from
+ * the first scan that found it ready and alone), then is claimed alone: the intake refuses it
+ * with INBOX_COMPANION_MISSING or INBOX_COMPANION_ALONE, so it is reported once, in errors/ with
+ * its report, and never lost.
  */
 export class PairPlanner {
-  /** files ready and waiting for their other half: since when */
-  readonly #waiting = new Map<string, number>();
+  /** files ready and waiting for their other half: since when, and for how long at most */
+  readonly #waiting = new Map<string, { since: number; waitMs: number }>();
 
   /** The claims to make among `ready` (all `listed` files are the inbox as the scan saw it). */
-  plan(rule: CompanionRule | undefined, listed: readonly Candidate[], ready: readonly Candidate[], now: number): PlannedClaim[] {
+  plan(rules: PairRules, listed: readonly Candidate[], ready: readonly Candidate[], now: number): PlannedClaim[] {
     const present = new Set(listed.map((c) => c.path));
     for (const p of this.#waiting.keys()) if (!present.has(p)) this.#waiting.delete(p);
-    if (!rule) {
+    if (rules.all.length === 0) {
       this.#waiting.clear();
       return ready.map((candidate) => ({ candidate }));
     }
+    const ruleOf = new Map<string, CompanionRule | undefined>(listed.map((c) => [c.path, rules.ruleFor(c.name)]));
     const readyPaths = new Set(ready.map((c) => c.path));
     const byName = new Map(listed.map((c) => [c.name.toLowerCase(), c]));
-    const withPrimary = new Set<string>();
+    // companions (by name) whose primary is in the inbox, under the same rule
+    const withPrimary = new Map<string, CompanionRule>();
     for (const c of listed) {
-      const n = isCompanionName(rule, c.name) ? undefined : companionNameFor(rule, c.name);
-      if (n !== undefined) withPrimary.add(n.toLowerCase());
+      const rule = ruleOf.get(c.path);
+      const n = !rule || isCompanionName(rule, c.name) ? undefined : companionNameFor(rule, c.name);
+      if (n !== undefined) withPrimary.set(n.toLowerCase(), rule!);
     }
     const out: PlannedClaim[] = [];
-    const waitOrAlone = (c: Candidate): void => {
-      const since = this.#waiting.get(c.path) ?? now;
+    const waitOrAlone = (c: Candidate, rule: CompanionRule): void => {
+      const since = this.#waiting.get(c.path)?.since ?? now;
       if (now - since >= rule.waitMs) {
         this.#waiting.delete(c.path);
         out.push({ candidate: c });
-      } else this.#waiting.set(c.path, since);
+      } else this.#waiting.set(c.path, { since, waitMs: rule.waitMs });
     };
     for (const c of ready) {
+      const rule = ruleOf.get(c.path);
+      if (!rule) {
+        this.#waiting.delete(c.path);
+        out.push({ candidate: c });
+        continue;
+      }
       if (isCompanionName(rule, c.name)) {
         // taken with its primary, once that one is complete too
-        if (withPrimary.has(c.name.toLowerCase())) this.#waiting.delete(c.path);
-        else waitOrAlone(c);
+        if (withPrimary.get(c.name.toLowerCase()) === rule) this.#waiting.delete(c.path);
+        else waitOrAlone(c, rule);
         continue;
       }
       const name = companionNameFor(rule, c.name);
@@ -57,24 +68,24 @@ export class PairPlanner {
         continue;
       }
       const companion = byName.get(name.toLowerCase());
-      if (companion && readyPaths.has(companion.path)) {
+      const same = companion !== undefined && ruleOf.get(companion.path) === rule;
+      if (same && readyPaths.has(companion.path)) {
         this.#waiting.delete(c.path);
         this.#waiting.delete(companion.path);
         out.push({ candidate: c, companion });
-      } else if (companion) {
+      } else if (same) {
         // the companion is still being written: no timeout while it grows
         this.#waiting.delete(c.path);
-      } else waitOrAlone(c);
+      } else waitOrAlone(c, rule);
     }
     return out;
   }
 
   /** Milliseconds until the first waiting file's wait ends (undefined when none waits). */
-  nextDueInMs(rule: CompanionRule | undefined, now: number): number | undefined {
-    if (!rule) return undefined;
+  nextDueInMs(now: number): number | undefined {
     let best: number | undefined;
-    for (const since of this.#waiting.values()) {
-      const due = Math.max(0, since + rule.waitMs - now);
+    for (const { since, waitMs } of this.#waiting.values()) {
+      const due = Math.max(0, since + waitMs - now);
       if (best === undefined || due < best) best = due;
     }
     return best;

@@ -28,6 +28,8 @@ async function pairsEnv(sim: RunningSimulator, waitSeconds: number, watcher: Rec
   const env = await makeAgentEnv({ inboxes: [{ id: 'pairs', mapping: 'two-files-csv.json', ...(files ? { files } : {}) }], simUrl: sim.baseUrl, send: { mode: 'online' }, watcher });
   const mapping = JSON.parse(await readFile(join(REPO, 'mappings', 'two-files-csv.json'), 'utf8'));
   mapping.input.companion.waitSeconds = waitSeconds;
+  // the example names its inbox "two-files" (applies.inbox); here the inbox is "pairs"
+  delete mapping.applies.inbox;
   const mappingFile = join(env.dir, 'two-files.json');
   await writeFile(mappingFile, JSON.stringify(mapping, null, 2));
   const config = JSON.parse(await readFile(env.configFile, 'utf8'));

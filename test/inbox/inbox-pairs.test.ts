@@ -10,6 +10,9 @@ import { companionDataName, companionNameFile } from '../../src/inbox/claimed-co
 import { companionNameFor, companionProblems, isCompanionName, companionRuleOf } from '../../src/inbox/companion-rule.ts';
 import { checkMappingText } from '../../src/mapping/load-mapping.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { REPO } from '../helpers/agent-env.ts';
+import { NO_MAPPING_APPLIES } from '../../src/inbox/mapping-snapshot.ts';
+import { chooseMapping, inboxPairRules, mappingCandidates, mappingVersionChooser } from '../../src/pipeline/choose-mapping.ts';
 
 const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 1000, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 const COMPANION = { files: '{stem}_poz.csv', stem: '^(.*)_nag\\.csv$', type: 'line', ownType: 'invoice', waitSeconds: 60 };
@@ -124,5 +127,84 @@ test('an inbox whose file pattern names only the header files still takes their 
     assert.deepEqual(got.map((f) => f.sourceName), ['FS_15_nag.csv']);
     assert.equal(got[0]!.sha256, sha(`pair\n${sha('H\n')}\n${sha('L\n')}\n`));
     assert.deepEqual(await readdir(folder), ['other.txt'], 'a file the pattern does not name is still left alone');
+  });
+});
+
+// Issue 11: `applies` routing and pairs together. One inbox with two mappings, the pair mapping
+// (two-files-csv.json, applies.files "*_nag.csv") listed second: each file's companion rule is the
+// one of the mapping chosen for it, and a lines file (which matches no applies.files) belongs to
+// the pair mapping by the shape of its name, never to INBOX_NO_MAPPING.
+async function routedInbox(dir: string, order: 'shop-first' | 'pairs-first' = 'shop-first') {
+  let t = 1_000_000;
+  const folder = join(dir, 'inbox');
+  await mkdir(folder);
+  const pairs = join(dir, 'two-files.json');
+  const shop = join(dir, 'shop.json');
+  const m = JSON.parse(await readFile(join(REPO, 'mappings', 'two-files-csv.json'), 'utf8'));
+  m.input.companion.waitSeconds = 60;
+  await writeFile(pairs, JSON.stringify(m));
+  await writeFile(shop, await readFile(join(REPO, 'mappings', 'shop-json.json')));
+  const mappings = order === 'shop-first' ? [shop, pairs] : [pairs, join(dir, 'optima.json')];
+  if (order === 'pairs-first') await writeFile(mappings[1]!, await readFile(join(REPO, 'mappings', 'optima-csv.json')));
+  const inbox = { id: 'two-files', folder, mapping: mappings[0]!, mappings };
+  const workDir = join(dir, 'work');
+  const w = new InboxWatcher({
+    companyId: 'acme', inboxId: inbox.id, folder, workDir, mapping: inbox.mapping, bus: new EventBus(), now: () => t, policy,
+    chooseMappingVersion: mappingVersionChooser(workDir, inbox), pairRules: () => inboxPairRules(inbox),
+  });
+  const versionOf = (f: { path: string }): string => basename(dirname(f.path));
+  return { w, folder, inbox, pairs, shop, mappings, advance: (ms: number) => (t += ms), versionOf, sha: async (p: string) => sha(await readFile(p, 'utf8')) };
+}
+
+test('routing and pairs: with the pair mapping second of two, the header takes its lines file, the other kinds go to their own mapping, a lone lines file waits and is claimed under the pair mapping', async () => {
+  await withTempDir('pairs-route-', async (dir) => {
+    const { w, folder, pairs, shop, advance, versionOf, sha: shaOf } = await routedInbox(dir);
+    await writeFile(join(folder, 'FS_21_nag.csv'), 'H\n');
+    await writeFile(join(folder, 'FS_21_poz.csv'), 'L\n');
+    await writeFile(join(folder, 'FS_22_poz.csv'), 'L alone\n');
+    await writeFile(join(folder, 'orders.json'), '{}\n');
+    await writeFile(join(folder, 'notes.txt'), 'x\n');
+    assert.deepEqual(await w.scanOnce(), []);
+    advance(1000);
+    const got = await w.scanOnce();
+    assert.deepEqual(got.map((f) => f.sourceName).sort(), ['FS_21_nag.csv', 'notes.txt', 'orders.json']);
+    const header = got.find((f) => f.sourceName === 'FS_21_nag.csv')!;
+    assert.equal(header.sha256, sha(`pair\n${sha('H\n')}\n${sha('L\n')}\n`), 'claimed with its lines file');
+    assert.equal(versionOf(header), await shaOf(pairs));
+    assert.equal(versionOf(got.find((f) => f.sourceName === 'orders.json')!), await shaOf(shop));
+    assert.equal(versionOf(got.find((f) => f.sourceName === 'notes.txt')!), NO_MAPPING_APPLIES);
+    assert.deepEqual(await readdir(folder), ['FS_22_poz.csv'], 'the lone lines file waits for its header');
+    advance(60_000);
+    const alone = await w.scanOnce();
+    assert.deepEqual(alone.map((f) => f.sourceName), ['FS_22_poz.csv']);
+    assert.equal(versionOf(alone[0]!), await shaOf(pairs), 'claimed under the pair mapping (refused at intake as INBOX_COMPANION_ALONE), not as unmatched');
+  });
+});
+
+test('routing and pairs: the pair mapping first and a "*.csv" mapping after it: the lines file still goes with its header, not to the later mapping', async () => {
+  await withTempDir('pairs-route-', async (dir) => {
+    const { w, folder, pairs, mappings, advance, versionOf, sha: shaOf } = await routedInbox(dir, 'pairs-first');
+    await writeFile(join(folder, 'FS_23_nag.csv'), 'H\n');
+    await writeFile(join(folder, 'FS_23_poz.csv'), 'L\n');
+    await writeFile(join(folder, 'faktury.csv'), 'x\n');
+    await w.scanOnce();
+    advance(1000);
+    const got = await w.scanOnce();
+    assert.deepEqual(got.map((f) => f.sourceName).sort(), ['FS_23_nag.csv', 'faktury.csv']);
+    assert.equal(versionOf(got.find((f) => f.sourceName === 'FS_23_nag.csv')!), await shaOf(pairs));
+    assert.equal(versionOf(got.find((f) => f.sourceName === 'faktury.csv')!), await shaOf(mappings[1]!));
+  });
+});
+
+test('chooseMapping: a lines file of a pair mapping is that mapping\'s, saying why; INBOX_NO_MAPPING names the companion patterns too', async () => {
+  await withTempDir('pairs-route-', async (dir) => {
+    const { inbox, pairs, shop } = await routedInbox(dir);
+    const candidates = await mappingCandidates(inbox);
+    const lines = chooseMapping(inbox.id, candidates, 'FS_9_POZ.csv');
+    assert.equal(lines.chosen, pairs);
+    assert.match((lines as { why: string }).why, /^mapping 2 of 2 of inbox "two-files" reads pairs of files \(input\.companion\), and "FS_9_POZ\.csv" has the name of a companion file \("\{stem\}_poz\.csv"\): it is read with its header file/);
+    const none = chooseMapping(inbox.id, candidates, 'notes.txt');
+    assert.equal(none.chosen, undefined);
+    assert.match(none.problem!.message, new RegExp(`${shop.replace(/[.\\]/g, '\\$&')} takes "\\*\\.json"; ${pairs.replace(/[.\\]/g, '\\$&')} takes "\\*_nag\\.csv" with their companion files "\\{stem\\}_poz\\.csv"\\.`));
   });
 });
