@@ -272,7 +272,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
   try {
     try {
       // a function, so a mapping with lookups into reference records can read the file twice
-      const pair = mapping.companion ? await pairOf(file, displayName, mapping.companion, opts.companion) : undefined;
+      const pair = mapping.companion ? await pairOf(file, displayName, mapping.companion, opts.companion, mappingName) : undefined;
       if (pair instanceof AgentError) throw pair;
       const records = pair && mapping.companion
         ? () => readPair(file, displayName, pair, mapping.input, mapping.companion!, limits)

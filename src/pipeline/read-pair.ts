@@ -31,24 +31,27 @@ async function beside(file: string, name: string): Promise<string | undefined> {
  * for a file outside the claim area (preview), the file beside it named by `input.companion.files`.
  * A file that cannot have one here gets the error that goes into its report: a companion on its
  * own (INBOX_COMPANION_ALONE), or a primary whose companion did not come (INBOX_COMPANION_MISSING,
- * naming the expected name).
+ * naming the expected name). `mappingName` (the configured mapping file) is named in the errors:
+ * in an inbox with several mappings it says whose pair rule made the file wait.
  */
-export async function pairOf(file: string, displayName: string, rule: CompanionRule, claimed: PairFile | undefined): Promise<PairFile | AgentError> {
-  const problem = (code: string, message: string, rulText: string): AgentError => new AgentError(code, message, { kind: 'data', where: { file: displayName }, rule: rulText });
+export async function pairOf(file: string, displayName: string, rule: CompanionRule, claimed: PairFile | undefined, mappingName?: string): Promise<PairFile | AgentError> {
+  const where = { file: displayName, ...(mappingName !== undefined ? { mapping: `${mappingName}#/input/companion` } : {}) };
+  const problem = (code: string, message: string, rulText: string): AgentError => new AgentError(code, message, { kind: 'data', where, rule: rulText });
+  const of = mappingName !== undefined ? ` of mapping ${mappingName}` : '';
   if (claimed) {
     if (await exists(claimed.path)) return claimed;
     return problem('INBOX_COMPANION_MISSING', `its companion file ${claimed.name} was to be taken with it, but it could not be moved out of the inbox (removed, or held by another program at that moment); the invoices were not sent`, 'drop both files into the inbox again');
   }
   if (isCompanionName(rule, displayName)) {
-    return problem('INBOX_COMPANION_ALONE', `${displayName} is the second file of a pair (input.companion.files "${rule.files}") and is read only together with its primary file, which did not come within ${minutes(rule.waitMs)}; nothing was sent`, 'drop the primary file and this one into the inbox together');
+    return problem('INBOX_COMPANION_ALONE', `${displayName} is the second file of a pair (input.companion.files "${rule.files}"${of}) and is read only together with its primary file, which did not come within ${minutes(rule.waitMs)}; nothing was sent`, 'drop the primary file and this one into the inbox together');
   }
   const name = companionNameFor(rule, displayName);
   if (name === undefined) {
-    return problem('INBOX_COMPANION_MISSING', `the name ${displayName} does not match input.companion.stem (${rule.stem.source}), so the name of its companion file cannot be told; nothing was sent`, 'name the file as the mapping expects, or fix input.companion.stem');
+    return problem('INBOX_COMPANION_MISSING', `the name ${displayName} does not match input.companion.stem (${rule.stem.source})${of}, so the name of its companion file cannot be told; nothing was sent`, 'name the file as the mapping expects, or fix input.companion.stem');
   }
   const found = await beside(file, name);
   if (found) return { path: found, name };
-  return problem('INBOX_COMPANION_MISSING', `its companion file ${name} did not come within ${minutes(rule.waitMs)} (input.companion.waitSeconds); nothing was sent`, `drop ${displayName} and ${name} into the inbox together`);
+  return problem('INBOX_COMPANION_MISSING', `its companion file ${name} did not come within ${minutes(rule.waitMs)} (input.companion.waitSeconds${of}); nothing was sent`, `drop ${displayName} and ${name} into the inbox together`);
 }
 
 /**

@@ -11,6 +11,8 @@ import { companionNameFor, companionProblems, isCompanionName, companionRuleOf }
 import { checkMappingText } from '../../src/mapping/load-mapping.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
 import { REPO } from '../helpers/agent-env.ts';
+import { AgentError } from '../../src/core/errors.ts';
+import { pairOf } from '../../src/pipeline/read-pair.ts';
 import { NO_MAPPING_APPLIES } from '../../src/inbox/mapping-snapshot.ts';
 import { chooseMapping, inboxPairRules, mappingCandidates, mappingVersionChooser } from '../../src/pipeline/choose-mapping.ts';
 
@@ -206,5 +208,23 @@ test('chooseMapping: a lines file of a pair mapping is that mapping\'s, saying w
     const none = chooseMapping(inbox.id, candidates, 'notes.txt');
     assert.equal(none.chosen, undefined);
     assert.match(none.problem!.message, new RegExp(`${shop.replace(/[.\\]/g, '\\$&')} takes "\\*\\.json"; ${pairs.replace(/[.\\]/g, '\\$&')} takes "\\*_nag\\.csv" with their companion files "\\{stem\\}_poz\\.csv"\\.`));
+  });
+});
+
+test('INBOX_COMPANION_* name the mapping whose pair rule made the file wait (an inbox may have several mappings)', async () => {
+  await withTempDir('pairs-route-', async (dir) => {
+    const rule = companionRuleOf({ ...COMPANION, waitSeconds: 60 })!;
+    await writeFile(join(dir, 'FS_31_poz.csv'), 'L\n');
+    await writeFile(join(dir, 'FS_32_nag.csv'), 'H\n');
+    const alone = await pairOf(join(dir, 'FS_31_poz.csv'), 'FS_31_poz.csv', rule, undefined, '/cfg/two-files.json');
+    assert.ok(alone instanceof AgentError);
+    assert.equal(alone.code, 'INBOX_COMPANION_ALONE');
+    assert.match(alone.message, /^FS_31_poz\.csv is the second file of a pair \(input\.companion\.files "\{stem\}_poz\.csv" of mapping \/cfg\/two-files\.json\)/);
+    assert.equal(alone.where.mapping, '/cfg/two-files.json#/input/companion');
+    const missing = await pairOf(join(dir, 'FS_32_nag.csv'), 'FS_32_nag.csv', rule, undefined, '/cfg/two-files.json');
+    assert.ok(missing instanceof AgentError);
+    assert.equal(missing.code, 'INBOX_COMPANION_MISSING');
+    assert.match(missing.message, /^its companion file FS_32_poz\.csv did not come within 1 minute \(input\.companion\.waitSeconds of mapping \/cfg\/two-files\.json\)/);
+    assert.equal(missing.where.mapping, '/cfg/two-files.json#/input/companion');
   });
 });
