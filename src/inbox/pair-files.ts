@@ -11,9 +11,10 @@ export interface PlannedClaim {
 /**
  * Which ready files of an inbox whose mappings read pairs (input.companion) are claimed now. Each
  * file is under the rule of the mapping chosen for its name (`rules.ruleFor`; none: it is claimed
- * alone). A primary is claimed with its companion (a file under the same rule) when both passed
- * the stability gate in the same scan; a companion is never claimed on its own while its primary
- * is in the inbox. A file whose other half is not there waits its rule's `waitMs` (measured from
+ * alone). A primary is claimed with its companion when both passed the stability gate in the same
+ * scan; a companion is never claimed on its own while its primary is in the inbox. The companion
+ * goes with its primary whatever mapping its own name would choose (two pair mappings may share a
+ * lines-file pattern); the name decides only for a file whose primary is not there. A file whose other half is not there waits its rule's `waitMs` (measured from
  * the first scan that found it ready and alone), then is claimed alone: the intake refuses it
  * with INBOX_COMPANION_MISSING or INBOX_COMPANION_ALONE, so it is reported once, in errors/ with
  * its report, and never lost.
@@ -33,12 +34,12 @@ export class PairPlanner {
     const ruleOf = new Map<string, CompanionRule | undefined>(listed.map((c) => [c.path, rules.ruleFor(c.name)]));
     const readyPaths = new Set(ready.map((c) => c.path));
     const byName = new Map(listed.map((c) => [c.name.toLowerCase(), c]));
-    // companions (by name) whose primary is in the inbox, under the same rule
-    const withPrimary = new Map<string, CompanionRule>();
+    // companions (by name) whose primary is in the inbox
+    const withPrimary = new Set<string>();
     for (const c of listed) {
       const rule = ruleOf.get(c.path);
       const n = !rule || isCompanionName(rule, c.name) ? undefined : companionNameFor(rule, c.name);
-      if (n !== undefined) withPrimary.set(n.toLowerCase(), rule!);
+      if (n !== undefined) withPrimary.add(n.toLowerCase());
     }
     const out: PlannedClaim[] = [];
     const waitOrAlone = (c: Candidate, rule: CompanionRule): void => {
@@ -50,15 +51,18 @@ export class PairPlanner {
     };
     for (const c of ready) {
       const rule = ruleOf.get(c.path);
+      // taken with its primary, once that one is complete too
+      if (withPrimary.has(c.name.toLowerCase())) {
+        this.#waiting.delete(c.path);
+        continue;
+      }
       if (!rule) {
         this.#waiting.delete(c.path);
         out.push({ candidate: c });
         continue;
       }
       if (isCompanionName(rule, c.name)) {
-        // taken with its primary, once that one is complete too
-        if (withPrimary.get(c.name.toLowerCase()) === rule) this.#waiting.delete(c.path);
-        else waitOrAlone(c, rule);
+        waitOrAlone(c, rule);
         continue;
       }
       const name = companionNameFor(rule, c.name);
@@ -68,12 +72,11 @@ export class PairPlanner {
         continue;
       }
       const companion = byName.get(name.toLowerCase());
-      const same = companion !== undefined && ruleOf.get(companion.path) === rule;
-      if (same && readyPaths.has(companion.path)) {
+      if (companion && readyPaths.has(companion.path)) {
         this.#waiting.delete(c.path);
         this.#waiting.delete(companion.path);
         out.push({ candidate: c, companion });
-      } else if (same) {
+      } else if (companion) {
         // the companion is still being written: no timeout while it grows
         this.#waiting.delete(c.path);
       } else waitOrAlone(c, rule);

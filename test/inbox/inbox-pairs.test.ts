@@ -228,3 +228,31 @@ test('INBOX_COMPANION_* name the mapping whose pair rule made the file wait (an 
     assert.equal(missing.where.mapping, '/cfg/two-files.json#/input/companion');
   });
 });
+
+test('two pair mappings whose lines files share a name pattern: each header file takes its own lines file, under its own mapping', async () => {
+  await withTempDir('pairs-route-', async (dir) => {
+    let t = 1_000_000;
+    const folder = join(dir, 'inbox');
+    await mkdir(folder);
+    const m = JSON.parse(await readFile(join(REPO, 'mappings', 'two-files-csv.json'), 'utf8'));
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    await writeFile(a, JSON.stringify(m));
+    await writeFile(b, JSON.stringify({ ...m, applies: { files: '*_hdr.csv' }, input: { ...m.input, companion: { ...m.input.companion, stem: '^(.*)_hdr\\.csv$' } } }));
+    const inbox = { id: 'two-files', folder, mapping: a, mappings: [a, b] };
+    const workDir = join(dir, 'work');
+    const w = new InboxWatcher({
+      companyId: 'acme', inboxId: inbox.id, folder, workDir, mapping: a, bus: new EventBus(), now: () => t, policy,
+      chooseMappingVersion: mappingVersionChooser(workDir, inbox), pairRules: () => inboxPairRules(inbox),
+    });
+    await writeFile(join(folder, 'X_hdr.csv'), 'H\n');
+    await writeFile(join(folder, 'X_poz.csv'), 'L\n');
+    await w.scanOnce();
+    t += 1000;
+    const got = await w.scanOnce();
+    assert.deepEqual(got.map((f) => f.sourceName), ['X_hdr.csv']);
+    assert.equal(got[0]!.sha256, sha(`pair\n${sha('H\n')}\n${sha('L\n')}\n`), 'claimed with its lines file');
+    assert.equal(basename(dirname(got[0]!.path)), sha(await readFile(b, 'utf8')));
+    assert.deepEqual(await readdir(folder), []);
+  });
+});
