@@ -201,7 +201,7 @@ export interface ConfigFile {
        */
       folder?: string;
       /**
-       * Mapping file that turns this inbox's files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json; or a list of them: each file takes the first whose applies.files matches its name, and a file none applies to goes to errors/ with INBOX_NO_MAPPING.
+       * Mapping file that turns this inbox's files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json; or a list of them: each file takes the first whose applies.files matches its name (a mapping reading two files delivered together also takes their lines files, input.companion.files), and a file none applies to goes to errors/ with INBOX_NO_MAPPING.
        */
       mapping: string | string[];
       /**

@@ -73,7 +73,7 @@ const inbox = {
     folder: { ...folderPath, description: 'Folder watched for this inbox (relative to the configuration file); defaults to the company inbox folder.' },
     mapping: {
       anyOf: [folderPath, { type: 'array', minItems: 1, uniqueItems: true, items: folderPath }],
-      description: 'Mapping file that turns this inbox\'s files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json; or a list of them: each file takes the first whose applies.files matches its name, and a file none applies to goes to errors/ with INBOX_NO_MAPPING.',
+      description: 'Mapping file that turns this inbox\'s files into invoices (relative to the configuration file), e.g. mappings/optima-csv.json; or a list of them: each file takes the first whose applies.files matches its name (a mapping reading two files delivered together also takes their lines files, input.companion.files), and a file none applies to goes to errors/ with INBOX_NO_MAPPING.',
     },
     files: { type: 'string', minLength: 1, description: 'File-name glob this inbox takes (e.g. "*.csv"; * and ? wildcards, case-insensitive); all files when omitted.' },
     limits: {
