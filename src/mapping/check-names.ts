@@ -70,8 +70,9 @@ function byText(names: readonly MappingName[]): Map<string, MappingName[]> {
  */
 function typesOf(m: CompiledMapping, n: MappingName): ReadonlySet<string> | undefined {
   if (n.from !== undefined && n.from !== 'invoice' && n.from !== 'line') return new Set([n.from]);
-  if (m.grouping.per !== 'header') return undefined;
   const section = n.from ?? n.section;
+  if (m.grouping.per === 'join') return section === 'invoice' ? new Set([m.grouping.header]) : new Set([m.grouping.line]);
+  if (m.grouping.per !== 'header') return undefined;
   return section === 'invoice' ? new Set([m.grouping.header]) : m.grouping.line;
 }
 
@@ -95,7 +96,7 @@ async function* checkColumns(m: CompiledMapping, names: readonly MappingName[], 
 }
 
 async function reportColumns(m: CompiledMapping, names: readonly MappingName[], first: ReadonlyMap<string, SourceRecord>, opts: NameCheckOptions): Promise<void> {
-  const problems: { group: MappingName[]; types: string[]; known: string[]; where: Where }[] = [];
+  const problems: { group: MappingName[]; types: string[]; known: string[]; where: Where; elsewhere: string[] }[] = [];
   for (const group of byText(names).values()) {
     const n = group[0]!;
     const wanted = typesOf(m, n);
@@ -109,16 +110,21 @@ async function reportColumns(m: CompiledMapping, names: readonly MappingName[], 
     if (types.some((t) => hasName(first.get(t)!.values, n) || keysOf(t).includes(n.text))) continue;
     const known = [...new Set(types.flatMap(keysOf))];
     const { cells: _c, row: _r, line: _l, path: _p, ...where } = first.get(types[0]!)!.where;
-    problems.push({ group, types: types.filter((t) => t !== ''), known, where });
+    // the column is there, but in records of another type: the rule reads the wrong record
+    const elsewhere = [...first.keys()].filter((t) => t !== '' && !types.includes(t) && hasName(first.get(t)!.values, n));
+    problems.push({ group, types: types.filter((t) => t !== ''), known, where, elsewhere });
   }
   if (problems.length === 0) return;
   const read = await readAs(opts);
-  throw new NameCheckError(problems.map(({ group, types, known, where }) => {
+  throw new NameCheckError(problems.map(({ group, types, known, where, elsewhere }) => {
     const n = group[0]!;
     const of = types.length > 0 ? ` in records of type ${types.map((t) => `"${t}"`).join(', ')}` : where.sheet !== undefined ? ` in sheet "${where.sheet}"` : '';
     // one column whose name holds separators: the header was not split (a CSV with another delimiter)
     const unsplit = known.length === 1 && /[;,\t|]/.test(known[0]!) ? ' (the whole header is one column: check input.csv.delimiter)' : '';
-    return new AgentError('MAP_COLUMN_UNKNOWN', `column \`${n.text}\` not found${of}; ${read(suggest(n.text, known) + unsplit)}`, {
+    const hint = elsewhere.length > 0
+      ? `records of type ${elsewhere.map((t) => `"${t}"`).join(', ')} have it: read it from there with "from": "${m.grouping.per === 'join' && m.grouping.header === elsewhere[0] ? 'invoice' : elsewhere[0]}"`
+      : suggest(n.text, known) + unsplit;
+    return new AgentError('MAP_COLUMN_UNKNOWN', `column \`${n.text}\` not found${of}; ${read(hint)}`, {
       where: { ...where, value: n.text, mapping: pointers(m, group)[0]! },
       rule: 'every column the mapping names must be in the file (mark a rule "optional": true when the column may be absent)',
       details: [`the file's columns: ${known.map((k) => `\`${k}\``).join(', ')}`, ...pointers(m, group).slice(1).map((p) => `also named at ${p}`)],

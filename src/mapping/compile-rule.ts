@@ -219,6 +219,8 @@ function compileRecordLookup(ctx: CompileCtx, rule: RuleJson, ptr: string): ((ke
   }
   const field = rule.field;
   const steps = parsePath(field);
+  // a misspelt field would read nothing from every matched record: checked against the file like any column
+  ctx.names.push({ kind: 'column', text: field, ...(steps ? { steps } : {}), pointer: `${ptr}/field`, section: ctx.section, from: l.records, optional: rule.optional === true });
   return (key, src, scope, mapping) => {
     const hit = scope.refs?.get(l.name)?.get(refKey(l, key));
     if (!hit) {

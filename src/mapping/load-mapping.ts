@@ -97,6 +97,7 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     });
   }
 
+  const names: MappingName[] = [];
   // key rules of record lookups read the reference record itself, and may use translation tables
   const typed = typesOfInput(m, input);
   for (const [name, l] of recordLookupJson) {
@@ -106,12 +107,14 @@ function compileChecked(m: MappingFileJson, file: string, positions: ReadonlyMap
     } else if (!typed.open && !typed.types.has(l.records)) {
       errors.push(configError(where, 'MAP_UNKNOWN_RECORD_TYPE', `${ptr}/records`, `record type "${l.records}" has no layout in ${typed.from} (known: ${[...typed.types].join(', ')})`, { value: l.records, rule: 'record lookups name a record type of the input' }));
     }
-    const keyCtx: CompileCtx = { file, positions, lookups, recordTypes: new Set(), section: 'invoice', errors, names: [] };
+    const keyCtx: CompileCtx = { file, positions, lookups, recordTypes: new Set(), section: 'invoice', errors, names };
     const keyRule: RuleJson = typeof l.key === 'string' ? { column: l.key } : l.key;
+    const before = names.length;
     recordLookups.set(name, { name, records: l.records, key: compileRule(keyCtx, keyRule, `${ptr}/key`, TEXT), caseSensitive: l.caseSensitive === true });
+    // the key is read from the reference records: their columns are what it is checked against
+    for (let k = before; k < names.length; k++) names[k] = { ...names[k]!, from: l.records, ...(typeof l.key === 'string' ? { pointer: `${ptr}/key` } : {}) };
   }
 
-  const names: MappingName[] = [];
   const ctxFor = (section: 'invoice' | 'line'): CompileCtx => ({ file, positions, lookups, recordLookups, recordTypes: types, section, errors, names });
 
   const invoiceCtx = ctxFor('invoice');
@@ -318,7 +321,12 @@ function compileGrouping(m: MappingFileJson, ctx: CompileCtx): Grouping {
     case 'join': {
       // both keys are read from their own record, which the rules see as the invoice record
       const rule = (k: string | RuleJson): RuleJson => (typeof k === 'string' ? { column: k } : k);
-      return { per: 'join', header: inv.header!, line: inv.line as string, key: compileRule(ctx, rule(inv.key!), '/invoices/key', TEXT), lineKey: compileRule(ctx, rule(inv.lineKey!), '/invoices/lineKey', TEXT) };
+      const key = compileRule(ctx, rule(inv.key!), '/invoices/key', TEXT);
+      const before = ctx.names.length;
+      const lineKey = compileRule(ctx, rule(inv.lineKey!), '/invoices/lineKey', TEXT);
+      // the line key is read from the line records: its names are checked against their columns
+      for (let k = before; k < ctx.names.length; k++) ctx.names[k] = { ...ctx.names[k]!, section: 'line' };
+      return { per: 'join', header: inv.header!, line: inv.line as string, key, lineKey };
     }
     case 'header': {
       const line = new Set(typeof inv.line === 'string' ? [inv.line] : (inv.line ?? []));

@@ -120,3 +120,12 @@ test('per join: load needs header, line, key and lineKey, and record types the r
   const errs2 = problems({ ...joinMapping, invoices: { per: 'join', header: 'invoice', line: 'pozycja', key: 'Numer', lineKey: 'Faktura' } });
   assert.deepEqual(errs2.map((e) => [e.code, e.where.mapping]), [['MAP_UNKNOWN_RECORD_TYPE', 'mappings/test.json#/invoices/line']], errs2.map(describeError).join('\n'));
 });
+
+test('per join: a line rule naming a column only the header records have is MAP_COLUMN_UNKNOWN (it would read the line record and be empty)', async () => {
+  const wrong = { ...joinMapping, line: { ...joinMapping.line, saleDate: { column: 'Data', date: 'dd.MM.yyyy' } } }; // from: "invoice" forgotten
+  await assert.rejects(mapAll(compile(wrong), [header('FV/1', 2), item('FV/1', 'Kawa', 2)]), (e: Error & { problems?: { code: string; message: string; where: { mapping?: string } }[] }) => {
+    assert.deepEqual(e.problems?.map((p) => [p.code, p.where.mapping]), [['MAP_COLUMN_UNKNOWN', 'mappings/test.json#/line/saleDate/column']]);
+    assert.equal(e.problems![0]!.message, 'column `Data` not found in records of type "line"; records of type "invoice" have it: read it from there with "from": "invoice"');
+    return true;
+  });
+});

@@ -159,3 +159,25 @@ test('record lookups end to end: preview reads a fixed-width file twice and maps
   assert.deepEqual(inv.errors.map(describeError), []);
   assert.deepEqual([inv.invoice?.buyer, inv.invoice?.lines.map((l) => [l.description, l.unit])], [{ id: { type: 'nip', nip: '9999999999' }, name: 'Firma' }, [['Kawa', 'kg']]]);
 });
+
+type Problems = Error & { problems?: readonly { code: string; message: string; where: { mapping?: string } }[] };
+
+test('record lookups: a misspelt field is MAP_COLUMN_UNKNOWN against the reference records (not an empty unit on every line)', async () => {
+  const wrong = { ...lookupMapping, line: { ...lookupMapping.line, unit: { column: 'Kod', lookup: 'towary', field: 'Jm' } } };
+  await assert.rejects(mapAll(compile(wrong), records), (e: Problems) => {
+    assert.deepEqual(e.problems?.map((p) => [p.code, p.where.mapping, p.message]), [
+      ['MAP_COLUMN_UNKNOWN', 'mappings/test.json#/line/unit/field', 'column `Jm` not found in records of type "T"; did you mean `JM`?'],
+    ]);
+    return true;
+  });
+});
+
+test('record lookups: a misspelt key column is one MAP_COLUMN_UNKNOWN for the file, not MAP_LOOKUP_UNMATCHED on every line', async () => {
+  const wrong = { ...lookupMapping, lookups: { ...lookupMapping.lookups, towary: { records: 'T', key: 'Kood' } } };
+  await assert.rejects(mapAll(compile(wrong), records), (e: Problems) => {
+    assert.deepEqual(e.problems?.map((p) => [p.code, p.where.mapping, p.message]), [
+      ['MAP_COLUMN_UNKNOWN', 'mappings/test.json#/lookups/towary/key', 'column `Kood` not found in records of type "T"; did you mean `Kod`?'],
+    ]);
+    return true;
+  });
+});
