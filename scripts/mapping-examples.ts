@@ -2,6 +2,8 @@
  * Mappings tested as data (issue 11, item 2). Every mapping in mappings/ has a folder
  * mappings/examples/<mapping name>/ holding
  *   example.json   which input files the example reads: {"inputs": ["inbox-example/optima/x.csv"]}
+ *                  (for a mapping reading two files delivered together, input.companion, both files
+ *                  of the pair are listed and read together, as the inbox takes them)
  *                  (paths relative to the repository root; for a purchase mapping each input is
  *                  {"xml": "...", "meta": "..."}: a downloaded FA XML and its KSeF metadata)
  *   invoices.json  the full canonical invoices the mapping produces (provenance included)
@@ -23,6 +25,8 @@ import { DEMO_COMPANY } from '../src/cli/demo.ts';
 import { previewFile } from '../src/pipeline/preview-file.ts';
 import { xmlFileName } from '../src/cli/preview.ts';
 import { applyPurchaseMapping, loadPurchaseMapping, renderPurchaseCsv } from '../src/purchases-mapping/index.ts';
+import { companionNameFor, isCompanionName, readCompanionRule } from '../src/inbox/companion-rule.ts';
+import type { PairFile } from '../src/pipeline/read-pair.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MAPPINGS_DIR = 'mappings';
@@ -95,13 +99,36 @@ export async function renderExample(name: string, spec: SalesExample | PurchaseE
   return (await isPurchaseMapping(name)) ? renderPurchaseExample(name, spec as PurchaseExample) : renderSalesExample(name, spec as SalesExample);
 }
 
+/**
+ * The inputs previewed one by one, each with the companion it is read with: for a mapping that reads
+ * two files delivered together (input.companion), a listed input that is the companion of another
+ * listed input is read with that one (as the inbox claims the pair), not previewed on its own.
+ */
+async function previewedInputs(name: string, inputs: readonly string[]): Promise<{ input: string; companion?: PairFile }[]> {
+  const rule = await readCompanionRule(join(REPO, MAPPINGS_DIR, `${name}.json`));
+  if (!rule) return inputs.map((input) => ({ input }));
+  const listed = new Map(inputs.map((i) => [basename(i).toLowerCase(), i]));
+  const taken = new Set<string>();
+  const out: { input: string; companion?: PairFile }[] = [];
+  for (const input of inputs) {
+    if (isCompanionName(rule, basename(input))) continue;
+    const companionName = companionNameFor(rule, basename(input));
+    const companion = companionName !== undefined ? listed.get(companionName.toLowerCase()) : undefined;
+    if (companion !== undefined) taken.add(companion);
+    out.push(companion !== undefined ? { input, companion: { path: join(REPO, companion), name: basename(companion) } } : { input });
+  }
+  // a companion no listed primary names is previewed alone, and its error says so
+  for (const input of inputs) if (isCompanionName(rule, basename(input)) && !taken.has(input)) out.push({ input });
+  return out;
+}
+
 async function renderSalesExample(name: string, spec: SalesExample): Promise<Map<string, Buffer>> {
   const company = exampleCompany();
   const out = new Map<string, Buffer>();
   const invoices: unknown[] = [];
   const problems: string[] = [];
-  for (const input of spec.inputs) {
-    const r = await previewFile(join(REPO, input), { mapping: join(REPO, MAPPINGS_DIR, `${name}.json`), mappingName: `${MAPPINGS_DIR}/${name}.json`, schema: 'FA(3)', company, today: EXAMPLE_TODAY, now: EXAMPLE_NOW, displayName: basename(input) });
+  for (const { input, companion } of await previewedInputs(name, spec.inputs)) {
+    const r = await previewFile(join(REPO, input), { mapping: join(REPO, MAPPINGS_DIR, `${name}.json`), mappingName: `${MAPPINGS_DIR}/${name}.json`, schema: 'FA(3)', company, today: EXAMPLE_TODAY, now: EXAMPLE_NOW, displayName: basename(input), ...(companion ? { companion } : {}) });
     problems.push(...r.errors.map(describeError));
     for (const inv of r.invoices) {
       problems.push(...inv.errors.map(describeError));

@@ -18,6 +18,13 @@ const EXAMPLES: readonly { id: string; mapping: string }[] = [
   { id: 'excel', mapping: 'excel-sales.json' },
   { id: 'erp-xml', mapping: 'erp-xml.json' },
   { id: 'shop', mapping: 'shop-json.json' },
+  // the issue-11 shapes (the ids are the inboxes their mappings' applies.inbox names)
+  { id: 'wide', mapping: 'wide-csv.json' },
+  { id: 'marketplace', mapping: 'marketplace-jsonl.json' },
+  { id: 'edi', mapping: 'edi-epp.json' },
+  { id: 'register', mapping: 'sales-register.json' },
+  { id: 'two-files', mapping: 'two-files-csv.json' },
+  { id: 'two-sheets', mapping: 'two-sheets-xlsx.json' },
 ];
 
 /** The seller of the demo (and of the examples' expected output, mappings/examples/): the company the example exports were written for. */

@@ -82,7 +82,7 @@ export function compileRule(ctx: CompileCtx, rule: RuleJson, ptr: string, spec: 
           return ok instanceof Promise ? ok.then(decide) : decide(ok);
         };
 
-  const recordLookup = compileRecordLookup(ctx, rule, ptr);
+  const recordLookup = compileRecordLookup(ctx, rule, ptr, optional);
   const finish = (text: string | undefined, src: Src, scope: Scope): RuleOutcome => {
     let t = text;
     if (t !== undefined && rule.trim !== false) t = t.trim();
@@ -203,9 +203,12 @@ type FoundRecord = { readonly text: string | undefined; readonly src: Src } | { 
 /**
  * `lookup` naming a lookup into reference records, with `field`: the rule's value is the key, the
  * value used is the matched record's `field`. Text conversions and the typed conversion then
- * apply to that value (the key is matched trimmed, by the lookup's caseSensitive).
+ * apply to that value (the key is matched trimmed, by the lookup's caseSensitive). A `field`
+ * with `{placeholders}` is a template over the matched record ("{KodPocztowy} {Miasto}": an
+ * address line from two columns of a contractor). The names `field` reads are checked against
+ * the reference records of the file (MAP_COLUMN_UNKNOWN / MAP_PATH_UNMATCHED), as any column.
  */
-function compileRecordLookup(ctx: CompileCtx, rule: RuleJson, ptr: string): ((key: string, src: Src, scope: Scope, mapping: string) => FoundRecord) | undefined {
+function compileRecordLookup(ctx: CompileCtx, rule: RuleJson, ptr: string, optional: boolean): ((key: string, src: Src, scope: Scope, mapping: string) => FoundRecord) | undefined {
   const l = rule.lookup !== undefined ? ctx.recordLookups?.get(rule.lookup) : undefined;
   if (!l) {
     if (rule.field !== undefined) {
@@ -218,19 +221,34 @@ function compileRecordLookup(ctx: CompileCtx, rule: RuleJson, ptr: string): ((ke
     return undefined;
   }
   const field = rule.field;
-  const steps = parsePath(field);
-  // a misspelt field would read nothing from every matched record: checked against the file like any column
-  ctx.names.push({ kind: 'column', text: field, ...(steps ? { steps } : {}), pointer: `${ptr}/field`, section: ctx.section, from: l.records, optional: rule.optional === true });
+  const template = field.includes('{') || field.includes('}') ? parseTemplate(field) : undefined;
+  if (typeof template === 'string') {
+    ctx.errors.push(configError(ctx, 'MAP_TEMPLATE', `${ptr}/field`, template, { value: field, rule: 'field: a column of the reference record, or a template of its columns {Name}' }));
+    return undefined;
+  }
+  const parts: readonly TemplatePart[] = template ?? [{ name: field, steps: parsePath(field) }];
+  for (const p of parts) {
+    if (typeof p === 'string') continue;
+    ctx.names.push({ kind: template ? 'placeholder' : 'column', text: p.name, ...(p.steps ? { steps: p.steps } : {}), pointer: `${ptr}/field`, section: ctx.section, from: l.records, within: [], optional });
+  }
   return (key, src, scope, mapping) => {
     const hit = scope.refs?.get(l.name)?.get(refKey(l, key));
     if (!hit) {
       return { error: new AgentError('MAP_LOOKUP_UNMATCHED', `no "${l.records}" record has key "${key}" (lookup "${l.name}")`, { where: { ...srcWhere(src), value: key, mapping }, rule: `lookup ${l.name} into ${l.records} records` }) };
     }
-    const raw = field in hit.values ? hit.values[field] : steps ? walkPath(hit.values, steps) : undefined;
-    const s = toScalar(raw);
     const at: Src = { rec: hit, column: field };
-    if (!s.ok) return { error: new AgentError('MAP_NOT_A_VALUE', s.reason, { where: { ...srcWhere(at), mapping }, rule: `field ${field} of lookup ${l.name}` }) };
-    return { text: s.text, src: at };
+    let out = '';
+    let any = false;
+    for (const p of parts) {
+      if (typeof p === 'string') { out += p; continue; }
+      const s = toScalar(p.name in hit.values ? hit.values[p.name] : p.steps ? walkPath(hit.values, p.steps) : undefined);
+      if (!s.ok) return { error: new AgentError('MAP_NOT_A_VALUE', s.reason, { where: { ...srcWhere({ rec: hit, column: p.name }), mapping }, rule: `field ${field} of lookup ${l.name}` }) };
+      if (!template) return { text: s.text, src: at };
+      const t = (s.text ?? '').trim();
+      if (t !== '') any = true;
+      out += t;
+    }
+    return { text: any ? out.replace(/[ \t]{2,}/g, ' ') : undefined, src: at };
   };
 }
 

@@ -1069,7 +1069,7 @@ export interface Rule {
    */
   lookup?: string;
   /**
-   * With a record lookup: the column (or path) of the matched reference record to read, e.g. Nazwa.
+   * With a record lookup: the column (or path) of the matched reference record to read, e.g. Nazwa; or a template of its columns, e.g. "{KodPocztowy} {Miasto}".
    */
   field?: string;
   /**

@@ -58,7 +58,7 @@ const rule: Schema = obj(
     removeChars: str('Remove every one of these characters from the value, e.g. " -".'),
     nip: bool('Normalise a NIP: remove dashes, spaces, dots and a PL prefix.'),
     lookup: str('Translate the value through this table from the lookups section, or find the reference record with this key (then name its column with field).'),
-    field: str('With a record lookup: the column (or path) of the matched reference record to read, e.g. Nazwa.'),
+    field: str('With a record lookup: the column (or path) of the matched reference record to read, e.g. Nazwa; or a template of its columns, e.g. "{KodPocztowy} {Miasto}".'),
     decimal: str('Decimal mark of the source number: comma (1 234,50), dot (1,234.50) or auto (default).', { enum: ['comma', 'dot', 'auto'] }),
     impliedDecimals: int('The number is written without a decimal mark and has this many implied decimals (2 for amounts in grosze).'),
     negate: bool('Change the sign of the number (e.g. credit amounts written as positive).'),

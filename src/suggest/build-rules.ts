@@ -114,9 +114,16 @@ export function buildRules(guesses: readonly Guess[], kind: SourceKind, lineKind
     out.guessed.push(`${g.target.replace(/^invoice\./, '')} ← ${g.name}${how ? ` (${how})` : ''}`);
   }
   if (postcode || city) {
-    const template = [postcode, city].filter((x) => x !== undefined).map((x) => `{${x!.name}}`).join(' ');
-    put(out.invoice, ['buyer', 'address', 'line2'], { template });
-    out.guessed.push(`buyer.address.line2 ← ${template}`);
+    const parts = [postcode, city].filter((x) => x !== undefined);
+    // one column holding both ("Kod i miasto") is read as it is; a template is for two
+    if (parts.length === 1) {
+      put(out.invoice, ['buyer', 'address', 'line2'], { [kind]: parts[0]!.name });
+      out.guessed.push(`buyer.address.line2 ← ${parts[0]!.name}`);
+    } else {
+      const template = parts.map((x) => `{${x.name}}`).join(' ');
+      put(out.invoice, ['buyer', 'address', 'line2'], { template });
+      out.guessed.push(`buyer.address.line2 ← ${template}`);
+    }
   }
   const address = (out.invoice['buyer'] as Group | undefined)?.['address'] as Group | undefined;
   if (address && !address['country']) address['country'] = { value: 'PL' };

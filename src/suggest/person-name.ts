@@ -19,3 +19,23 @@ export function personNameTemplate(nameField: string, values: readonly string[],
   const last = pick(LAST);
   return first && last ? `{${first}} {${last}}` : undefined;
 }
+
+const COMPANY = /^(company|firma|organization|organisation)$/;
+
+/**
+ * A buyer name read from a person's name field ("buyer.name") when a company field beside it
+ * ("buyer.company") is filled on some records (firms) and empty on others (consumers): the
+ * company is read first, the person's name is the fallback. Undefined when there is no such field.
+ */
+export function companyBeside(nameField: string, leaves: ReadonlyMap<string, readonly string[]>): string | undefined {
+  const parent = parentOf(nameField);
+  const own = foldWords(nameField.slice(parent.length));
+  if (own.some((w) => COMPANY.test(w))) return undefined;
+  for (const [f, values] of leaves) {
+    if (f === nameField || parentOf(f) !== parent) continue;
+    const words = foldWords(f.slice(parent.length));
+    if (words.length !== 1 || !COMPANY.test(words[0]!)) continue;
+    if (values.some((v) => v.trim() !== '') && values.some((v) => v.trim() === '')) return f;
+  }
+  return undefined;
+}

@@ -8,7 +8,7 @@ import { assignHeaders } from './header-dictionary.ts';
 import { misencodingOf } from './misencoding.ts';
 import { valuesFit } from './value-shapes.ts';
 import type { Guess } from './build-rules.ts';
-import { personNameTemplate } from './person-name.ts';
+import { companyBeside, personNameTemplate } from './person-name.ts';
 
 type Obj = { readonly [key: string]: SourceValue };
 const isObj = (v: SourceValue | undefined): v is Obj => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
@@ -93,6 +93,12 @@ export function suggestTree(records: readonly SourceValue[], sep: string): TreeG
   const invoiceAllowed = (t: string) => t.startsWith('invoice.') || (!linesPath && t.startsWith('line.'));
   for (const [target, path] of assignHeaders([...invoiceLeaves.keys()], fit(invoiceLeaves), invoiceAllowed)) {
     const values = invoiceLeaves.get(path)!;
+    // a person's name with a company field beside it: the company first, else the person
+    const company = target === 'invoice.buyer.name' ? companyBeside(path, invoiceLeaves) : undefined;
+    if (company) {
+      guesses.push({ target, name: company, values: invoiceLeaves.get(company)!, extra: { $fallbackTemplate: `{${path}}` } });
+      continue;
+    }
     const fallback = target === 'invoice.buyer.name' ? personNameTemplate(path, values, [...invoiceLeaves.keys()]) : undefined;
     guesses.push({ target, name: path, values, ...(fallback ? { extra: { $fallbackTemplate: fallback } } : {}) });
   }

@@ -99,11 +99,17 @@ test('demo: every example accepted, summary line last', async () => {
   try {
     const lines: string[] = [];
     const s = await runDemo({ dir, out: (l) => lines.push(l) });
-    assert.equal(s.accepted, 16);
+    // 16 of the first five examples, 19 of the issue-11 ones (wide 3, marketplace 3, EDI++ 3, register 4, two files 3, two sheets 3)
+    assert.equal(s.accepted, 35);
     assert.equal(s.errors, 0);
-    assert.equal(lines.at(-1), 'demo: 16 accepted, 0 errors');
+    assert.equal(lines.at(-1), 'demo: 35 accepted, 0 errors');
     assert.ok(lines.some((l) => /^  outbox\/upo\/9999999999-\d{8}-[0-9A-F]{12}-[0-9A-F]{2}\.xml$/.test(l)));
     assert.ok(lines.some((l) => /FA\/231\/2026\s+9999999999-/.test(l)));
+    for (const n of ['FV/101/11/2026', 'FS/MP/0482/11/2026', 'FS 103/11/2026', 'FS/2026/11/004', 'FS/302/11/2026', 'FV 9/2026']) {
+      assert.ok(lines.some((l) => l.includes(` ${n} `) && /9999999999-\d{8}-/.test(l)), `${n} accepted`);
+    }
+    // the two files of a pair are archived together
+    assert.ok(lines.some((l) => /^  archive\/[\d-]+\/FS_2026_11_10_poz\.csv$/.test(l)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

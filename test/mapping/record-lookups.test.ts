@@ -181,3 +181,24 @@ test('record lookups: a misspelt key column is one MAP_COLUMN_UNKNOWN for the fi
     return true;
   });
 });
+
+test('record lookups: field may be a template of the reference record\'s columns (an address line from two columns)', async () => {
+  const m = compile({ ...lookupMapping, invoice: { ...lookupMapping.invoice, buyer: { ...lookupMapping.invoice.buyer, name: { column: 'Kontrahent', lookup: 'kontrahenci', field: '{Nazwa}  ({Kod})' } } } });
+  const out = await mapAll(m, records);
+  assert.equal(out[0]!.ok ? out[0]!.invoice.buyer.name : out[0]!.errors.map(describeError).join('\n'), 'Firma (K01)');
+  const bad = problems({ ...lookupMapping, invoice: { ...lookupMapping.invoice, footer: { column: 'Kontrahent', lookup: 'kontrahenci', field: '{Nazwa' } } });
+  assert.deepEqual(bad.map((e) => [e.code, e.where.mapping]), [['MAP_TEMPLATE', 'mappings/test.json#/invoice/footer/field']]);
+});
+
+test('record lookups: a field the reference records do not have is MAP_COLUMN_UNKNOWN naming the closest column (not an empty value)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ksef-lookups-'));
+  const mappingPath = join(dir, 'm.json');
+  const misspelt = { ...lookupMapping, invoice: { ...lookupMapping.invoice, buyer: { ...lookupMapping.invoice.buyer, name: { column: 'Kontrahent', lookup: 'kontrahenci', field: 'Nazw' } } } };
+  await writeFile(mappingPath, JSON.stringify(misspelt));
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const file = join(dir, 'EXP.TXT');
+  await writeFile(file, ['H' + pad('FS 1/26', 8) + 'K01 ', 'L' + pad('KAW', 4) + pad('2', 3) + pad('10,50', 6), 'K' + pad('K01', 4) + pad('999-999-99-99', 13) + pad('Firma', 20), 'T' + pad('KAW', 4) + pad('Kawa', 20) + pad('kg', 4)].join('\r\n') + '\r\n');
+  const r = await previewFile(file, { mapping: mappingPath, schema: 'FA(3)', today: '2026-11-21' });
+  assert.deepEqual(r.errors.map((e) => [e.code, e.where.value, e.where.mapping]), [['MAP_COLUMN_UNKNOWN', 'Nazw', `${mappingPath}#/invoice/buyer/name/field`]], r.errors.map(describeError).join('\n'));
+  assert.match(r.errors[0]!.message, /column `Nazw` not found in records of type "K"; did you mean `Nazwa`\?/);
+});

@@ -1,27 +1,34 @@
 /**
  * The issue-11 example mappings (wide CSV, marketplace JSON Lines with a delivery line, two-sheet
- * workbook joined by key), each giving its full canonical invoices. Where this branch has no
- * reader for the example's format yet (jsonl, xlsx sheets), the same mapping is proved over the
- * records that reader gives (a fixed-width or JSON stand-in for input, the records built here).
+ * workbook joined by key), each giving its full canonical invoices from its example file in
+ * inbox-example/, read by the real reader.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describeError } from '../../src/core/errors.ts';
-import { parseJsonText } from '../../src/core/json-text.ts';
-import type { SourceRecord, SourceValue } from '../../src/core/records.ts';
 import { loadMapping } from '../../src/mapping/load-mapping.ts';
 import { mapRecords, type MappedInvoice } from '../../src/mapping/apply-mapping.ts';
+import type { CompiledMapping } from '../../src/mapping/compiled-mapping.ts';
 import { readRecords } from '../../src/readers/index.ts';
-import { compile, mapAll } from './mapping-helpers.ts';
+import { TWO_SHEETS_XLSX, makeTwoSheetsXlsx } from '../../scripts/make-two-sheets-xlsx.ts';
+
+/** Every invoice the mapping gives from a file, read by its real reader (twice where lookups need it). */
+async function mapFile(m: CompiledMapping, file: string): Promise<MappedInvoice[]> {
+  const out: MappedInvoice[] = [];
+  for await (const r of mapRecords(m, () => readRecords(file, m.input, basename(file)), { today: '2026-11-21' })) out.push(r);
+  return out;
+}
 
 const ok = (out: readonly MappedInvoice[]) => out.map((r) => (r.ok ? r.invoice : assert.fail(r.errors.map(describeError).join('\n'))));
 
 test('wide-csv: one row per invoice, Pozycja1…4 groups become lines, empty groups skipped', async () => {
   const m = await loadMapping('mappings/wide-csv.json');
   const file = 'inbox-example/wide/faktury-wiersz-na-fakture.csv';
-  const out: MappedInvoice[] = [];
-  for await (const r of mapRecords(m, () => readRecords(file, m.input, 'faktury-wiersz-na-fakture.csv'), { today: '2026-11-21' })) out.push(r);
+  const out = await mapFile(m, file);
   const F = 'faktury-wiersz-na-fakture.csv';
   const cells = (n: number) => ({ Nazwa: `Pozycja${n}_Nazwa`, JM: `Pozycja${n}_JM`, Ilosc: `Pozycja${n}_Ilosc`, Cena: `Pozycja${n}_Cena`, VAT: `Pozycja${n}_VAT` });
   const at = (row: number, n: number) => ({ file: F, row, line: row + 1, cells: cells(n) });
@@ -66,19 +73,11 @@ test('wide-csv: one row per invoice, Pozycja1…4 groups become lines, empty gro
   ]);
 });
 
-/** What the JSON Lines reader gives: one record per non-empty line, numbers as written, where.line 1-based. */
-async function jsonLines(path: string, file: string): Promise<SourceRecord[]> {
-  const text = await readFile(path, 'utf8');
-  return text.split('\n').flatMap((l, i) => (l.trim() === '' ? [] : [{ values: parseJsonText(l, { scalars: 'text' }) as Record<string, SourceValue>, where: { file, line: i + 1 } }]));
-}
-
 test('marketplace-jsonl: items and a delivery object as its own line; free delivery gives no line', async () => {
-  const json = JSON.parse(await readFile('mappings/marketplace-jsonl.json', 'utf8')) as Record<string, unknown>;
-  assert.equal((json['input'] as { format: string }).format, 'jsonl');
-  // the jsonl reader comes from another branch: the mapping logic is proved over its records
-  const m = compile({ ...json, input: { format: 'json', encoding: 'utf-8', json: { recordPath: '' } } });
+  const m = await loadMapping('mappings/marketplace-jsonl.json');
+  assert.equal(m.input.format, 'jsonl');
   const F = 'zamowienia-2026-11-12.jsonl';
-  const out = await mapAll(m, await jsonLines('inbox-example/marketplace/zamowienia-2026-11-12.jsonl', F));
+  const out = await mapFile(m, `inbox-example/marketplace/${F}`);
   const at = (line: number, path?: string) => ({ file: F, line, ...(path ? { path } : {}) });
   assert.deepEqual(ok(out), [
     {
@@ -118,43 +117,39 @@ test('marketplace-jsonl: items and a delivery object as its own line; free deliv
   ]);
 });
 
-/** What the xlsx reader with `sheets` gives: records of each listed sheet, typed by the sheet's type. */
-function sheet(name: string, type: string, header: readonly string[], rows: readonly (readonly string[])[]): SourceRecord[] {
-  const letters = 'ABCDEFGHIJ';
-  return rows.map((r, i) => ({
-    recordType: type,
-    values: Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])),
-    where: { file: 'faktury-i-pozycje.xlsx', sheet: name, row: i + 2, cells: Object.fromEntries(header.map((h, k) => [h, `${letters[k]}${i + 2}`])) },
-  }));
-}
+test('the committed two-sheet workbook is what scripts/make-two-sheets-xlsx.ts generates', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'two-sheets-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fresh = join(dir, 'fresh.xlsx');
+  await makeTwoSheetsXlsx(fresh);
+  const values = async (path: string) => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path);
+    return wb.worksheets.map((ws) => {
+      const rows: unknown[] = [];
+      ws.eachRow({ includeEmpty: true }, (row) => rows.push(JSON.parse(JSON.stringify(row.values))));
+      return { name: ws.name, rows };
+    });
+  };
+  const committed = await values(TWO_SHEETS_XLSX);
+  assert.deepEqual(committed, await values(fresh));
+  assert.deepEqual(committed.map((s) => [s.name, s.rows.length]), [['Faktury', 4], ['Pozycje', 8]]);
+});
 
 test('two-sheets-xlsx: invoices on one sheet, their lines on another in any order, joined by invoice number', async () => {
-  const json = JSON.parse(await readFile('mappings/two-sheets-xlsx.json', 'utf8')) as Record<string, unknown>;
-  assert.deepEqual((json['input'] as { xlsx: { sheets: unknown } }).xlsx.sheets, [{ sheet: 'Faktury', type: 'invoice' }, { sheet: 'Pozycje', type: 'line' }]);
-  // the xlsx sheets reader comes from another branch: fixed-width stands in for "records typed invoice / line"
-  const layout = (type: string) => ({ type, fields: [{ name: 'x', start: 8, length: 1 }] });
-  const m = compile({ ...json, input: { format: 'fixed', encoding: 'utf-8', fixed: { discriminator: { start: 1, length: 7 }, layouts: [layout('invoice'), layout('line')] } } });
-  const records = [
-    ...sheet('Faktury', 'invoice', ['Numer', 'Data wystawienia', 'NIP', 'Kontrahent', 'Termin płatności'], [
-      ['FV 7/2026', '2026-11-09', '113-245-67-89', 'Auto-Serwis Kowalczyk Sp. j.', '2026-11-23'],
-      ['FV 8/2026', '2026-11-10', '521-301-07-23', 'Biuro Rachunkowe Saldo', '2026-11-24'],
-    ]),
-    ...sheet('Pozycje', 'line', ['Faktura', 'Lp', 'Nazwa', 'JM', 'Ilość', 'Cena netto', 'VAT'], [
-      ['FV 8/2026', '1', 'Prowadzenie ksiąg — listopad', 'usł.', '1', '1200', '23'],
-      ['FV 7/2026', '1', 'Wymiana oleju silnikowego', 'usł.', '1', '180', '23'],
-      ['FV 7/2026', '2', 'Olej 5W30 5 l', 'szt.', '1', '169.9', '23'],
-      ['FV 8/2026', '2', 'Sporządzenie deklaracji VAT', 'usł.', '1', '250', '23'],
-    ]),
-  ];
-  const out = await mapAll(m, records);
-  const P = (row: number) => ({ file: 'faktury-i-pozycje.xlsx', sheet: 'Pozycje', row, cells: { Faktura: `A${row}`, Lp: `B${row}`, Nazwa: `C${row}`, JM: `D${row}`, Ilość: `E${row}`, 'Cena netto': `F${row}`, VAT: `G${row}` } });
-  const H = (row: number) => ({ file: 'faktury-i-pozycje.xlsx', sheet: 'Faktury', row, cells: { Numer: `A${row}`, 'Data wystawienia': `B${row}`, NIP: `C${row}`, Kontrahent: `D${row}`, 'Termin płatności': `E${row}` } });
+  const m = await loadMapping('mappings/two-sheets-xlsx.json');
+  const out = await mapFile(m, TWO_SHEETS_XLSX);
+  const F = 'faktury-i-pozycje.xlsx';
+  // the xlsx reader names a cell's column letter; the row is in `row`
+  const P = (row: number) => ({ file: F, sheet: 'Pozycje', row, cells: { Faktura: 'A', Lp: 'B', Nazwa: 'C', JM: 'D', Ilość: 'E', 'Cena netto': 'F', VAT: 'G' } });
+  const H = (row: number) => ({ file: F, sheet: 'Faktury', row, cells: { Numer: 'A', 'Data wystawienia': 'B', NIP: 'C', Kontrahent: 'D', 'Termin płatności': 'E' } });
   assert.deepEqual(ok(out), [
     {
       kind: 'VAT', number: 'FV 7/2026', issueDate: '2026-11-09', buyer: { id: { type: 'nip', nip: '1132456789' }, name: 'Auto-Serwis Kowalczyk Sp. j.' }, currency: 'PLN', pricing: 'net',
       lines: [
         { description: 'Wymiana oleju silnikowego', unit: 'usł.', quantity: '1', unitNetPrice: '180', vatRate: '23', provenance: P(3) },
-        { description: 'Olej 5W30 5 l', unit: 'szt.', quantity: '1', unitNetPrice: '169.9', vatRate: '23', provenance: P(4) },
+        { description: 'Olej 5W30 5 l', unit: 'szt.', quantity: '1', unitNetPrice: '169.9', vatRate: '23', provenance: P(5) },
+        { description: 'Filtr oleju', unit: 'szt.', quantity: '1', unitNetPrice: '39.99', vatRate: '23', provenance: P(8) },
       ],
       payment: { dueDate: '2026-11-23', method: '6' },
       provenance: H(2),
@@ -163,10 +158,19 @@ test('two-sheets-xlsx: invoices on one sheet, their lines on another in any orde
       kind: 'VAT', number: 'FV 8/2026', issueDate: '2026-11-10', buyer: { id: { type: 'nip', nip: '5213010723' }, name: 'Biuro Rachunkowe Saldo' }, currency: 'PLN', pricing: 'net',
       lines: [
         { description: 'Prowadzenie ksiąg — listopad', unit: 'usł.', quantity: '1', unitNetPrice: '1200', vatRate: '23', provenance: P(2) },
-        { description: 'Sporządzenie deklaracji VAT', unit: 'usł.', quantity: '1', unitNetPrice: '250', vatRate: '23', provenance: P(5) },
+        { description: 'Sporządzenie deklaracji VAT', unit: 'usł.', quantity: '1', unitNetPrice: '250', vatRate: '23', provenance: P(6) },
       ],
       payment: { dueDate: '2026-11-24', method: '6' },
       provenance: H(3),
+    },
+    {
+      kind: 'VAT', number: 'FV 9/2026', issueDate: '2026-11-16', buyer: { id: { type: 'nip', nip: '8992795129' }, name: 'Fundacja Rozwoju Kadr „Horyzont”' }, currency: 'PLN', pricing: 'net',
+      lines: [
+        { description: 'Catering szkoleniowy', unit: 'os.', quantity: '18', unitNetPrice: '42.5', vatRate: '8', provenance: P(4) },
+        { description: 'Podręcznik „Zarządzanie zespołem”', unit: 'szt.', quantity: '18', unitNetPrice: '36', vatRate: '5', provenance: P(7) },
+      ],
+      payment: { dueDate: '2026-11-30', method: '6' },
+      provenance: H(4),
     },
   ]);
 });

@@ -27,6 +27,8 @@ const CASES: [string, string][] = [
   ['Towar / usługa', 'line.description'],
   ['Nazwa towaru/usługi', 'line.description'],
   ['Description', 'line.description'],
+  ['title', 'line.description'], // marketplace offers (JSON: items[].title)
+  ['Tytuł oferty', 'line.description'],
   ['Ilość', 'line.quantity'],
   ['Ilosc', 'line.quantity'],
   ['ILOŚĆ', 'line.quantity'],

@@ -2,7 +2,9 @@
  * How many canonical fields a suggested mapping guessed right compared with a hand-written one:
  * the same canonical target reading the same column or path (a template: the same placeholders;
  * `first`: its first alternative). Fixed-width columns are compared by record type and start
- * position, because their field names are made up by whoever wrote the layout.
+ * position, section-file columns by section and position, because their field names are made up
+ * by whoever wrote the layout. A rule reading a reference record (lookup + field) counts by the
+ * column holding its key.
  */
 type Json = Record<string, unknown>;
 
@@ -57,9 +59,25 @@ function fixedResolver(m: Json): Resolve {
   };
 }
 
+/** section files: a column name → "<section>#<1-based position>" in the layout of the record type that reads it */
+function sectionsResolver(m: Json): Resolve | undefined {
+  const input = m['input'] as Json;
+  if (input['format'] !== 'sections') return undefined;
+  const invoices = m['invoices'] as Json;
+  const layouts = ((input['sections'] as Json)['layouts'] as Json[]) ?? [];
+  return (section, column, from) => {
+    const type = from !== undefined && from !== 'invoice' && from !== 'line' ? from : String(invoices[section === 'invoice' || from === 'invoice' ? 'header' : 'line']);
+    const layout = layouts.find((l) => l['type'] === type);
+    const k = ((layout?.['columns'] as string[]) ?? []).indexOf(column);
+    return k >= 0 ? `${String(layout!['section'])}#${k + 1}` : `${type}:${column}`;
+  };
+}
+
+const resolverOf = (m: Json): Resolve => sectionsResolver(m) ?? fixedResolver(m);
+
 export function scoreMapping(hand: Json, suggested: Json): Score {
-  const handResolve = fixedResolver(hand);
-  const sugResolve = fixedResolver(suggested);
+  const handResolve = resolverOf(hand);
+  const sugResolve = resolverOf(suggested);
   const want = new Map([...fields(hand['invoice'] as Json, 'invoice', handResolve), ...fields(hand['line'] as Json, 'line', handResolve)]);
   const got = new Map([...fields(suggested['invoice'] as Json, 'invoice', sugResolve), ...fields(suggested['line'] as Json, 'line', sugResolve)]);
   const wanted: string[] = [];

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadMapping } from '../../src/mapping/load-mapping.ts';
 import { suggestMapping } from '../../src/suggest/suggest-mapping.ts';
+import { previewFile } from '../../src/pipeline/preview-file.ts';
+import { describeError } from '../../src/core/errors.ts';
 import { scoreMapping, type Score } from './mapping-score.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -22,6 +24,14 @@ const EXAMPLES = [
   { name: 'erp-xml', input: 'inbox-example/erp-xml/export-20261121.xml', format: 'xml', encoding: 'utf-8', min: 27 },
   { name: 'shop-json', input: 'inbox-example/shop/orders-20261121.json', format: 'json', encoding: 'utf-8', min: 19 },
   { name: 'dos-fixed', input: 'inbox-example/dos/FAKT1121.TXT', format: 'fixed', encoding: 'cp852', min: 17 },
+  // the issue-11 examples
+  { name: 'wide-csv', input: 'inbox-example/wide/faktury-wiersz-na-fakture.csv', format: 'csv', encoding: 'utf-8', min: 13 },
+  { name: 'marketplace-jsonl', input: 'inbox-example/marketplace/zamowienia-2026-11-12.jsonl', format: 'jsonl', encoding: 'utf-8', min: 13 },
+  { name: 'edi-epp', input: 'inbox-example/edi/eksport-2026-11.epp', format: 'sections', encoding: 'windows-1250', min: 5 },
+  { name: 'sales-register', input: 'inbox-example/register/rejestr-sprzedazy-2026-11.csv', format: 'csv', encoding: 'utf-8', min: 13 },
+  { name: 'two-sheets-xlsx', input: 'inbox-example/two-sheets/faktury-i-pozycje.xlsx', format: 'xlsx', min: 10 },
+  // suggest sees the header file only (its lines file is another file): the header fields are scored
+  { name: 'two-files-csv', input: 'inbox-example/two-files/FS_2026_11_10_nag.csv', format: 'csv', encoding: 'utf-8', min: 8 },
 ] as const;
 
 const scores: { name: string; score: Score }[] = [];
@@ -84,4 +94,23 @@ test('suggest without --out prints the mapping JSON on stdout and the summary on
   assert.equal(m.input.json.recordPath, 'orders');
   assert.deepEqual(m.invoices, { per: 'record', lines: 'items' });
   assert.match(r.stderr, /format: json/);
+});
+
+test('suggest on the EDI++ example: the document header is [NAGLOWEK] (not the once-a-file [INFO]), documents by type, items only after a document', async () => {
+  const input = join(REPO, 'inbox-example/edi/eksport-2026-11.epp');
+  const s = await suggestMapping(input, { name: 'edi' });
+  const m = s.mapping as { input: { sections: { layouts: Record<string, unknown>[] } }; invoices: unknown; line: Record<string, unknown> };
+  assert.deepEqual(m.input.sections.layouts.map((l) => [l['type'], l['section'], l['when'], l['after']]), [
+    ['invoice', 'NAGLOWEK', { field: 1, in: ['FS', 'PA'] }, undefined],
+    ['line', 'ZAWARTOSC', undefined, 'invoice'],
+  ]);
+  // the running number Lp (field 1) is not the quantity; the rate field 5 (23.0000) is the VAT rate
+  assert.deepEqual([m.line['quantity'], m.line['vatRate']], [{ column: '6', decimal: 'dot' }, { column: '5', lookup: 'vat' }]);
+  const dir = await mkdtemp(join(tmpdir(), 'suggest-edi-'));
+  const file = join(dir, 'edi.json');
+  await writeFile(file, JSON.stringify(s.mapping, null, 2));
+  const r = await previewFile(input, { mapping: file, schema: 'FA(3)', today: '2026-11-21' });
+  assert.deepEqual(r.errors.map(describeError), []);
+  // the reference blocks' contractors and products are not items of the last document
+  assert.deepEqual(r.invoices.map((i) => [i.number, i.invoice?.lines.length]), [['FS 101/11/2026', 3], ['FS 102/11/2026', 1], ['PA 17/11/2026', 1], ['FS 103/11/2026', 2]]);
 });
