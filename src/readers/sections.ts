@@ -89,8 +89,9 @@ async function* readSections(path: string, input: SectionsInput, displayName: st
       }
       start = line;
     }
+    // counted before the push: a push that completes the record resets the parser's length
+    if (parser.length + text.length > max) throw tooLong(start);
     const r = parser.push(text);
-    if (parser.length > max) throw tooLong(start);
     if (r.kind === 'more') continue;
     if (r.kind === 'junk') {
       throw new AgentError('READ_SECTION_SYNTAX', `line ${line}, field ${r.field}: text after the closing quote (${JSON.stringify(r.text)}); a quote inside a quoted value is written twice ("")`, {

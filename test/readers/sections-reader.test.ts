@@ -141,6 +141,11 @@ test('sections: record length and record count limits', async (t) => {
   const e1 = await read(open, { ...DEFAULT_LIMITS, maxRecordChars: 50 });
   assert.equal(e1.code, 'LIMIT_RECORD_LENGTH');
   assert.equal(e1.where.line, 2);
+  // the last line of a quoted value spanning lines counts too (each line alone is under the limit)
+  const spanning = await fixtureFile(t, 's.epp', `[NAGLOWEK]\n"FS",1,"${'x'.repeat(30)}\n${'y'.repeat(30)}"\n`);
+  const e3 = await read(spanning, { ...DEFAULT_LIMITS, maxRecordChars: 50 });
+  assert.equal(e3.code, 'LIMIT_RECORD_LENGTH');
+  assert.equal(e3.where.line, 2);
   const many = await fixtureFile(t, 'm.epp', '[NAGLOWEK]\n"FS",1,"x","y"\n[ZAWARTOSC]\n1,"A",1,2\n2,"B",1,2\n');
   const e2 = await read(many, { ...DEFAULT_LIMITS, maxRecordsPerFile: 2 });
   assert.equal(e2.code, 'LIMIT_RECORDS');
