@@ -13,7 +13,7 @@
  * Each problem is reported once per file, naming the closest existing names and the encoding the
  * file was read with.
  */
-import { distance } from 'fastest-levenshtein';
+import { closestNames } from '../core/closest-names.ts';
 import { AgentError, type Where } from '../core/errors.ts';
 import type { SourceRecord, SourceValue } from '../core/records.ts';
 import type { CompiledMapping } from './compiled-mapping.ts';
@@ -183,18 +183,10 @@ async function readAs(opts: NameCheckOptions): Promise<(after: string) => string
   return (after) => (enc ? `${after}${after.endsWith('?') ? '' : '.'} The file was read as ${enc}` : after);
 }
 
-/** "did you mean `Ilość`?" for close names, else the names there are (a few). */
+/** "did you mean `Ilość`?" for close names (core/closest-names.ts: case and Polish letters aside), else the names there are (a few). */
 export function suggest(name: string, known: readonly string[]): string {
-  const target = name.toLowerCase();
-  const limit = Math.max(2, Math.floor(name.length * 0.4));
-  const scored = known
-    .map((k) => ({ k, d: distance(target, k.toLowerCase()) }))
-    .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k));
-  // the closest only (several when equally close): a list of far ones helps less than the file's names
-  const best = scored[0]?.d;
-  scored.splice(0, scored.length, ...scored.filter((x) => x.d === best).slice(0, 3));
-  if (scored.length > 0) return `did you mean ${scored.map((x) => `\`${x.k}\``).join(' or ')}?`;
+  const { suggestions } = closestNames(name, known);
+  if (suggestions.length > 0) return `did you mean ${suggestions.map((k) => `\`${k}\``).join(' or ')}?`;
   if (known.length === 0) return 'the file has no names to compare with';
   return `the file has ${known.slice(0, 12).map((k) => `\`${k}\``).join(', ')}${known.length > 12 ? ', …' : ''}`;
 }

@@ -14,7 +14,7 @@ import type { Limits } from '../core/limits.ts';
 import { decodeFile } from './decode.ts';
 import { crlfToLf, peekText, skipFirstLines } from './text-stream.ts';
 import { sniffDelimiter } from './sniff-delimiter.ts';
-import { closestNames } from './closest-names.ts';
+import { closestNames } from '../core/closest-names.ts';
 
 type CsvInput = OptionsOf<'csv'>;
 

@@ -14,7 +14,7 @@ import type { Reader, OptionsOf } from './registry.ts';
 import { assertNotEmpty, decodeWith, resolveEncoding } from './decode.ts';
 import { splitLines } from './split-lines.ts';
 import { DelimitedRecord } from './delimited-record.ts';
-import { closestNames } from './closest-names.ts';
+import { closestNames } from '../core/closest-names.ts';
 
 type SectionsInput = OptionsOf<'sections'>;
 

@@ -14,7 +14,7 @@ import { assertNotEmpty } from './decode.ts';
 import { cellText, columnLetter } from './xlsx-cell.ts';
 import { declaredUncompressedBytes } from './xlsx-size.ts';
 import { ioError } from './io-error.ts';
-import { closestNames } from './closest-names.ts';
+import { closestNames } from '../core/closest-names.ts';
 import { findXlsxDamage, startsLikeZip } from './xlsx-integrity.ts';
 import type { XlsxDamage } from './xlsx-integrity.ts';
 import { limitExceeded } from '../core/limits.ts';
