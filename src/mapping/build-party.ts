@@ -11,7 +11,7 @@ const EU = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'EL', 'ES', 
 
 /** `who`: the party's path among the invoice values: buyer, seller, thirdParties.recipient, thirdParties.payer */
 export function buildParty(v: Values, who: 'buyer' | 'seller' | 'thirdParties.recipient' | 'thirdParties.payer', rec: Rec, invoice: string | undefined, errors: AgentError[]): Party | undefined {
-  const s = (p: PartyFieldPath) => v.str(`${who}.${p}` as never);
+  const s = (p: PartyFieldPath) => v.str(`${who}.${p}`);
   const country = s('address.country');
   const taxId = s('taxId');
   const type = s('idType') as PartyId['type'] | undefined;
