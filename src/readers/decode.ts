@@ -73,7 +73,8 @@ async function* readBytes(path: string, displayName: string): AsyncGenerator<Buf
   }
 }
 
-async function readHead(path: string, displayName: string, max: number): Promise<Buffer> {
+/** The first `max` bytes of the file (fewer when it is shorter); a failure is the reader's I/O error. */
+export async function readHead(path: string, displayName: string, max: number): Promise<Buffer> {
   try {
     const fh = await open(path, 'r');
     try {

@@ -4,9 +4,8 @@
  * letters for the high bytes are Polish letters inside words wins (windows-1250, CP852 or
  * ISO-8859-2), since those three put ą, ł, ś… on different bytes.
  */
-import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
-import { resolveEncoding } from '../readers/decode.ts';
+import { readHead, resolveEncoding } from '../readers/decode.ts';
 import type { Encoding } from '../core/input-options.ts';
 
 export type CodePage = 'windows-1250' | 'cp852' | 'iso-8859-2';
@@ -22,17 +21,6 @@ export interface EncodingGuess {
   readonly detected: string;
   /** in words, for the summary */
   readonly how: string;
-}
-
-async function head(path: string, max: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(max);
-    const { bytesRead } = await fh.read(buf, 0, max, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Points per code page: a Polish letter next to an ASCII letter counts most, typography a little. */
@@ -58,7 +46,7 @@ export async function guessEncoding(path: string, xml: boolean): Promise<Encodin
   const r = await resolveEncoding(path, { decode: { encoding: 'auto' }, displayName: path, xml });
   if (r.reason === 'bom') return { encoding: 'auto', detected: r.encoding, how: `${r.encoding} (byte-order mark; read whatever the mapping says)` };
   if (r.reason === 'xml-declaration') return { encoding: 'auto', detected: r.encoding, how: `${r.encoding} (the XML declaration says so; auto follows it)` };
-  const bytes = await head(path, 1024 * 1024);
+  const bytes = await readHead(path, path, 1024 * 1024);
   if (r.encoding === 'utf-8') {
     const ascii = !bytes.some((b) => b >= 0x80);
     return ascii
