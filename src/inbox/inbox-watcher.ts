@@ -204,10 +204,13 @@ export class InboxWatcher {
     return { candidates: all.candidates.filter(named), refused: all.refused.filter(named) };
   }
 
-  /** The inbox's pair rules now (read leniently: a mapping that cannot be read has none). */
+  /**
+   * The inbox's pair rules now. A failure to work them out fails the scan (reported as the
+   * inbox's problem, retried): claiming without them would take header and lines files apart.
+   */
   async #pairRules(): Promise<PairRules> {
     const o = this.#o;
-    if (o.pairRules) return o.pairRules().catch(() => singlePairRules(undefined));
+    if (o.pairRules) return o.pairRules();
     return singlePairRules(await readCompanionRule(o.mapping));
   }
 

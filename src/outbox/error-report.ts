@@ -13,7 +13,10 @@ export interface ErrorReportMeta {
   readonly inboxId: string;
   readonly sha256: string;
   readonly at: string;
-  /** the companion file claimed with this one (input.companion), moved to errors/ beside it */
+  /**
+   * the companion file this one was claimed with (input.companion): moved to errors/ beside it when
+   * it had been taken; when it never came (INBOX_COMPANION_MISSING among the errors) it is not there
+   */
   readonly companion?: string;
 }
 

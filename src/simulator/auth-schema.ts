@@ -22,8 +22,15 @@ const cache = new Map<string, XmlSchemaValidator | null>();
 /** The folder holding the auth XSDs, or undefined when none is found. */
 export function authSchemaDir(configured?: string): string | undefined {
   const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const candidates = [configured, process.env['KSEF_AUTH_XSD_DIR'], join(repo, '..', 'shared', 'schemas', 'auth')];
-  return candidates.find((d): d is string => !!d && existsSync(join(d, FILES['http://ksef.mf.gov.pl/auth/token/2.1']!)));
+  const has = (d: string): boolean => existsSync(join(d, FILES['http://ksef.mf.gov.pl/auth/token/2.1']!));
+  // a folder someone named must hold them: silently validating nothing would claim a check never made
+  for (const [d, what] of [[configured, 'the simulator option authSchemaDir'], [process.env['KSEF_AUTH_XSD_DIR'], '$KSEF_AUTH_XSD_DIR']] as const) {
+    if (!d) continue;
+    if (!has(d)) throw new Error(`${what} names ${d}, which does not hold ${FILES['http://ksef.mf.gov.pl/auth/token/2.1']}`);
+    return d;
+  }
+  const beside = join(repo, '..', 'shared', 'schemas', 'auth');
+  return has(beside) ? beside : undefined;
 }
 
 function validatorFor(namespace: string, dir: string): XmlSchemaValidator | null {

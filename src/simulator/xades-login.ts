@@ -7,7 +7,8 @@
  * organizationIdentifier (VATPL)…NIP for a seal, serialNumber (PNOPL|PESEL)…PESEL or (TINPL|NIP)…NIP
  * for a person. The context's own seal or person (its NIP) may always log in; any other identity
  * (a NIP, a PESEL or, with certificateFingerprint, the certificate's SHA-256 fingerprint) only when
- * the context granted it a permission (permissions.ts), and then holds just what was granted.
+ * the context granted it a permission (permissions.ts). The permissions granted are recorded on the
+ * login, but invoice endpoints do not check them yet (an InvoiceRead-only login can still send).
  */
 import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
