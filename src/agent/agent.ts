@@ -117,6 +117,11 @@ export class Agent {
   }
 
   /** port of the health endpoint when it is on */
+  /** Per company, the last purchase download's error, until one succeeds (`once` reports them). */
+  get purchaseErrors(): ReadonlyMap<string, NonNullable<CompanyFacts['purchaseError']>> {
+    return this.#purchaseErrors;
+  }
+
   get healthPort(): number | undefined {
     return this.#health?.port;
   }

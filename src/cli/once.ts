@@ -1,6 +1,7 @@
 /**
  * `ksef-hotfolder once --config FILE`: all pending work until idle, then exit 0 — or 1 when a
- * company's work waits for a person (KSeF refused its login or permissions), naming it; or 4 when
+ * company's work waits for a person (KSeF refused its login or permissions) or its purchase
+ * download failed, naming it and why; or 4 when
  * nothing moved for `once.patienceMs` while work waited (KSeF unreachable), saying what waits.
  */
 import type { Command } from 'commander';
@@ -28,6 +29,11 @@ export function heldCompanies(agent: Agent): string[] {
     const waiting = agent.store.activeFiles().filter((f) => f.companyId === p.companyId).length;
     return [`company ${p.companyId} was not sent: ${h.message.replace(`${p.companyId}: `, '')} [${h.code}]; ${waiting} file(s) wait in the work area and go out on the next run once this is fixed`];
   });
+}
+
+/** One line per company whose purchase download failed in this run (it is tried again on the next). */
+export function failedPurchases(agent: Agent): string[] {
+  return [...agent.purchaseErrors].map(([id, e]) => `company ${id}: purchase invoices were not downloaded: ${e.message} [${e.code}]; the next run tries again`);
 }
 
 const UNREACHABLE = new Set(['KSEF_NETWORK', 'KSEF_TIMEOUT', 'KSEF_FIREWALL']);
@@ -61,8 +67,8 @@ export function registerOnceCommand(program: Command): void {
         process.exitCode = EXIT.outOfPatience;
         return;
       }
-      const held = heldCompanies(agent);
-      for (const line of held) process.stderr.write(`once: ${line}\n`);
-      if (held.length > 0) process.exitCode = EXIT.notDone;
+      const notDone = [...heldCompanies(agent), ...failedPurchases(agent)];
+      for (const line of notDone) process.stderr.write(`once: ${line}\n`);
+      if (notDone.length > 0) process.exitCode = EXIT.notDone;
     });
 }

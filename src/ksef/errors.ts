@@ -208,6 +208,22 @@ export function parseExceptions(body: unknown): { exceptions: KsefExceptionDetai
   return parts.length ? { exceptions: [], summary: parts.join(': ') } : { exceptions: [] };
 }
 
+/**
+ * A 403 missing-permissions names what the operation needs (any one of) and what the login holds;
+ * the operator's fix is a grant in KSeF or a credential that holds one of them.
+ */
+function missingPermissions(body: unknown): { text: string; said?: string; security: { requiredAnyOfPermissions: string[]; presentPermissions: string[] } } | undefined {
+  const root = asRecord(body);
+  const security = asRecord(root?.security);
+  if (root?.reasonCode !== 'missing-permissions' || !security) return undefined;
+  const required = strings(security.requiredAnyOfPermissions) ?? [];
+  const present = strings(security.presentPermissions) ?? [];
+  const text =
+    `this login lacks the KSeF permission for it: it needs one of ${required.join(', ') || '(not named)'} and holds ${present.join(', ') || 'none'}; ` +
+    `grant one of them in KSeF to the identity this company logs in with, or log in with a token or certificate that holds one`;
+  return { text, ...(typeof root.detail === 'string' ? { said: root.detail } : {}), security: { requiredAnyOfPermissions: required, presentPermissions: present } };
+}
+
 export interface HttpFailure {
   status: number;
   contentType: string;
@@ -248,7 +264,13 @@ export function errorFromResponse(f: HttpFailure): KsefError {
   if (f.status === 429) return new KsefError('KSEF_RATE_LIMITED', message, init);
   if (f.status >= 500) return new KsefError('KSEF_HTTP_5XX', message, init);
   if (f.status === 401) return new KsefError('KSEF_UNAUTHORIZED', message, init);
-  if (f.status === 403) return new KsefError('KSEF_FORBIDDEN', message, init);
+  if (f.status === 403) {
+    const missing = missingPermissions(body);
+    return new KsefError('KSEF_FORBIDDEN', missing ? `${f.operation}: HTTP 403: ${missing.text}${missing.said ? ` (KSeF: ${missing.said})` : ''}` : message, {
+      ...init,
+      ...(missing ? { extensions: missing.security } : {}),
+    });
+  }
   if (f.status === 410) return new KsefError('KSEF_GONE', message, init);
   if (f.status === 400) {
     const mapped = exceptions.map((e) => EXCEPTION_CODE_MAP[e.code]).find((c) => c !== undefined);

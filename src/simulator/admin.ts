@@ -7,7 +7,7 @@ import { counters } from './counters.ts';
 import { generateIncoming, seedInvoiceXml } from './incoming.ts';
 import type { KeyUsage } from './key-ring.ts';
 import type { FaultOptions, RateLimitMode } from './options.ts';
-import { grantPermissions, listPermissions, revokePermissions, type PermissionGrant } from './permissions.ts';
+import { grantPermissions, listPermissions, revokePermissions, type PermissionGrant, type PermissionName } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
 
 export interface AdminReply {
@@ -50,7 +50,14 @@ export function handleAdmin(sim: Sim, method: string, path: string, body: Record
       return { status: 200, json: { ok: true, baseUrl: sim.baseUrl, mode: sim.opts.mode, rateLimits: sim.limiter.mode } };
     case 'POST /_sim/tokens': {
       if (typeof body['nip'] !== 'string' || !/^\d{10}$/.test(body['nip'])) return bad('nip (10 digits) is required');
-      const token = registerToken(sim, body['nip'], typeof body['token'] === 'string' ? body['token'] : undefined);
+      const permissions = body['permissions'];
+      if (permissions !== undefined && !(Array.isArray(permissions) && permissions.every((x) => typeof x === 'string'))) return bad('permissions must be a list of permission names');
+      let token: string;
+      try {
+        token = registerToken(sim, body['nip'], typeof body['token'] === 'string' ? body['token'] : undefined, permissions ? { permissions: permissions as PermissionName[] } : {});
+      } catch (e) {
+        return bad((e as Error).message);
+      }
       return { status: 200, json: { nip: body['nip'], token } };
     }
     case 'POST /_sim/tokens/revoke':

@@ -14,6 +14,7 @@ import { batchWindowOver, sessionStatus } from './session-view.ts';
 import type { Sim } from './sim-context.ts';
 import type { BatchPart, SessionRecord } from './state.ts';
 import { unzip } from './zip.ts';
+import { REQUIRES } from './permissions.ts';
 
 const MAX_PARTS = 50;
 const MAX_PART_PLAIN = 100_000_000;
@@ -163,6 +164,6 @@ async function processBatch(sim: Sim, session: SessionRecord, uploads: Map<numbe
 }
 
 export const batchRoutes: Route[] = [
-  route('POST', '/sessions/batch', 'batchSession', 'access', openHandler),
-  route('POST', '/sessions/batch/{referenceNumber}/close', 'batchSession', 'access', closeHandler),
+  route('POST', '/sessions/batch', 'batchSession', 'access', openHandler, REQUIRES.batchSession),
+  route('POST', '/sessions/batch/{referenceNumber}/close', 'batchSession', 'access', closeHandler, REQUIRES.batchSession),
 ];

@@ -12,6 +12,7 @@ import { KEY_ERROR, unwrapSessionKey } from './session-common.ts';
 import type { Sim } from './sim-context.ts';
 import type { ExportRecord, StoredInvoice } from './state.ts';
 import { zipEntries } from './zip.ts';
+import { REQUIRES } from './permissions.ts';
 
 const RETENTION_MS = 7 * 86_400_000;
 const MAX_CONCURRENT = 10;
@@ -134,6 +135,6 @@ async function statusHandler(sim: Sim, req: SimRequest) {
 }
 
 export const exportRoutes: Route[] = [
-  route('POST', '/invoices/exports', 'invoiceExport', 'access', startHandler),
-  route('GET', '/invoices/exports/{referenceNumber}', 'invoiceExportStatus', 'access', statusHandler),
+  route('POST', '/invoices/exports', 'invoiceExport', 'access', startHandler, REQUIRES.invoiceRead),
+  route('GET', '/invoices/exports/{referenceNumber}', 'invoiceExportStatus', 'access', statusHandler, REQUIRES.invoiceRead),
 ];

@@ -11,7 +11,7 @@ import { counters, type SimCounters } from './counters.ts';
 import { generateIncoming, seedInvoiceXml, type GenerateOptions, type SeedOptions } from './incoming.ts';
 import type { KeyUsage, PublicKeyCertificate } from './key-ring.ts';
 import { resolveOptions, type FaultOptions, type RateLimitMode, type SimulatorOptions } from './options.ts';
-import { grantPermissions, type PermissionGrant } from './permissions.ts';
+import { grantPermissions, type PermissionGrant, type PermissionName } from './permissions.ts';
 import { createSimServer } from './server.ts';
 import { Sim } from './sim-context.ts';
 
@@ -29,8 +29,8 @@ export interface RunningSimulator {
   readonly baseUrl: string;
   readonly port: number;
   close(): Promise<void>;
-  /** Register a KSeF token for a NIP; returns it (generated in the real token shape if omitted). */
-  registerToken(nip: string, token?: string): string;
+  /** Register a KSeF token for a NIP; returns it (generated in the real token shape if omitted). With `permissions`, a login with it holds only those. */
+  registerToken(nip: string, token?: string, opts?: { permissions?: readonly PermissionName[] }): string;
   revokeToken(token: string): boolean;
   /** Seed one invoice XML as received by its buyer; returns its KSeF number. */
   seedIncoming(xml: string, opts?: SeedOptions): string;
@@ -95,7 +95,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    registerToken: (nip, token) => flushAfter(() => registerToken(sim, nip, token)),
+    registerToken: (nip, token, o) => flushAfter(() => registerToken(sim, nip, token, o)),
     revokeToken: (token) => flushAfter(() => revokeToken(sim, token)),
     seedIncoming: (xml, o) => flushAfter(() => seedInvoiceXml(sim, xml, o).ksefNumber),
     generateIncoming: (o) => flushAfter(() => generateIncoming(sim, o).map((i) => i.ksefNumber)),

@@ -5,6 +5,7 @@ import { parseJson, route, type Route, type SimRequest } from './router.ts';
 import type { Sim } from './sim-context.ts';
 import type { StoredInvoice } from './state.ts';
 import { INVOICE_TYPES } from './fa-inspect.ts';
+import { REQUIRES } from './permissions.ts';
 
 export type DateType = 'Issue' | 'Invoicing' | 'PermanentStorage';
 
@@ -165,6 +166,6 @@ function downloadHandler(sim: Sim, req: SimRequest) {
 }
 
 export const queryRoutes: Route[] = [
-  route('POST', '/invoices/query/metadata', 'invoiceMetadata', 'access', queryHandler),
-  route('GET', '/invoices/ksef/{ksefNumber}', 'invoiceDownload', 'access', downloadHandler),
+  route('POST', '/invoices/query/metadata', 'invoiceMetadata', 'access', queryHandler, REQUIRES.invoiceRead),
+  route('GET', '/invoices/ksef/{ksefNumber}', 'invoiceDownload', 'access', downloadHandler, REQUIRES.invoiceRead),
 ];

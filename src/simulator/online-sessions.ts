@@ -8,6 +8,7 @@ import { KEY_ERROR, parseFormCode, sessionOf, unwrapSessionKey } from './session
 import { sessionStatus } from './session-view.ts';
 import type { Sim } from './sim-context.ts';
 import type { SessionRecord } from './state.ts';
+import { REQUIRES } from './permissions.ts';
 
 const SESSION_TTL_MS = 12 * 3_600_000;
 export const MAX_SESSION_INVOICES = 10_000;
@@ -85,7 +86,7 @@ function closeHandler(sim: Sim, req: SimRequest) {
 }
 
 export const onlineRoutes: Route[] = [
-  route('POST', '/sessions/online', 'onlineSession', 'access', openHandler),
-  route('POST', '/sessions/online/{referenceNumber}/invoices', 'invoiceSend', 'access', sendHandler),
-  route('POST', '/sessions/online/{referenceNumber}/close', 'onlineSession', 'access', closeHandler),
+  route('POST', '/sessions/online', 'onlineSession', 'access', openHandler, REQUIRES.onlineSession),
+  route('POST', '/sessions/online/{referenceNumber}/invoices', 'invoiceSend', 'access', sendHandler, REQUIRES.onlineSession),
+  route('POST', '/sessions/online/{referenceNumber}/close', 'onlineSession', 'access', closeHandler, REQUIRES.onlineSession),
 ];

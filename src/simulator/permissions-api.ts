@@ -3,11 +3,12 @@
  * needs: grant to a person (NIP, PESEL or certificate fingerprint) or to an entity (NIP) in the
  * current context, the operation status, the query of grants in the current context and of grants
  * the context received, and revoking one permission by its id. Granting and revoking need
- * CredentialsManage (the context's own identity holds every permission; a login through a grant
- * holds only what was granted), as KSeF answers with 403 missing-permissions. Operations finish at
+ * CredentialsManage, querying CredentialsRead or CredentialsManage (declared on the routes and checked
+ * by the server, permissions.ts: a login through a grant holds only what was granted, so 403
+ * missing-permissions as in KSeF). Operations finish at
  * once (status 200). Indirect, subunit, EU-entity and authorization grants are not modelled.
  */
-import { apiError, forbidden } from './http-errors.ts';
+import { apiError } from './http-errors.ts';
 import { referenceNumber } from './ids.ts';
 import { grantPermissions, listPermissions, PERMISSION_NAMES, revokePermissionById, type PermissionName, type StoredGrant, type SubjectType } from './permissions.ts';
 import { parseJson, route, type Route, type SimRequest } from './router.ts';
@@ -15,20 +16,12 @@ import type { Sim } from './sim-context.ts';
 
 const ENTITY_PERMISSIONS: readonly PermissionName[] = ['InvoiceWrite', 'InvoiceRead'];
 
-/** The context and what the logged-in identity may do in it (undefined: everything). */
-function caller(sim: Sim, req: SimRequest): { contextNip: string; permissions: readonly PermissionName[] | undefined; author: { type: SubjectType; value: string } } {
+/** The context and who acts in it (the signer of a signature login, else the context itself). */
+function caller(sim: Sim, req: SimRequest): { contextNip: string; author: { type: SubjectType; value: string } } {
   const contextNip = String(req.auth!['context-identifier-value']);
   const op = sim.state.authOps.get(String(req.auth!['ref']));
   const author = op?.signer?.identifier ?? { type: 'Nip' as const, value: contextNip };
-  return { contextNip, permissions: op?.permissions, author };
-}
-
-function requireAny(sim: Sim, req: SimRequest, anyOf: PermissionName[]): ReturnType<typeof caller> {
-  const c = caller(sim, req);
-  if (c.permissions && !anyOf.some((p) => c.permissions!.includes(p))) {
-    throw forbidden('Brak wymaganych uprawnień do wykonania operacji w bieżącym kontekście.', 'missing-permissions', { requiredAnyOfPermissions: anyOf, presentPermissions: [...c.permissions] });
-  }
-  return c;
+  return { contextNip, author };
 }
 
 function finished(sim: Sim, contextNip: string): { status: number; json: { referenceNumber: string } } {
@@ -46,7 +39,7 @@ function description(body: Record<string, unknown>): string {
 }
 
 function personsGrant(sim: Sim, req: SimRequest) {
-  const c = requireAny(sim, req, ['CredentialsManage']);
+  const c = caller(sim, req);
   const body = parseJson(req);
   const id = body['subjectIdentifier'] as { type?: unknown; value?: unknown } | undefined;
   const perms = body['permissions'];
@@ -66,7 +59,7 @@ function personsGrant(sim: Sim, req: SimRequest) {
 }
 
 function entitiesGrant(sim: Sim, req: SimRequest) {
-  const c = requireAny(sim, req, ['CredentialsManage']);
+  const c = caller(sim, req);
   const body = parseJson(req);
   const id = body['subjectIdentifier'] as { type?: unknown; value?: unknown } | undefined;
   const perms = body['permissions'] as { type?: unknown }[] | undefined;
@@ -83,7 +76,7 @@ function entitiesGrant(sim: Sim, req: SimRequest) {
 }
 
 function revoke(sim: Sim, req: SimRequest) {
-  const c = requireAny(sim, req, ['CredentialsManage']);
+  const c = caller(sim, req);
   const id = req.params['permissionId']!;
   if (id.length !== 36) throw apiError(21405, 'permissionId: 36 znaków.');
   if (!revokePermissionById(sim, c.contextNip, id)) throw apiError(21405, `Nie znaleziono uprawnienia ${id} w bieżącym kontekście.`);
@@ -115,7 +108,7 @@ function rows(sim: Sim, list: StoredGrant[]): { g: StoredGrant; scope: Permissio
 }
 
 function queryPersons(sim: Sim, req: SimRequest) {
-  const c = requireAny(sim, req, ['CredentialsManage', 'CredentialsRead', 'SubunitManage']);
+  const c = caller(sim, req);
   const body = parseJson(req);
   const queryType = body['queryType'];
   if (queryType !== 'PermissionsInCurrentContext' && queryType !== 'PermissionsGrantedInCurrentContext') throw apiError(21405, 'queryType: PermissionsInCurrentContext|PermissionsGrantedInCurrentContext.');
@@ -146,7 +139,7 @@ function queryPersons(sim: Sim, req: SimRequest) {
 
 /** Invoice permissions the current context (as an entity) received from other contexts. */
 function queryEntities(sim: Sim, req: SimRequest) {
-  const c = requireAny(sim, req, ['CredentialsManage', 'CredentialsRead']);
+  const c = caller(sim, req);
   const from = (parseJson(req)['contextIdentifier'] as { value?: unknown } | undefined)?.value;
   const list = rows(sim, listPermissions(sim).filter((g) => (g.subjectType ?? 'Nip') === 'Nip' && g.subjectNip === c.contextNip && (from === undefined || g.contextNip === from)))
     .filter((r) => ENTITY_PERMISSIONS.includes(r.scope));
@@ -168,10 +161,10 @@ function queryEntities(sim: Sim, req: SimRequest) {
 }
 
 export const permissionRoutes: Route[] = [
-  route('POST', '/permissions/persons/grants', 'other', 'access', personsGrant),
-  route('POST', '/permissions/entities/grants', 'other', 'access', entitiesGrant),
-  route('DELETE', '/permissions/common/grants/{permissionId}', 'other', 'access', revoke),
+  route('POST', '/permissions/persons/grants', 'other', 'access', personsGrant, ['CredentialsManage']),
+  route('POST', '/permissions/entities/grants', 'other', 'access', entitiesGrant, ['CredentialsManage']),
+  route('DELETE', '/permissions/common/grants/{permissionId}', 'other', 'access', revoke, ['CredentialsManage', 'VatUeManage', 'SubunitManage']),
   route('GET', '/permissions/operations/{referenceNumber}', 'other', 'access', operationStatus),
-  route('POST', '/permissions/query/persons/grants', 'other', 'access', queryPersons),
-  route('POST', '/permissions/query/entities/grants', 'other', 'access', queryEntities),
+  route('POST', '/permissions/query/persons/grants', 'other', 'access', queryPersons, ['CredentialsManage', 'CredentialsRead', 'SubunitManage']),
+  route('POST', '/permissions/query/entities/grants', 'other', 'access', queryEntities, ['CredentialsManage', 'CredentialsRead']),
 ];

@@ -8,14 +8,29 @@
  *   to the client's context;
  * - a subject identified by PESEL or certificate fingerprint (a person) may log in to the client's
  *   context.
- * A login through a grant holds only the granted permissions in that context.
+ * A login through a grant holds only the granted permissions in that context, a login with a KSeF
+ * token only those the token was generated with (when it names any); every route declares what it
+ * requires (openapi x-required-permissions) and the server checks it before the handler runs.
  */
 import { randomUUID } from 'node:crypto';
+import { forbidden } from './http-errors.ts';
+import type { TokenClaims } from './jwt.ts';
 import type { Sim } from './sim-context.ts';
 
 export const PERMISSION_NAMES = ['InvoiceWrite', 'InvoiceRead', 'CredentialsRead', 'CredentialsManage', 'SubunitManage', 'EnforcementOperations', 'Introspection'] as const;
 export type PermissionName = (typeof PERMISSION_NAMES)[number];
 export type SubjectType = 'Nip' | 'Pesel' | 'Fingerprint';
+/** The names openapi's x-required-permissions use; PefInvoiceWrite and VatUeManage are never granted here. */
+export type RequiredPermission = PermissionName | 'PefInvoiceWrite' | 'VatUeManage';
+
+/** The x-required-permissions sets the session and invoice endpoints share (any one suffices). */
+export const REQUIRES = {
+  onlineSession: ['InvoiceWrite', 'PefInvoiceWrite', 'EnforcementOperations'],
+  batchSession: ['InvoiceWrite', 'EnforcementOperations'],
+  sessionList: ['InvoiceWrite', 'Introspection', 'EnforcementOperations'],
+  sessionRead: ['InvoiceWrite', 'Introspection', 'PefInvoiceWrite', 'EnforcementOperations'],
+  invoiceRead: ['InvoiceRead'],
+} as const satisfies Record<string, readonly RequiredPermission[]>;
 
 export interface PermissionGrant {
   /** who holds it: the identifier value, a NIP unless `subjectType` says PESEL or fingerprint */
@@ -110,4 +125,16 @@ export function permissionsInContext(sim: Sim, identity: { type: SubjectType; va
   if (identity.type === 'Nip' && identity.value === contextNip) return undefined;
   const value = identity.type === 'Fingerprint' ? identity.value.toUpperCase() : identity.value;
   return grants(sim).filter((g) => typeOf(g) === identity.type && g.subjectNip === value && g.contextNip === contextNip).flatMap((g) => g.permissions);
+}
+
+/** What the login behind an access token may do in its context; undefined: everything (the context's own identity). */
+export function loginPermissions(sim: Sim, claims: TokenClaims): readonly PermissionName[] | undefined {
+  return sim.state.authOps.get(String(claims.ref))?.permissions;
+}
+
+/** KSeF's 403 missing-permissions unless the login holds at least one of `anyOf`. */
+export function requirePermission(sim: Sim, claims: TokenClaims, anyOf: readonly RequiredPermission[]): void {
+  const present = loginPermissions(sim, claims);
+  if (!present || anyOf.some((p) => (present as readonly string[]).includes(p))) return;
+  throw forbidden('Brak wymaganych uprawnień do wykonania operacji w bieżącym kontekście.', 'missing-permissions', { requiredAnyOfPermissions: [...anyOf], presentPermissions: [...present] });
 }

@@ -1,6 +1,7 @@
 /** Route table types shared by the endpoint modules. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TokenClaims } from './jwt.ts';
+import type { RequiredPermission } from './permissions.ts';
 import type { LimitGroup } from './rate-limits.ts';
 import type { Sim } from './sim-context.ts';
 
@@ -35,13 +36,15 @@ export interface Route {
   readonly pattern: RegExp;
   readonly group: LimitGroup | 'none';
   readonly auth: AuthKind;
+  /** The caller must hold one of these (openapi x-required-permissions); absent: none needed. */
+  readonly requires?: readonly RequiredPermission[];
   handle(sim: Sim, req: SimRequest): SimReply | Promise<SimReply>;
 }
 
 /** `/sessions/{ref}/invoices` → a regex with named groups. */
-export function route(method: string, template: string, group: Route['group'], auth: AuthKind, handle: Route['handle']): Route {
+export function route(method: string, template: string, group: Route['group'], auth: AuthKind, handle: Route['handle'], requires?: readonly RequiredPermission[]): Route {
   const pattern = new RegExp('^' + template.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)') + '$');
-  return { method, template, pattern, group, auth, handle };
+  return { method, template, pattern, group, auth, handle, ...(requires ? { requires } : {}) };
 }
 
 export function parseJson(req: SimRequest): Record<string, unknown> {

@@ -12,6 +12,7 @@ import { FIREWALL_HTML, OUTAGE_HTML, pickFault } from './faults.ts';
 import { notFoundBody, renderError, SimHttpError, tooManyRequests, unauthorized, forbidden } from './http-errors.ts';
 import { queryRoutes } from './invoice-query.ts';
 import { readToken, type TokenClaims } from './jwt.ts';
+import { requirePermission } from './permissions.ts';
 import { limitsRoutes } from './limits-endpoint.ts';
 import { onlineRoutes } from './online-sessions.ts';
 import { permissionRoutes } from './permissions-api.ts';
@@ -19,7 +20,7 @@ import type { Route, SimReply, SimRequest } from './router.ts';
 import { invoiceUpoXml, sessionUpoXml, statusRoutes } from './session-status.ts';
 import { API_PREFIX, type Sim } from './sim-context.ts';
 
-const ROUTES: Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes, ...certificateRoutes, ...permissionRoutes];
+export const SIM_ROUTES: readonly Route[] = [...authSessionRoutes, ...authRoutes, ...onlineRoutes, ...batchRoutes, ...statusRoutes, ...queryRoutes, ...exportRoutes, ...limitsRoutes, ...certificateRoutes, ...permissionRoutes];
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -123,7 +124,7 @@ async function handleApi(sim: Sim, method: string, path: string, query: URLSearc
     let params: Record<string, string> | undefined;
     let route: Route | undefined;
     let pathKnown = false;
-    for (const r of ROUTES) {
+    for (const r of SIM_ROUTES) {
       const m = r.pattern.exec(path);
       if (!m) continue;
       pathKnown = true;
@@ -141,6 +142,8 @@ async function handleApi(sim: Sim, method: string, path: string, query: URLSearc
       const verdict = sim.limiter.check(route.group, context, req.socket.remoteAddress ?? '?', sim.now(), `${route.method} ${route.template}`);
       if (!verdict.ok) throw tooManyRequests(verdict.message!, verdict.retryAfterSec!);
     }
+    // after the limiter: a refused request counts, as in KSeF
+    if (route.requires) requirePermission(sim, claims!, route.requires);
     const counterKey = `${route.method} ${route.template}`;
     // Counted in the persisted state, but not a reason to rewrite it: saved with the next change.
     sim.state.data.requests[counterKey] = (sim.state.data.requests[counterKey] ?? 0) + 1;

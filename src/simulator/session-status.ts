@@ -9,6 +9,7 @@ import {
 import type { Sim } from './sim-context.ts';
 import type { SessionInvoice, SessionRecord } from './state.ts';
 import { buildUpo } from './upo.ts';
+import { REQUIRES } from './permissions.ts';
 
 function listInvoices(sim: Sim, req: SimRequest, onlyFailed: boolean) {
   const session = sessionOf(sim, req);
@@ -85,7 +86,7 @@ function listSessions(sim: Sim, req: SimRequest) {
   return { status: 200, json: { continuationToken: next, sessions: page.map((s) => sessionListItem(sim, s)) } };
 }
 
-export const statusRoutes: Route[] = [
+const routes: Route[] = [
   route('GET', '/sessions', 'sessionList', 'access', listSessions),
   route('GET', '/sessions/{referenceNumber}', 'sessionMisc', 'access', (sim, req) => ({ status: 200, json: sessionJson(sim, sessionOf(sim, req)) })),
   route('GET', '/sessions/{referenceNumber}/invoices', 'sessionInvoiceList', 'access', (sim, req) => listInvoices(sim, req, false)),
@@ -108,3 +109,5 @@ export const statusRoutes: Route[] = [
     xmlReply(sessionUpoXml(sim, sessionOf(sim, req), req.params['upoReferenceNumber']!)),
   ),
 ];
+
+export const statusRoutes: Route[] = routes.map((r) => ({ ...r, requires: r.template === '/sessions' ? REQUIRES.sessionList : REQUIRES.sessionRead }));

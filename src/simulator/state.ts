@@ -28,6 +28,8 @@ export interface TokenRecord {
   nip: string;
   referenceNumber: string;
   revoked: boolean;
+  /** The permissions the token was generated with (POST /tokens); absent: everything in its context. */
+  permissions?: PermissionName[];
 }
 
 export interface AuthOperation {

@@ -8,7 +8,7 @@
  * for a person. The context's own seal or person (its NIP) may always log in; any other identity
  * (a NIP, a PESEL or, with certificateFingerprint, the certificate's SHA-256 fingerprint) only when
  * the context granted it a permission (permissions.ts). The permissions granted are recorded on the
- * login, but invoice endpoints do not check them yet (an InvoiceRead-only login can still send).
+ * login; the server checks them against each route's required permissions (403 missing-permissions).
  */
 import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';

@@ -111,6 +111,50 @@ test('a seller that is neither the company NIP nor in actsFor: the file goes to 
   }
 });
 
+test('a KSeF token generated with InvoiceRead only: KSeF refuses the session (403); the company is held with wording naming InvoiceWrite and what the token holds; with a full token the file goes out', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  const inst = await install(sim, undefined);
+  try {
+    sim.registerToken(OFFICE, inst.token, { permissions: ['InvoiceRead'] });
+    await writeFile(join(inst.inbox, 'own.json'), invoiceFile(OFFICE));
+    const first = await runAgentChild(['once', '--config', inst.configFile], inst.env);
+    assert.equal(first.code, 1, first.stderr);
+    assert.match(first.stderr, /company office was not sent: .*POST \/sessions\/online: HTTP 403: this login lacks the KSeF permission for it: it needs one of InvoiceWrite, PefInvoiceWrite, EnforcementOperations and holds InvoiceRead; grant one of them in KSeF .*\(KSeF: Brak wymaganych uprawnień do wykonania operacji w bieżącym kontekście\.\) \[KSEF_FORBIDDEN\]/, first.stderr);
+    assert.ok(!first.stderr.includes(inst.token) && !first.stdout.includes(inst.token), 'no token in the output');
+    assert.equal((await inst.result('own.json'))?.status, 'pending', 'the file waits, not rejected');
+    assert.equal(sim.counters().totals.attempts, 0, 'nothing reached KSeF');
+
+    sim.registerToken(OFFICE, inst.token);
+    const second = await runAgentChild(['once', '--config', inst.configFile], inst.env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal((await inst.result('own.json'))?.status, 'complete');
+    assert.equal(sim.counters().totals.accepted, 1);
+  } finally {
+    await sim.close();
+    await rm(inst.dir, { recursive: true, force: true });
+  }
+});
+
+test('a KSeF token generated with InvoiceWrite only: invoices go out, the purchase download is refused (403) with wording naming InvoiceRead', async () => {
+  const sim = await startSimulator({ rateLimits: 'off', processingDelayMs: 0 });
+  const inst = await install(sim, undefined);
+  try {
+    const raw = JSON.parse(await readFile(inst.configFile, 'utf8'));
+    raw.purchases = { enabled: true, intervalMinutes: 15, roles: ['Subject2'], outputs: { metadata: true, csv: false, json: false } };
+    await writeFile(inst.configFile, JSON.stringify(raw));
+    sim.registerToken(OFFICE, inst.token, { permissions: ['InvoiceWrite'] });
+    await writeFile(join(inst.inbox, 'own.json'), invoiceFile(OFFICE));
+    const run = await runAgentChild(['once', '--config', inst.configFile], inst.env);
+    assert.equal((await inst.result('own.json'))?.status, 'complete', run.stderr);
+    assert.equal(run.code, 1, 'the refused download is not "ok"');
+    assert.match(run.stderr, /once: company office: purchase invoices were not downloaded: POST \/invoices\/exports: HTTP 403: this login lacks the KSeF permission for it: it needs one of InvoiceRead and holds InvoiceWrite/, run.stderr);
+    assert.ok(!run.stderr.includes(inst.token) && !run.stdout.includes(inst.token), 'no token in the output');
+  } finally {
+    await sim.close();
+    await rm(inst.dir, { recursive: true, force: true });
+  }
+});
+
 test('actsFor: client NIPs are checksummed at load and kept in the company configuration', async () => {
   const sim = await startSimulator({ rateLimits: 'off' });
   const inst = await install(sim, ['1111111111', '1234567890']);

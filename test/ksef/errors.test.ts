@@ -73,6 +73,15 @@ describe('errorFromResponse', () => {
     assert.match(e.message, /HTML page .*"Request Rejected"/);
   });
 
+  it('names what a 403 missing-permissions needs and what the login holds, and keeps both lists', () => {
+    const body = JSON.stringify({ title: 'Forbidden', status: 403, detail: 'Brak wymaganych uprawnień do wykonania operacji w bieżącym kontekście.', reasonCode: 'missing-permissions', security: { requiredAnyOfPermissions: ['InvoiceRead'], presentPermissions: ['InvoiceWrite'] } });
+    const e = errorFromResponse({ status: 403, contentType: 'application/problem+json', bodyText: body, operation: 'POST /invoices/query/metadata' });
+    assert.equal(e.code, 'KSEF_FORBIDDEN');
+    assert.equal(e.kind, 'config');
+    assert.equal(e.message, 'POST /invoices/query/metadata: HTTP 403: this login lacks the KSeF permission for it: it needs one of InvoiceRead and holds InvoiceWrite; grant one of them in KSeF to the identity this company logs in with, or log in with a token or certificate that holds one (KSeF: Brak wymaganych uprawnień do wykonania operacji w bieżącym kontekście.)');
+    assert.deepEqual(e.extensions, { requiredAnyOfPermissions: ['InvoiceRead'], presentPermissions: ['InvoiceWrite'] });
+  });
+
   it('maps 401, 403, 410 and 5xx', () => {
     const pd = (status: number, extra = {}) => JSON.stringify({ title: 't', status, detail: 'd', ...extra });
     assert.equal(errorFromResponse({ status: 401, contentType: 'application/problem+json', bodyText: pd(401), operation: op }).code, 'KSEF_UNAUTHORIZED');
