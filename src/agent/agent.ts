@@ -220,6 +220,8 @@ export class Agent {
         poll: { intervalMs: c.send.statusPollIntervalMs },
         logger: {
           warn: (m: string, meta?: Record<string, unknown>) => logger.warn(m, { companyId: co.id, ...meta }),
+          // the client says little at info (a logout at stop); without this it would be lost
+          info: (m: string, meta?: Record<string, unknown>) => logger.info(m, { companyId: co.id, ...meta }),
           debug: (m: string, meta?: Record<string, unknown>) => logger.debug(m, { companyId: co.id, ...meta }),
         } as never,
       });

@@ -11,6 +11,7 @@
 import type { AgentConfig } from '../config/agent-config.ts';
 import { readCertificateValidTo } from '../config/read-certificate.ts';
 import { AgentError } from '../core/errors.ts';
+import { warsawDate } from '../core/warsaw-day.ts';
 import type { HealthWarning } from './assess-health.ts';
 
 export interface CredentialFacts {
@@ -64,13 +65,6 @@ export interface CredentialNotice extends HealthWarning {
   readonly level: 'warning' | 'failing';
   readonly code: CredentialNoticeCode;
   readonly companyId: string;
-}
-
-const warsawDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** `yyyy-mm-dd` of a moment in Europe/Warsaw. */
-export function warsawDate(ms: number): string {
-  return warsawDay.format(new Date(ms));
 }
 
 const WHAT_TO_DO = 'move it to a KSeF certificate: `ksef-hotfolder cert keygen` and `cert enroll` (or the Ministry of Finance certificate module), then configure the certificate instead of the token; see docs/authentication.md';

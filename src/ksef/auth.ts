@@ -87,10 +87,15 @@ export class KsefAuth implements AccessTokenSource {
     this.reset();
     try {
       await this.http.call({ method: 'DELETE', path: '/auth/sessions/current', auth: { bearer }, group: 'other', idempotent: false, expect: 'none', operation: 'DELETE /auth/sessions/current' });
-      this.opts.logger?.info?.('ksef.auth.logged-out', { nip: this.opts.nip });
+      this.opts.logger?.info?.(`ksef.auth.logged-out: logged out of KSeF for NIP ${this.opts.nip}; the login's tokens no longer work`, { event: 'ksef.auth.logged-out', nip: this.opts.nip });
       return true;
     } catch (e) {
-      this.opts.logger?.warn?.('ksef.auth.logout-failed', { nip: this.opts.nip, code: isKsefError(e) ? e.code : 'unknown' });
+      // the code only: an operator needs to know that it failed, and no part of any answer can carry a token here
+      const code = isKsefError(e) ? e.code : 'unknown';
+      this.opts.logger?.warn?.(
+        `ksef.auth.logout-failed: logging out of KSeF for NIP ${this.opts.nip} failed [${code}]; the stop goes on and the login ends when its tokens expire`,
+        { event: 'ksef.auth.logout-failed', nip: this.opts.nip, code },
+      );
       return false;
     }
   }

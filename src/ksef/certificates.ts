@@ -86,6 +86,7 @@ function explain(e: unknown): never {
       throw new KsefError(e.code as never, `${e.message}: ${meaning.join('; ')}`, {
         kind: 'config',
         exceptions: e.exceptions,
+        cause: e,
         ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
         ...(e.operation !== undefined ? { operation: e.operation } : {}),
       });

@@ -251,7 +251,12 @@ export function createKsefClient(opts: KsefClientOptions): KsefClient {
       sessions.clear();
       // a clean stop logs out, unless the limiter would make the stop wait for a free slot
       if (!limiter || limiter.delayFor(opts.nip, 'other') === 0) await auth.logout();
-      else opts.logger?.warn?.('ksef.auth.logout-skipped', { nip: opts.nip, reason: 'the rate limit would make the stop wait; the session ends when its tokens expire' });
+      else {
+        opts.logger?.warn?.(
+          `ksef.auth.logout-skipped: not logging out of KSeF for NIP ${opts.nip}: its request limit would make the stop wait; the login ends when its tokens expire`,
+          { event: 'ksef.auth.logout-skipped', nip: opts.nip, reason: 'the rate limit would make the stop wait; the session ends when its tokens expire' },
+        );
+      }
       await http.close();
     },
   };

@@ -78,8 +78,10 @@ export class RateLimiter {
   /** How long a call now would have to wait (0 = allowed at once). Does not record anything. */
   delayFor(context: string, group: RateGroup): number {
     const now = this.clock.now();
-    const stamps = this.history.get(`${context}|${group}`) ?? [];
-    return this.waitNeeded(stamps, this.limits[group] ?? {}, now);
+    const key = `${context}|${group}`;
+    const stamps = this.history.get(key) ?? [];
+    // a 429 block counts too: acquire() would wait it out (close() asks before logging out)
+    return Math.max(0, (this.blockedUntil.get(key) ?? 0) - now, this.waitNeeded(stamps, this.limits[group] ?? {}, now));
   }
 
   /** Wait until a call is allowed, then count it. */

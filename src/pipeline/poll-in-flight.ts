@@ -1,4 +1,5 @@
 import { isAgentError } from '../core/errors.ts';
+import { isKsefError } from '../ksef/index.ts';
 import type { SessionInvoice } from '../ksef/index.ts';
 import type { InvoiceRecord } from '../store/state-store.ts';
 import { batchFileName } from './send-planned.ts';
@@ -16,6 +17,8 @@ const warnedOpen = new WeakMap<PipelineContext, Set<string>>();
  * steady state and the start-up reconciliation, so nothing is ever resent without proof that
  * KSeF does not have it.
  * - online, intent recorded: looked up by hash in the session listing → `sent`, or proven absent → `planned`;
+ * - intent recorded in a session KSeF does not know (21173 from both its status and its listing,
+ *   e.g. after KSeF TEST forgot its data): nothing of ours is in it → `planned`, said once;
  * - batch, intent recorded, no session reference: the reference is made durable before any part
  *   is uploaded, so nothing reached KSeF → `planned`;
  * - batch with its session: while the session is open (100) or processing (150) nothing is
@@ -34,14 +37,23 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
   const listings = new Map<string, SessionInvoice[] | 'open'>();
   /** batch sessions KSeF still shows as opened (100): the upload or the close was interrupted */
   const unclosed = new Map<string, { count: number; dateCreated?: string }>();
+  /** sessions KSeF says it does not know, with the intent-recorded invoices found in them */
+  const unknown = new Map<string, number>();
   const listing = async (ref: string, batch: boolean): Promise<SessionInvoice[] | 'open'> => {
     let l = listings.get(ref);
     if (!l) {
-      const status = batch ? await ctx.client.getSessionStatus(ref) : undefined;
-      if (status && OPEN_SESSION.has(status.status.code)) {
-        l = 'open';
-        if (status.status.code === 100) unclosed.set(ref, { count: 0, ...(status.dateCreated ? { dateCreated: status.dateCreated } : {}) });
-      } else l = await ctx.client.listSessionInvoices(ref);
+      try {
+        const status = batch ? await ctx.client.getSessionStatus(ref) : undefined;
+        if (status && OPEN_SESSION.has(status.status.code)) {
+          l = 'open';
+          if (status.status.code === 100) unclosed.set(ref, { count: 0, ...(status.dateCreated ? { dateCreated: status.dateCreated } : {}) });
+        } else l = await ctx.client.listSessionInvoices(ref);
+      } catch (e) {
+        if (!notFound(e) || !(await stillNotFound(ctx, ref, batch))) throw e;
+        // a session KSeF does not have holds no invoice of ours: an empty listing proves them absent
+        l = [];
+        unknown.set(ref, 0);
+      }
       listings.set(ref, l);
     }
     return l;
@@ -80,6 +92,7 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
           if (u) u.count++;
           continue;
         }
+        if (unknown.has(ref)) unknown.set(ref, unknown.get(ref)! + 1);
         const m = indexed(ref, l);
         const k = (inv.sessionKind === 'batch' ? m.get(`f:${batchFileName(inv)}`) : undefined) ?? m.get(`h:${inv.hash}`);
         if (k) found.push({ inv, ksef: k });
@@ -101,6 +114,14 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
   }
 
   warnUnclosed(ctx, unclosed);
+  for (const [ref, count] of unknown) {
+    if (count === 0) continue;
+    ctx.bus.emit('agent.warning', {
+      companyId: ctx.company.id,
+      code: 'PIPELINE_SESSION_UNKNOWN',
+      message: `${ctx.company.id}: KSeF does not know session ${ref} (21173, for its status and its invoice list): the ${count} invoice(s) whose send was recorded in it are not in KSeF and go out again in a new session`,
+    });
+  }
   try {
     if (absent.length || found.length) {
       const sent = await ctx.store.batch((tx) => {
@@ -115,6 +136,24 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
   }
   problems.push(...(await settleInvoices(ctx, outcomes, shouldStop)));
   return problems;
+}
+
+const notFound = (e: unknown): boolean => isKsefError(e) && e.code === 'KSEF_SESSION_NOT_FOUND';
+
+/**
+ * A 21173 is believed only when KSeF says it twice, for the session's status and for its invoice
+ * list: one odd answer must not make us send an invoice again.
+ */
+async function stillNotFound(ctx: PipelineContext, ref: string, batch: boolean): Promise<boolean> {
+  try {
+    // the call not made yet: batch sessions were asked for their status, online ones for their list
+    if (batch) await ctx.client.listSessionInvoices(ref);
+    else await ctx.client.getSessionStatus(ref);
+    return false;
+  } catch (e) {
+    if (notFound(e)) return true;
+    throw e;
+  }
 }
 
 /**

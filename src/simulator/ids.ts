@@ -3,7 +3,7 @@
  * ending in a CRC-8 (poly 0x07, init 0x00, no reflection, no xor-out) written as two hex digits.
  */
 import { randomBytes } from 'node:crypto';
-import { warsawDate } from './warsaw-day.ts';
+import { warsawDate } from '../core/warsaw-day.ts';
 
 export function crc8(text: string): number {
   let crc = 0;

@@ -9,7 +9,7 @@ import { inspectFa } from './fa-inspect.ts';
 import { ksefNumber, randomNip } from './ids.ts';
 import type { Sim } from './sim-context.ts';
 import type { StoredInvoice } from './state.ts';
-import { warsawDate } from './warsaw-day.ts';
+import { warsawDate } from '../core/warsaw-day.ts';
 
 const FA3_NS = 'http://crd.gov.pl/wzor/2025/06/25/13775/';
 const FA2_NS = 'http://crd.gov.pl/wzor/2023/06/29/12648/';

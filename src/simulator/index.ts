@@ -1,6 +1,7 @@
 /**
  * The KSeF 2.0 simulator, in-process. It imports nothing from the agent (only node built-ins,
- * npm packages and the leaf XSD library), and the agent imports nothing from it but this file.
+ * npm packages, the leaf XSD library and leaf modules of core/ that import nothing, such as the
+ * Warsaw calendar), and the agent imports nothing from it but this file.
  */
 import type { KeyObject } from 'node:crypto';
 import type { CertificateSubject, CertificateType, IssuedCertificate, Validity } from './ca.ts';

@@ -9,7 +9,7 @@ import { checkInvoice, schemaOfFormCode } from './invoice-check.ts';
 import { ksefNumber, referenceNumber } from './ids.ts';
 import { holds } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
-import { warsawDate } from './warsaw-day.ts';
+import { warsawDate } from '../core/warsaw-day.ts';
 import { duplicateKey, type SessionInvoice, type SessionRecord, type StatusInfo } from './state.ts';
 
 export interface IntakeMeta {

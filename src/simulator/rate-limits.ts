@@ -9,7 +9,8 @@
  * (Retry-After); every request made during the block is refused and is a repeated violation that
  * sets the block to first-wait × 2^n (n = requests made during the block), at most one hour.
  * Refused requests count against the windows like accepted ones. A client that honours
- * Retry-After never sees more than the plain window wait.
+ * Retry-After never sees more than the plain window wait. So a block that ran out is forgotten (the
+ * next violation starts from the plain wait again), and so are stamps older than the hour window.
  */
 import type { RateLimitMode } from './options.ts';
 
@@ -69,6 +70,10 @@ export interface LimitVerdict {
 }
 
 const MAX_BLOCK_MS = 3_600_000;
+/** the longest window: stamps older than this are seen by none */
+const LONGEST_WINDOW_MS = 3_600_000;
+/** how often (simulator time) every key is looked at to forget what can no longer matter */
+const SWEEP_EVERY_MS = 60_000;
 
 interface Block {
   until: number;
@@ -80,6 +85,7 @@ interface Block {
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   private readonly blocks = new Map<string, Block>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(public mode: RateLimitMode) {}
 
@@ -91,12 +97,18 @@ export class RateLimiter {
       : effectiveLimits(this.mode)[group];
     // "other" endpoints each have their own counter, as KSeF documents.
     const key = `${group === 'other' ? endpoint : group}|${context}|${ip}`;
-    const list = (this.hits.get(key) ?? []).filter((t) => t > nowMs - 3_600_000);
+    this.sweep(nowMs);
+    const list = (this.hits.get(key) ?? []).filter((t) => t > nowMs - LONGEST_WINDOW_MS);
     this.hits.set(key, list);
     // refused or not, the request counts
     list.push(nowMs);
-    const block = this.blocks.get(key);
-    if (block && nowMs < block.until) {
+    let block = this.blocks.get(key);
+    if (block && nowMs >= block.until) {
+      // a block that ran out has no say any more: the escalation lives only while it lasts (see top)
+      this.blocks.delete(key);
+      block = undefined;
+    }
+    if (block) {
       block.strikes++;
       block.until = Math.max(block.until, nowMs + Math.min(MAX_BLOCK_MS, block.firstMs * 2 ** block.strikes));
       const retryAfterSec = Math.max(1, Math.ceil((block.until - nowMs) / 1000));
@@ -117,8 +129,25 @@ export class RateLimiter {
     return { ok: true };
   }
 
+  /**
+   * Forget blocks that ran out and keys whose stamps no window sees: many contexts and client IPs
+   * must not grow the simulator's memory for ever. At most once a minute, so a check stays cheap.
+   */
+  private sweep(nowMs: number): void {
+    if (nowMs - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = nowMs;
+    for (const [key, b] of this.blocks) if (nowMs >= b.until) this.blocks.delete(key);
+    for (const [key, list] of this.hits) if ((list[list.length - 1] ?? Number.NEGATIVE_INFINITY) <= nowMs - LONGEST_WINDOW_MS) this.hits.delete(key);
+  }
+
+  /** How many (group, context, IP) keys are remembered: request stamps and blocks (tests, memory). */
+  sizes(): { keys: number; blocks: number } {
+    return { keys: this.hits.size, blocks: this.blocks.size };
+  }
+
   reset(): void {
     this.hits.clear();
     this.blocks.clear();
+    this.lastSweep = Number.NEGATIVE_INFINITY;
   }
 }

@@ -1,6 +1,7 @@
 // Online sessions KSeF refuses while planned invoices go out (review fixes of 3c369f0), against the
 // simulator over HTTP: a session KSeF no longer knows (21173) is closed for us too and the rest go
-// out in a new one; the same session refusing twice is a problem returned, not a silent skip.
+// out in a new one; the same session refusing twice is a problem returned, not a silent skip; an
+// invoice left intent-recorded in the forgotten session is proven absent and sent again once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { KsefClient, OnlineSession } from '../../src/ksef/index.ts';
 import { faContentHash } from '../../src/invoice/content-hash.ts';
 import { ksefHash, writeInvoiceXml } from '../../src/pipeline/invoice-xml-files.ts';
 import type { PipelineContext } from '../../src/pipeline/pipeline-context.ts';
+import { pollInFlight } from '../../src/pipeline/poll-in-flight.ts';
 import { sendPlanned } from '../../src/pipeline/send-planned.ts';
 import { SessionJournal } from '../../src/pipeline/session-journal.ts';
 import { LowdbStateStore } from '../../src/store/lowdb-state-store.ts';
@@ -132,6 +134,41 @@ test('the same online session refusing twice is a problem returned with its code
     // the step stopped at the second invoice: the others stay planned, untouched
     const states = b.ids.map((id) => b.store.getInvoice(id)!.state);
     assert.deepEqual(states, ['intent-recorded', 'intent-recorded', 'planned', 'planned']);
+  } finally {
+    await b.close();
+  }
+});
+
+test('the reconciler and an invoice left intent-recorded in a session KSeF no longer knows (21173): proven absent, sent again exactly once, accepted with its KSeF number', async () => {
+  const b = await bed(3);
+  try {
+    await b.t.client.onlineSession('FA(3)');
+    forgetSessions(b.t);
+    const base = b.ctx(b.t.client);
+    const ctx = { ...base, send: { ...base.send, upo: { download: true } } } as PipelineContext;
+    const warnings: { code?: string; message: string }[] = [];
+    base.bus.on('agent.warning', (p) => warnings.push(p));
+    assert.deepEqual(await sendPlanned(ctx), []);
+    const first = b.ids[0]!;
+    assert.equal(b.store.getInvoice(first)!.state, 'intent-recorded');
+
+    // the steps of the pipeline, a few times over: reconcile and poll, then send what is planned
+    for (let pass = 0; pass < 4; pass++) {
+      const problems = [...(await pollInFlight(ctx)), ...(await sendPlanned(ctx))];
+      assert.deepEqual(problems.map((e) => (isKsefError(e) ? `${e.code}: ${e.message}` : String(e))), [], `pass ${pass}`);
+    }
+    for (const id of b.ids) {
+      const inv = b.store.getInvoice(id)!;
+      assert.equal(inv.state, 'accepted', `${inv.number}: ${inv.state}`);
+      assert.match(inv.ksefNumber ?? '', new RegExp(`^${b.t.nip}-\\d{8}-`), `${inv.number} has its KSeF number`);
+    }
+    // each invoice reached KSeF once: FV/S/1 only in the new session
+    const rows = b.t.sim.counters().sends;
+    assert.deepEqual(rows.map((r) => [r.invoiceNumber, r.attempts, r.accepted, r.duplicates]).sort(), [['FV/S/1', 1, 1, 0], ['FV/S/2', 1, 1, 0], ['FV/S/3', 1, 1, 0]]);
+    // the operator is told why FV/S/1 goes out again
+    const said = warnings.filter((w) => w.code === 'PIPELINE_SESSION_UNKNOWN');
+    assert.equal(said.length, 1, JSON.stringify(warnings));
+    assert.match(said[0]!.message, /does not know session .*21173.*1 invoice/);
   } finally {
     await b.close();
   }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator } from '../../src/simulator/index.ts';
-import { warsawDate } from '../../src/simulator/warsaw-day.ts';
+import { warsawDate } from '../../src/core/warsaw-day.ts';
 import { SimTestClient } from '../helpers/sim-client.ts';
 import { fa3Invoice } from '../helpers/sim-fixtures.ts';
 

@@ -9,5 +9,6 @@ export { loadPurchaseState, purchaseStatePath, PURCHASE_STATE_FILE } from './pur
 export type { PurchaseState, RoleState, InFlightExport } from './purchase-state.ts';
 export { purchaseFiles, purchaseMonth } from './purchase-outbox.ts';
 export type { PurchaseRecordFile, ReceivedInvoice } from './purchase-outbox.ts';
-export { planWindow, nextFrom, advanceCursor, warsawMidnight, warsawMonth } from './purchase-window.ts';
+export { planWindow, nextFrom, advanceCursor } from './purchase-window.ts';
+export { warsawMidnight, warsawMonth } from '../../core/warsaw-day.ts';
 export type { PurchaseCompany, PurchaseKsefClient, PurchaseStrategy, RoleSyncReport } from './sync-context.ts';

@@ -10,7 +10,7 @@ import { applyPurchaseMapping, renderPurchaseCsv } from '../../purchases-mapping
 import type { CompiledPurchaseMapping, FlatRow } from '../../purchases-mapping/index.ts';
 import { writeFilesDurably } from './durable-batch-writer.ts';
 import type { PendingFile } from './durable-batch-writer.ts';
-import { warsawMonth } from './purchase-window.ts';
+import { warsawMonth } from '../../core/warsaw-day.ts';
 
 /** One invoice as KSeF gave it: exact bytes plus its metadata (when KSeF sent any). */
 export interface ReceivedInvoice {

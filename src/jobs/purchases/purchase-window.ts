@@ -64,20 +64,3 @@ export function advanceCursor(cursor: string, next: string | undefined): string 
   if (Number.isNaN(n)) return cursor;
   return n > Date.parse(cursor) ? iso(n) : cursor;
 }
-
-/** Midnight in Warsaw of a `yyyy-mm-dd` date, as an ISO instant (KSeF reads dates in Polish time). */
-export function warsawMidnight(date: string): string {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  // offset of Warsaw at that moment (+1 h winter, +2 h summer)
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(utcMidnight));
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
-  return iso(utcMidnight - hour * 3_600_000);
-}
-
-/** `YYYY-MM` of an instant in Warsaw: the month folder of a purchase invoice. */
-export function warsawMonth(instant: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Warsaw', year: 'numeric', month: '2-digit' }).formatToParts(new Date(instant));
-  const y = parts.find((p) => p.type === 'year')?.value;
-  const m = parts.find((p) => p.type === 'month')?.value;
-  return `${y}-${m}`;
-}
