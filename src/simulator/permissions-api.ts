@@ -107,6 +107,22 @@ function rows(sim: Sim, list: StoredGrant[]): { g: StoredGrant; scope: Permissio
     .sort((a, b) => (b.g.startDate ?? 0) - (a.g.startDate ?? 0) || a.id.localeCompare(b.id));
 }
 
+type Row = ReturnType<typeof rows>[number];
+
+/** One page of permission rows: the fields every query answer shares, plus those of its kind. */
+function pageOf(sim: Sim, req: SimRequest, list: Row[], fields: (r: Row) => Record<string, unknown>) {
+  const p = page(req, list);
+  const permissions = p.items.map((r) => ({
+    id: r.id,
+    ...fields(r),
+    permissionScope: r.scope,
+    description: r.g.description ?? 'Uprawnienie nadane w symulatorze',
+    startDate: sim.iso(r.g.startDate ?? 0),
+    canDelegate: false,
+  }));
+  return { status: 200, json: { permissions, hasMore: p.hasMore } };
+}
+
 function queryPersons(sim: Sim, req: SimRequest) {
   const c = caller(sim, req);
   const body = parseJson(req);
@@ -118,23 +134,11 @@ function queryPersons(sim: Sim, req: SimRequest) {
     .filter((r) => !who || (r.g.subjectNip === String(who.value ?? '').toUpperCase() && (r.g.subjectType ?? 'Nip') === who.type))
     .filter((r) => !types || types.includes(r.scope))
     .filter((r) => queryType === 'PermissionsInCurrentContext' || (r.g.author?.type === c.author.type && r.g.author.value === c.author.value));
-  const p = page(req, list);
-  return {
-    status: 200,
-    json: {
-      permissions: p.items.map((r) => ({
-        id: r.id,
-        authorizedIdentifier: { type: r.g.subjectType ?? 'Nip', value: r.g.subjectNip },
-        authorIdentifier: r.g.author ?? { type: 'Nip', value: c.contextNip },
-        permissionScope: r.scope,
-        description: r.g.description ?? 'Uprawnienie nadane w symulatorze',
-        permissionState: 'Active',
-        startDate: sim.iso(r.g.startDate ?? 0),
-        canDelegate: false,
-      })),
-      hasMore: p.hasMore,
-    },
-  };
+  return pageOf(sim, req, list, (r) => ({
+    authorizedIdentifier: { type: r.g.subjectType ?? 'Nip', value: r.g.subjectNip },
+    authorIdentifier: r.g.author ?? { type: 'Nip', value: c.contextNip },
+    permissionState: 'Active',
+  }));
 }
 
 /** Invoice permissions the current context (as an entity) received from other contexts. */
@@ -143,21 +147,7 @@ function queryEntities(sim: Sim, req: SimRequest) {
   const from = (parseJson(req)['contextIdentifier'] as { value?: unknown } | undefined)?.value;
   const list = rows(sim, listPermissions(sim).filter((g) => (g.subjectType ?? 'Nip') === 'Nip' && g.subjectNip === c.contextNip && (from === undefined || g.contextNip === from)))
     .filter((r) => ENTITY_PERMISSIONS.includes(r.scope));
-  const p = page(req, list);
-  return {
-    status: 200,
-    json: {
-      permissions: p.items.map((r) => ({
-        id: r.id,
-        contextIdentifier: { type: 'Nip', value: r.g.contextNip },
-        permissionScope: r.scope,
-        description: r.g.description ?? 'Uprawnienie nadane w symulatorze',
-        startDate: sim.iso(r.g.startDate ?? 0),
-        canDelegate: false,
-      })),
-      hasMore: p.hasMore,
-    },
-  };
+  return pageOf(sim, req, list, (r) => ({ contextIdentifier: { type: 'Nip', value: r.g.contextNip } }));
 }
 
 export const permissionRoutes: Route[] = [
