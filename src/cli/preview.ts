@@ -13,7 +13,8 @@ import { AgentError, describeError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema } from '../core/invoice.ts';
 import type { Limits } from '../core/limits.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { PLACEHOLDER_COMPANY, asAgentError, previewFile } from '../pipeline/preview-file.ts';
+import { PLACEHOLDER_COMPANY, asAgentError, previewFile, withInvoiceErrors } from '../pipeline/preview-file.ts';
+import { checkSellers } from '../pipeline/check-sellers.ts';
 import { appliesProblems, chooseMapping, mappingCandidates } from '../pipeline/choose-mapping.ts';
 import type { CompanyConfig, InboxConfig } from '../config/agent-config.ts';
 import type { PreviewResult } from '../pipeline/preview-file.ts';
@@ -66,7 +67,7 @@ function parseSchema(s: string | undefined): FaSchema | undefined {
  * uses this mapping, else the top-level ones (so preview refuses what the agent would refuse).
  * Without a mapping, the inbox's mapping that applies to the file (said on stderr, with why).
  */
-async function companyFromConfig(configPath: string, companyId: string | undefined, mapping: string | undefined, file: string, inboxId: string | undefined, io: PreviewIo): Promise<{ profile: CompanyProfile; schema: FaSchema; limits: Limits; mapping: string }> {
+async function companyFromConfig(configPath: string, companyId: string | undefined, mapping: string | undefined, file: string, inboxId: string | undefined, io: PreviewIo): Promise<{ company: CompanyConfig; profile: CompanyProfile; schema: FaSchema; limits: Limits; mapping: string }> {
   const config = await loadConfig(configPath);
   const ids = config.companies.map((c) => c.id);
   const company = companyId === undefined && config.companies.length === 1 ? config.companies[0] : config.companies.find((c) => c.id === companyId);
@@ -83,7 +84,7 @@ async function companyFromConfig(configPath: string, companyId: string | undefin
   };
   if (mapping !== undefined) {
     const inbox = company.inboxes.find((b) => (b.mappings ?? [b.mapping]).includes(resolve(mapping)));
-    return { profile, schema: company.schema, limits: inbox?.limits ?? config.limits, mapping };
+    return { company, profile, schema: company.schema, limits: inbox?.limits ?? config.limits, mapping };
   }
   const inbox = inboxFor(company, file, inboxId, config.configFile);
   const candidates = await mappingCandidates(inbox);
@@ -95,7 +96,7 @@ async function companyFromConfig(configPath: string, companyId: string | undefin
   if (contradicts.length) {
     throw new AgentError('CFG_MAPPING_APPLIES', `mapping ${choice.chosen} ${contradicts.join('; ')} (the agent refuses to start so)`, { kind: 'config', where: { file: config.configFile } });
   }
-  return { profile, schema: company.schema, limits: inbox.limits ?? config.limits, mapping: choice.chosen };
+  return { company, profile, schema: company.schema, limits: inbox.limits ?? config.limits, mapping: choice.chosen };
 }
 
 /** The inbox a previewed file belongs to: --inbox, else the one whose folder holds it, else the company's only one. */
@@ -128,11 +129,14 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
   try {
     let schema = parseSchema(opts.schema);
     let company: CompanyProfile | undefined;
+    /** with --config: the company whose sellers the agent would accept (its NIP and actsFor) */
+    let sellersOf: CompanyConfig | undefined;
     let limits: Limits | undefined;
     let mapping = opts.mapping;
     if (opts.config !== undefined) {
       const chosen = await companyFromConfig(opts.config, opts.company, opts.mapping, file, opts.inbox, io);
       company = chosen.profile;
+      sellersOf = chosen.company;
       limits = chosen.limits;
       mapping = chosen.mapping;
       schema ??= chosen.schema;
@@ -150,6 +154,8 @@ export async function runPreview(file: string, opts: PreviewCliOptions, io: Prev
       ...(company ? { company } : {}),
       ...(limits ? { limits } : {}),
     });
+    // as at intake: an invoice of a seller the company may not invoice for would go to errors
+    if (sellersOf) result = withInvoiceErrors(result, checkSellers(sellersOf, result, result.file));
   } catch (err) {
     io.stderr(`error: ${describeError(asAgentError(err))}\n`);
     return 1;

@@ -5,7 +5,7 @@ import type { FileRecord, InvoiceRecord, PlannedInvoice, StoredError } from '../
 import { writePairErrorReport } from './pair-outbox.ts';
 import { claimedCompanionOf } from '../inbox/claimed-companion.ts';
 import { createLimiter } from '../core/bounded-pool.ts';
-import { asAgentError, previewFile } from './preview-file.ts';
+import { asAgentError, previewFile, withInvoiceErrors } from './preview-file.ts';
 import type { PreviewResult } from './preview-file.ts';
 import { ksefHash, writeInvoiceXml } from './invoice-xml-files.ts';
 import { faContentHash } from '../invoice/content-hash.ts';
@@ -186,15 +186,7 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
     // a seller this company may not invoice for (not its NIP, not in actsFor): KSeF would refuse it
     for (const [n, err] of checkSellers(ctx.company, p, it.file.sourceName)) known.errors.set(n, err);
     if (known.errors.size) {
-      const withErrors: PreviewResult = {
-        ...p,
-        ok: false,
-        invoices: p.invoices.map((inv, n) => {
-          const err = known.errors.get(n);
-          return err ? { ...inv, errors: [err] } : inv;
-        }),
-      };
-      decisions.push({ kind: 'failed', rec, problems: problemsOf(withErrors, it.file.sourceName) });
+      decisions.push({ kind: 'failed', rec, problems: problemsOf(withInvoiceErrors(p, known.errors), it.file.sourceName) });
       if (suspect) break;
       continue;
     }

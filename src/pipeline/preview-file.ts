@@ -222,14 +222,22 @@ function leanOf(p: PreviewedInvoice): PreviewedInvoice {
  * cannot go as it is.
  */
 function withoutRepeats(invoices: PreviewedInvoice[], displayName: string): PreviewedInvoice[] {
-  const twice = numbersTwiceInFile(invoices, displayName);
-  if (twice.size === 0) return invoices;
+  return failed(invoices, numbersTwiceInFile(invoices, displayName));
+}
+
+/** The invoices with the error of each index added and, as they no longer pass every check, no FA XML. */
+function failed(invoices: readonly PreviewedInvoice[], errors: ReadonlyMap<number, AgentError>): PreviewedInvoice[] {
   return invoices.map((inv, k) => {
-    const err = twice.get(k);
+    const err = errors.get(k);
     if (!err) return inv;
     const { xml: _xml, ...rest } = inv;
     return { ...rest, errors: [...inv.errors, err] };
   });
+}
+
+/** A preview after checks that need the company or the state (seller allowed, number accepted before): the refused invoices fail. */
+export function withInvoiceErrors(p: PreviewResult, errors: ReadonlyMap<number, AgentError>): PreviewResult {
+  return errors.size === 0 ? p : { ...p, ok: false, invoices: failed(p.invoices, errors) };
 }
 
 /** Previews every invoice of `file` through the mapping at `opts.mapping`. */

@@ -294,3 +294,27 @@ test('the same invoice number twice in one shop JSON file: INVOICE_NUMBER_TWICE_
     assert.doesNotMatch(run.stdout, /<P_2>SKLEP\/2026\/11\/0457<\/P_2>[\s\S]*<P_2>SKLEP\/2026\/11\/0457<\/P_2>/);
   });
 });
+
+test('--config: a seller the company may not invoice for (not its NIP, not in actsFor) is an error in preview as at intake; a listed client is valid', async () => {
+  const { OFFICE, GRANTED, STRANGER, OFFICE_MAPPING, invoiceFile: todays } = await import('../helpers/office-clients.ts');
+  const invoiceFile = (seller: string) => todays(seller).replace(/"date":"[\d-]+"/, `"date":"${TODAY}"`);
+  await withDir(async (dir) => {
+    const mapping = join(dir, 'office-mapping.json');
+    await writeFile(mapping, JSON.stringify(OFFICE_MAPPING));
+    const config = join(dir, 'config.json');
+    const base = configWith(dir) as { companies: Record<string, unknown>[] };
+    base.companies[0] = { ...base.companies[0], nip: OFFICE, actsFor: [GRANTED[0]], inboxes: [{ id: 'clients', mapping }] };
+    await writeFile(config, JSON.stringify(base));
+    const stranger = join(dir, 'stranger.json');
+    await writeFile(stranger, invoiceFile(STRANGER));
+    const refused = await preview(stranger, { config });
+    assertError(refused, ['stranger.json', `invoice FV/${STRANGER}/1`, `seller NIP ${STRANGER} is neither the NIP of company acme (${OFFICE})`, 'actsFor', '[INVOICE_SELLER_NOT_ALLOWED]']);
+    assert.equal(xmlCount(refused.stdout), 0, 'no XML shown for an invoice the agent would refuse');
+    assert.match(refused.stderr, /1 invoice\(s\), 0 valid, 1 with errors/);
+    const client = join(dir, 'client.json');
+    await writeFile(client, invoiceFile(GRANTED[0]!));
+    const ok = await preview(client, { config });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(xmlCount(ok.stdout), 1);
+  });
+});
