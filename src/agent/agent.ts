@@ -240,7 +240,7 @@ export class Agent {
       }
       const pipeline = new CompanyPipeline({
         company: co, profile: companyProfile(co), store: this.#store, client, bus: this.bus, sessions,
-        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(), mappings,
+        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(), mappings, doneMarker: c.watcher.doneMarker,
       });
       this.pipelines.push(pipeline);
       for (const inbox of co.inboxes) {
