@@ -1,6 +1,7 @@
 /**
  * `ksef-hotfolder once --config FILE`: all pending work until idle, then exit 0 — or 1 when a
- * company's work waits for a person (KSeF refused its login or permissions), naming it; or 4 when
+ * company's work waits for a person (KSeF refused its login or permissions), naming it, or an
+ * inbox could not be listed (its files were not seen), naming it; or 4 when
  * nothing moved for `once.patienceMs` while work waited (KSeF unreachable), saying what waits.
  */
 import type { Command } from 'commander';
@@ -48,21 +49,31 @@ export function waitingCompanies(agent: Agent): string[] {
   });
 }
 
+/** One line per inbox once could not list: whatever is in it was not seen, not sent. */
+export function unreadInboxLines(outcome: OnceOutcome | undefined): string[] {
+  return (outcome?.unreadInboxes ?? []).map((u) => `inbox ${u.companyId}/${u.inboxId} was not read: ${u.message} [${u.code}]; files in it were not taken and go out on a run once it can be read`);
+}
+
+/** What once says (stderr lines) and its exit code, from how the run ended. */
+export function onceVerdict(agent: Agent & { outcome?: OnceOutcome }): { exitCode: number; lines: string[] } {
+  if (agent.outcome?.completed === false) {
+    return {
+      exitCode: EXIT.outOfPatience,
+      lines: [`gave up after ${Math.round((agent.outcome.stalledMs ?? 0) / 1000)} s without progress (once.patienceMs ${agent.config.once.patienceMs})`, ...waitingCompanies(agent)],
+    };
+  }
+  const lines = [...heldCompanies(agent), ...unreadInboxLines(agent.outcome)];
+  return { exitCode: lines.length > 0 ? EXIT.notDone : EXIT.ok, lines };
+}
+
 export function registerOnceCommand(program: Command): void {
   program
     .command('once')
     .description('Process everything pending (inboxes, sends, statuses, UPOs) until idle, then exit.')
     .requiredOption('-c, --config <file>', 'configuration file')
     .action(async (o: { config: string }) => {
-      const agent = await runOnceCommand(o.config);
-      if (agent.outcome?.completed === false) {
-        process.stderr.write(`once: gave up after ${Math.round((agent.outcome.stalledMs ?? 0) / 1000)} s without progress (once.patienceMs ${agent.config.once.patienceMs})\n`);
-        for (const line of waitingCompanies(agent)) process.stderr.write(`once: ${line}\n`);
-        process.exitCode = EXIT.outOfPatience;
-        return;
-      }
-      const held = heldCompanies(agent);
-      for (const line of held) process.stderr.write(`once: ${line}\n`);
-      if (held.length > 0) process.exitCode = EXIT.notDone;
+      const verdict = onceVerdict(await runOnceCommand(o.config));
+      for (const line of verdict.lines) process.stderr.write(`once: ${line}\n`);
+      if (verdict.exitCode !== EXIT.ok) process.exitCode = verdict.exitCode;
     });
 }

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import type { WatcherPolicy } from '../config/agent-config.ts';
+import { AgentError } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import type { InboxFile } from '../core/records.ts';
 import { claimFile } from './claim-file.ts';
@@ -258,10 +259,18 @@ export class InboxWatcher {
 
   /**
    * True while the inbox has files still to take: everything but files whose claim failed and
-   * was reported (they wait for a person), so `once` can finish.
+   * was reported (they wait for a person), so `once` can finish. An inbox that cannot be listed
+   * is not empty, it is unknown: that throws the scan's folder problem as an AgentError
+   * (INBOX_FOLDER_MISSING, INBOX_FOLDER_DENIED, INBOX_FOLDER_UNREADABLE), for `once` to report.
    */
   async hasWaitingFiles(): Promise<boolean> {
-    const { candidates } = await this.#pairRules().then((rules) => this.#list(rules)).catch(() => ({ candidates: [] as Candidate[] }));
+    let candidates: Candidate[];
+    try {
+      ({ candidates } = await this.#list(await this.#pairRules()));
+    } catch (e) {
+      const p = folderProblem(this.#o.folder, e as NodeJS.ErrnoException);
+      throw new AgentError(p.code, p.message, { kind: 'transient', where: { file: this.#o.folder }, cause: e });
+    }
     return candidates.some((c) => !this.#failing.has(c.path));
   }
 
