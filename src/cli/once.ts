@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { Agent } from '../agent/agent.ts';
 import type { OnceOutcome } from '../agent/agent.ts';
 import { EXIT } from './exit-codes.ts';
+import { filesInProgress } from '../agent/health-facts.ts';
 
 export async function runOnceCommand(configFile: string): Promise<Agent & { outcome?: OnceOutcome }> {
   const agent: Agent & { outcome?: OnceOutcome } = new Agent(await loadConfig(configFile), { command: 'once' });
@@ -26,7 +27,7 @@ export function heldCompanies(agent: Agent): string[] {
   return agent.pipelines.flatMap((p) => {
     const h = p.held;
     if (!h) return [];
-    const waiting = agent.store.activeFiles().filter((f) => f.companyId === p.companyId).length;
+    const waiting = filesInProgress(agent.store.activeFiles(), p.companyId);
     return [`company ${p.companyId} was not sent: ${h.message.replace(`${p.companyId}: `, '')} [${h.code}]; ${waiting} file(s) wait in the work area and go out on the next run once this is fixed`];
   });
 }
@@ -36,7 +37,7 @@ const UNREACHABLE = new Set(['KSEF_NETWORK', 'KSEF_TIMEOUT', 'KSEF_FIREWALL']);
 /** After once ran out of patience: one line per company with work left, what waits and why. */
 export function waitingCompanies(agent: Agent): string[] {
   return agent.pipelines.flatMap((p) => {
-    const files = agent.store.activeFiles().filter((f) => f.companyId === p.companyId && (f.state === 'claimed' || f.state === 'mapped')).length;
+    const files = filesInProgress(agent.store.activeFiles(), p.companyId);
     const invoices = agent.store.planned(p.companyId).length + agent.store.inFlight().filter((i) => i.companyId === p.companyId).length;
     if (files === 0 && invoices === 0) return [];
     const t = p.trouble;
