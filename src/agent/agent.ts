@@ -53,6 +53,20 @@ export interface OnceOutcome {
   readonly completed: boolean;
   /** when not completed: ms since the last progress */
   readonly stalledMs?: number;
+  /**
+   * inboxes that could not be listed when once looked for files still waiting (a share gone, the
+   * folder removed or unreadable): whatever is in them was not seen; `once` exits 1 naming them
+   */
+  readonly unreadInboxes?: readonly UnreadInbox[];
+}
+
+/** An inbox `once` could not list, with the scan's stable code and message. */
+export interface UnreadInbox {
+  readonly companyId: string;
+  readonly inboxId: string;
+  readonly folder: string;
+  readonly code: string;
+  readonly message: string;
 }
 
 /** Events that mean work moved; once's patience counts from the last of them. */
@@ -79,7 +93,7 @@ export class Agent {
   #store: LowdbStateStore | undefined;
   #sim: RunningSimulator | undefined;
   #clients: KsefClient[] = [];
-  #watchers: { companyId: string; watcher: InboxWatcher; folder: string; files?: string }[] = [];
+  #watchers: { companyId: string; inboxId: string; watcher: InboxWatcher; folder: string; files?: string }[] = [];
   #health: HealthServer | undefined;
   /** per company: how to run one purchase sync (only when purchase download is enabled) */
   #purchases: { company: AgentConfig['companies'][number]; deps: PurchaseSyncDeps }[] = [];
@@ -247,7 +261,7 @@ export class Agent {
       }
       const pipeline = new CompanyPipeline({
         company: co, profile: companyProfile(co), store: this.#store, client, bus: this.bus, sessions,
-        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(), mappings,
+        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(), mappings, doneMarker: c.watcher.doneMarker,
       });
       this.pipelines.push(pipeline);
       for (const inbox of co.inboxes) {
@@ -264,7 +278,7 @@ export class Agent {
             this.#wake?.();
           },
         });
-        this.#watchers.push({ companyId: co.id, watcher, folder: inbox.folder, ...(inbox.files !== undefined ? { files: inbox.files } : {}) });
+        this.#watchers.push({ companyId: co.id, inboxId: inbox.id, watcher, folder: inbox.folder, ...(inbox.files !== undefined ? { files: inbox.files } : {}) });
       }
     }
     for (const p of this.pipelines) await p.recover();
@@ -281,10 +295,22 @@ export class Agent {
     await Promise.all(this.pipelines.map((p) => p.step(() => this.#stopping)));
   }
 
-  async #inboxesEmpty(): Promise<boolean> {
-    // files whose claim failed and was reported wait for a person, not for `once`
-    for (const w of this.#watchers) if (await w.watcher.hasWaitingFiles()) return false;
-    return true;
+  /**
+   * Whether no inbox has files still to take. An inbox that cannot be listed counts as unknown,
+   * never as empty: it is in `unread`, for once to report (its files, if any, wait for the next run).
+   */
+  async #inboxesEmpty(): Promise<{ empty: boolean; unread: UnreadInbox[] }> {
+    const unread: UnreadInbox[] = [];
+    for (const w of this.#watchers) {
+      try {
+        // files whose claim failed and was reported wait for a person, not for `once`
+        if (await w.watcher.hasWaitingFiles()) return { empty: false, unread };
+      } catch (e) {
+        const err = e as { code?: string; message: string };
+        unread.push({ companyId: w.companyId, inboxId: w.inboxId, folder: w.folder, code: err.code ?? 'INBOX_FOLDER_UNREADABLE', message: err.message });
+      }
+    }
+    return { empty: true, unread };
   }
 
   #sleep(ms: number): Promise<void> {
@@ -312,7 +338,9 @@ export class Agent {
     }
     this.#stopReason ??= this.#stopping
       ? 'a stop was requested'
-      : outcome.completed ? 'once: all pending work is done' : `once: out of patience, nothing moved for ${Math.round((outcome.stalledMs ?? 0) / 1000)} s while work waits`;
+      : outcome.completed
+        ? outcome.unreadInboxes ? `once: all pending work is done, but ${outcome.unreadInboxes.length} inbox(es) could not be read` : 'once: all pending work is done'
+        : `once: out of patience, nothing moved for ${Math.round((outcome.stalledMs ?? 0) / 1000)} s while work waits`;
     return outcome;
   }
 
@@ -324,9 +352,10 @@ export class Agent {
       await this.#publish();
       if (this.#stopping) return { completed: true };
       const idle = this.pipelines.every((p) => p.isIdle());
-      if (idle && (await this.#inboxesEmpty())) {
+      const inboxes = idle ? await this.#inboxesEmpty() : undefined;
+      if (inboxes?.empty) {
         await this.#syncPurchases();
-        return { completed: true };
+        return { completed: true, ...(inboxes.unread.length > 0 ? { unreadInboxes: inboxes.unread } : {}) };
       }
       const stalledMs = this.#now() - this.#lastProgress;
       if (stalledMs >= this.config.once.patienceMs) return { completed: false, stalledMs };

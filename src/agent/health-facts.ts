@@ -8,7 +8,7 @@ import { access, readFile, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { FileRecord, StateStore } from '../store/state-store.ts';
 import type { CompanyFacts, DiskFacts, FolderFacts } from './assess-health.ts';
 
 export type RuntimeFacts = Pick<CompanyFacts, 'id' | 'held' | 'trouble'>;
@@ -29,6 +29,15 @@ export async function readRuntimeFacts(stateDir: string, pid: number): Promise<r
   }
 }
 
+/**
+ * How many files of a company are in progress: claimed or mapped, their invoices not all final.
+ * The one count of it — status, /health and `once`'s closing lines all say this number; files in
+ * errors/ (failed) or recognised as duplicates are finished work, not waiting.
+ */
+export function filesInProgress(files: readonly FileRecord[], companyId: string): number {
+  return files.filter((f) => f.companyId === companyId && (f.state === 'claimed' || f.state === 'mapped')).length;
+}
+
 /** Per company: what waits, from the state store, plus what the running agent knows. */
 export function companyFacts(config: AgentConfig, store: StateStore, runtime: readonly RuntimeFacts[], purchaseErrors: ReadonlyMap<string, CompanyFacts['purchaseError']> = new Map()): CompanyFacts[] {
   const active = store.activeFiles();
@@ -38,7 +47,7 @@ export function companyFacts(config: AgentConfig, store: StateStore, runtime: re
     const pe = purchaseErrors.get(co.id);
     return {
       id: co.id,
-      activeFiles: active.filter((f) => f.companyId === co.id && f.state !== 'failed' && f.state !== 'duplicate' && f.state !== 'done').length,
+      activeFiles: filesInProgress(active, co.id),
       planned: store.planned(co.id).length,
       inFlight: inFlight.filter((i) => i.companyId === co.id).length,
       ...(rt?.held ? { held: rt.held } : {}),

@@ -4,7 +4,7 @@
  */
 export const EXIT = {
   ok: 0,
-  /** once: a company's work was not sent (KSeF refused it) or its purchases were not downloaded; preview: data problems; status: degraded */
+  /** once: a company's work was not sent (KSeF refused it), an inbox could not be read or purchases were not downloaded; preview: data problems; status: degraded */
   notDone: 1,
   /** configuration or usage: wrong options, a missing --config, every problem of the configuration */
   config: 2,

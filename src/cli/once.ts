@@ -1,7 +1,8 @@
 /**
  * `ksef-hotfolder once --config FILE`: all pending work until idle, then exit 0 — or 1 when a
- * company's work waits for a person (KSeF refused its login or permissions) or its purchase
- * download failed, naming it and why; or 4 when
+ * company's work waits for a person (KSeF refused its login or permissions), naming it, or an
+ * inbox could not be listed (its files were not seen), or its purchase download failed, naming it
+ * and why; or 4 when
  * nothing moved for `once.patienceMs` while work waited (KSeF unreachable), saying what waits.
  */
 import type { Command } from 'commander';
@@ -9,6 +10,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { Agent } from '../agent/agent.ts';
 import type { OnceOutcome } from '../agent/agent.ts';
 import { EXIT } from './exit-codes.ts';
+import { filesInProgress } from '../agent/health-facts.ts';
 
 export async function runOnceCommand(configFile: string): Promise<Agent & { outcome?: OnceOutcome }> {
   const agent: Agent & { outcome?: OnceOutcome } = new Agent(await loadConfig(configFile), { command: 'once' });
@@ -26,7 +28,7 @@ export function heldCompanies(agent: Agent): string[] {
   return agent.pipelines.flatMap((p) => {
     const h = p.held;
     if (!h) return [];
-    const waiting = agent.store.activeFiles().filter((f) => f.companyId === p.companyId).length;
+    const waiting = filesInProgress(agent.store.activeFiles(), p.companyId);
     return [`company ${p.companyId} was not sent: ${h.message.replace(`${p.companyId}: `, '')} [${h.code}]; ${waiting} file(s) wait in the work area and go out on the next run once this is fixed`];
   });
 }
@@ -41,7 +43,7 @@ const UNREACHABLE = new Set(['KSEF_NETWORK', 'KSEF_TIMEOUT', 'KSEF_FIREWALL']);
 /** After once ran out of patience: one line per company with work left, what waits and why. */
 export function waitingCompanies(agent: Agent): string[] {
   return agent.pipelines.flatMap((p) => {
-    const files = agent.store.activeFiles().filter((f) => f.companyId === p.companyId && (f.state === 'claimed' || f.state === 'mapped')).length;
+    const files = filesInProgress(agent.store.activeFiles(), p.companyId);
     const invoices = agent.store.planned(p.companyId).length + agent.store.inFlight().filter((i) => i.companyId === p.companyId).length;
     if (files === 0 && invoices === 0) return [];
     const t = p.trouble;
@@ -54,21 +56,31 @@ export function waitingCompanies(agent: Agent): string[] {
   });
 }
 
+/** One line per inbox once could not list: whatever is in it was not seen, not sent. */
+export function unreadInboxLines(outcome: OnceOutcome | undefined): string[] {
+  return (outcome?.unreadInboxes ?? []).map((u) => `inbox ${u.companyId}/${u.inboxId} was not read: ${u.message} [${u.code}]; files in it were not taken and go out on a run once it can be read`);
+}
+
+/** What once says (stderr lines) and its exit code, from how the run ended. */
+export function onceVerdict(agent: Agent & { outcome?: OnceOutcome }): { exitCode: number; lines: string[] } {
+  if (agent.outcome?.completed === false) {
+    return {
+      exitCode: EXIT.outOfPatience,
+      lines: [`gave up after ${Math.round((agent.outcome.stalledMs ?? 0) / 1000)} s without progress (once.patienceMs ${agent.config.once.patienceMs})`, ...waitingCompanies(agent)],
+    };
+  }
+  const lines = [...heldCompanies(agent), ...unreadInboxLines(agent.outcome), ...failedPurchases(agent)];
+  return { exitCode: lines.length > 0 ? EXIT.notDone : EXIT.ok, lines };
+}
+
 export function registerOnceCommand(program: Command): void {
   program
     .command('once')
     .description('Process everything pending (inboxes, sends, statuses, UPOs) until idle, then exit.')
     .requiredOption('-c, --config <file>', 'configuration file')
     .action(async (o: { config: string }) => {
-      const agent = await runOnceCommand(o.config);
-      if (agent.outcome?.completed === false) {
-        process.stderr.write(`once: gave up after ${Math.round((agent.outcome.stalledMs ?? 0) / 1000)} s without progress (once.patienceMs ${agent.config.once.patienceMs})\n`);
-        for (const line of waitingCompanies(agent)) process.stderr.write(`once: ${line}\n`);
-        process.exitCode = EXIT.outOfPatience;
-        return;
-      }
-      const notDone = [...heldCompanies(agent), ...failedPurchases(agent)];
-      for (const line of notDone) process.stderr.write(`once: ${line}\n`);
-      if (notDone.length > 0) process.exitCode = EXIT.notDone;
+      const verdict = onceVerdict(await runOnceCommand(o.config));
+      for (const line of verdict.lines) process.stderr.write(`once: ${line}\n`);
+      if (verdict.exitCode !== EXIT.ok) process.exitCode = verdict.exitCode;
     });
 }

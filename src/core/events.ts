@@ -9,8 +9,11 @@ export interface AgentEvents {
   'inbox.ready': { readonly companyId: string; readonly inboxId: string; readonly name: string; readonly size: number };
   /** a file was claimed into the work area */
   'inbox.claimed': { readonly file: InboxFile };
-  /** a claim was refused because the writer still holds the file (EBUSY/EPERM/EACCES) */
-  'inbox.busy': { readonly companyId: string; readonly inboxId: string; readonly name: string; readonly code: string };
+  /**
+   * a claim was refused because the writer still holds the file (EBUSY/EPERM/EACCES). `companionOf`:
+   * the file held is the companion (lines file) of this primary, which went back to the inbox
+   */
+  'inbox.busy': { readonly companyId: string; readonly inboxId: string; readonly name: string; readonly code: string; readonly companionOf?: string };
   /**
    * scanning or watching an inbox failed (share offline, permissions); retried on every scan but
    * reported once until it changes. `code` is stable (INBOX_FOLDER_MISSING, INBOX_FOLDER_DENIED,

@@ -7,7 +7,7 @@ import type { InboxFile } from '../core/records.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
 import { claimNameFor, sourceSidecarName } from './claim-name.ts';
 import { snapshotMapping } from './mapping-snapshot.ts';
-import { companionDataName, companionNameFile, pairDescription } from './claimed-companion.ts';
+import { companionClaimFailed, companionDataName, companionNameFile, moveCompanion, osErrorText, pairDescription, returnToInbox } from './claimed-companion.ts';
 import { crashPoint } from '../pipeline/crash-point.ts';
 
 export { sourceNameOf } from './claim-name.ts';
@@ -15,8 +15,11 @@ export { sourceNameOf } from './claim-name.ts';
 /** Result of one claim attempt. */
 export type ClaimResult =
   | { readonly status: 'claimed'; readonly file: InboxFile }
-  /** the writer still holds the file (EBUSY/EPERM/EACCES): try again later */
-  | { readonly status: 'busy'; readonly code: string }
+  /**
+   * the writer still holds the file (EBUSY/EPERM/EACCES): try again later. `companion`: the file
+   * held is the companion of a pair (its name); the primary went back to the inbox
+   */
+  | { readonly status: 'busy'; readonly code: string; readonly companion?: string }
   /** the file is no longer there: someone else took it, or the writer moved it */
   | { readonly status: 'gone' };
 
@@ -93,7 +96,9 @@ export interface ClaimOptions {
  * (mapping-snapshot.ts) and, for a name too long to fit beside the claim prefix, the full name is
  * written to a hidden sidecar; both are durable before the claim. The done marker, if any, is
  * removed after the claim. A claimed file that cannot be read is still returned as claimed, with
- * `problem` saying why (it goes to errors, never back to the inbox).
+ * `problem` saying why (it goes to errors, never back to the inbox). A pair's companion is renamed
+ * in right after its primary; when that fails for any reason but ENOENT, the primary goes back to
+ * the inbox and the result is the one a failed claim of a single file gets (busy, or thrown).
  */
 export async function claimFile(path: string, sourceName: string, target: ClaimTarget, opts: ClaimOptions = {}): Promise<ClaimResult> {
   const now = opts.now ?? Date.now;
@@ -109,31 +114,50 @@ export async function claimFile(path: string, sourceName: string, target: ClaimT
   // leaves a claim that knows it still has to take its companion (completeClaimedPair)
   const pairName = opts.companion ? join(dir, companionNameFile(name)) : undefined;
   if (pairName) await writeFileAtomic(pairName, opts.companion!.name);
+  const fsRename = opts.fsRename ?? rename;
   try {
-    await (opts.fsRename ?? rename)(path, dest);
+    await fsRename(path, dest);
   } catch (e) {
     if (fitted) await unlink(sidecar).catch(() => {});
     if (pairName) await unlink(pairName).catch(() => {});
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'ENOENT') return { status: 'gone' };
-    if (BUSY.has(code)) return { status: 'busy', code };
-    if (code === 'EXDEV') {
-      throw new AgentError('INBOX_CROSS_DEVICE', `cannot claim ${sourceName}: the work folder ${target.workDir} is on another volume than the inbox; put them on the same volume`, {
-        kind: 'config',
-        where: { file: sourceName },
-      });
-    }
-    throw new AgentError('INBOX_CLAIM_FAILED', `cannot claim ${sourceName}: ${code || (e as Error).message}`, { kind: 'transient', where: { file: sourceName }, cause: e });
+    return failedMove(e, sourceName, target.workDir);
   }
-  if (opts.markerPath) await unlink(opts.markerPath).catch(() => {});
+  let problem: AgentError | undefined;
   if (opts.companion) {
     crashPoint('between-pair-claims');
-    // a companion that cannot be taken now stays in the inbox; the intake reports it missing
-    await (opts.fsRename ?? rename)(opts.companion.path, join(dir, companionDataName(name))).catch(() => undefined);
-    if (opts.companion.markerPath) await unlink(opts.companion.markerPath).catch(() => {});
+    const failed = await moveCompanion(opts.companion.path, join(dir, companionDataName(name)), fsRename);
+    if (failed) {
+      // nothing half-claimed: the primary goes back, and the pair is treated as one file whose claim failed
+      const back = await returnToInbox(dest, path, fsRename);
+      if (back === undefined) return failedMove(failed, sourceName, target.workDir, opts.companion.name);
+      problem = companionClaimFailed(sourceName, opts.companion.name, failed, back);
+    } else if (opts.companion.markerPath) await unlink(opts.companion.markerPath).catch(() => {});
   }
+  // the primary's marker goes only once the pair is whole: a primary put back must still be "done"
+  if (opts.markerPath) await unlink(opts.markerPath).catch(() => {});
   const file = { companyId: target.companyId, inboxId: target.inboxId, sourceName, path: dest, claimedAt: new Date(claimedAt).toISOString() };
-  return { status: 'claimed', file: await describeClaimed(file, opts.hashFile) };
+  const described = await describeClaimed(file, opts.hashFile);
+  return { status: 'claimed', file: problem && !described.problem ? { ...described, problem } : described };
+}
+
+/**
+ * What a failed move out of the inbox means, alike for a file and for the companion of a pair
+ * (`companion`: its name): gone, busy (retried at the next scan), or thrown — the work area on
+ * another volume (INBOX_CROSS_DEVICE) or any other failure (INBOX_CLAIM_FAILED, retried after a pause).
+ */
+function failedMove(e: unknown, sourceName: string, workDir: string, companion?: string): ClaimResult {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ENOENT') return { status: 'gone' };
+  if (BUSY.has(code)) return { status: 'busy', code, ...(companion !== undefined ? { companion } : {}) };
+  const what = companion !== undefined ? `its companion file ${companion} (${osErrorText(e)})` : undefined;
+  if (code === 'EXDEV') {
+    const message = what
+      ? `cannot claim ${sourceName}: ${what} cannot be moved into the work folder ${workDir}, which is on another volume than the inbox; put them on the same volume`
+      : `cannot claim ${sourceName}: the work folder ${workDir} is on another volume than the inbox; put them on the same volume`;
+    throw new AgentError('INBOX_CROSS_DEVICE', message, { kind: 'config', where: { file: sourceName }, cause: e });
+  }
+  const message = what ? `cannot claim ${sourceName}: ${what} cannot be moved out of the inbox` : `cannot claim ${sourceName}: ${code || (e as Error).message}`;
+  throw new AgentError('INBOX_CLAIM_FAILED', message, { kind: 'transient', where: { file: sourceName }, cause: e });
 }
 
 /** Size and hash of a claimed file; when it cannot be read, `problem` says so (sha256 empty). */

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import type { WatcherPolicy } from '../config/agent-config.ts';
+import { AgentError } from '../core/errors.ts';
 import type { EventBus } from '../core/events.ts';
 import type { InboxFile } from '../core/records.ts';
 import { claimFile } from './claim-file.ts';
@@ -165,17 +166,19 @@ export class InboxWatcher {
           ...(o.hashFile ? { hashFile: o.hashFile } : {}),
         });
       } catch (e) {
-        this.#claimFailed(c, e as { code?: string; message: string; cause?: unknown });
+        this.#claimFailed(c, e as { code?: string; message: string; cause?: unknown }, companion);
         continue;
       }
       // taken or not, it starts again from the stability window: a file held by its writer is
       // retried at the next scan, never in a loop
       this.#gate.forget(c.path);
       if (r.status === 'busy') {
-        o.bus.emit('inbox.busy', { companyId: o.companyId, inboxId: o.inboxId, name: c.name, code: r.code });
+        // a held companion is named, not its primary (which went back to the inbox)
+        o.bus.emit('inbox.busy', { companyId: o.companyId, inboxId: o.inboxId, name: r.companion ?? c.name, code: r.code, ...(r.companion !== undefined ? { companionOf: c.name } : {}) });
         continue;
       }
       this.#failing.delete(c.path);
+      if (companion) this.#failing.delete(companion.path);
       if (r.status === 'gone') continue;
       claimed.push(r.file);
       o.bus.emit('inbox.claimed', { file: r.file });
@@ -230,30 +233,44 @@ export class InboxWatcher {
   /**
    * A claim that failed for a reason other than a busy writer (the work area is full or read-only,
    * a name the file system refuses …): the file stays in the inbox, is tried again after a pause
-   * that doubles each time (CLAIM_RETRY_MS … CLAIM_RETRY_MAX_MS), and is reported once.
+   * that doubles each time (CLAIM_RETRY_MS … CLAIM_RETRY_MAX_MS), and is reported once. A pair
+   * (its companion could not be moved, and the primary went back) waits as one: both files pause.
    */
-  #claimFailed(c: Candidate, err: { code?: string; message: string; cause?: unknown }): void {
+  #claimFailed(c: Candidate, err: { code?: string; message: string; cause?: unknown }, companion?: Candidate): void {
     const o = this.#o;
     this.#gate.forget(c.path);
     const prev = this.#failing.get(c.path);
     const failures = (prev?.failures ?? 0) + 1;
     const pause = Math.min(CLAIM_RETRY_MS * 2 ** (failures - 1), CLAIM_RETRY_MAX_MS);
-    this.#failing.set(c.path, { failures, retryAt: (o.now ?? Date.now)() + pause });
+    const entry = { failures, retryAt: (o.now ?? Date.now)() + pause };
+    this.#failing.set(c.path, entry);
+    if (companion) {
+      this.#gate.forget(companion.path);
+      this.#failing.set(companion.path, entry);
+    }
     if (prev) return;
     const systemCode = (err.cause as NodeJS.ErrnoException | undefined)?.code;
     o.bus.emit('inbox.error', {
       companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, name: c.name, code: err.code === 'INBOX_CROSS_DEVICE' ? err.code : 'INBOX_CLAIM_FAILED',
-      message: `cannot claim ${c.name} from ${o.folder} into the work area (${err.message}); it stays in the inbox and is tried again after growing pauses (up to ${CLAIM_RETRY_MAX_MS / 60_000} minutes), without further reports`,
+      message: `cannot claim ${c.name} from ${o.folder} into the work area (${err.message}); ${companion ? `both files stay` : 'it stays'} in the inbox and ${companion ? 'are' : 'is'} tried again after growing pauses (up to ${CLAIM_RETRY_MAX_MS / 60_000} minutes), without further reports`,
       ...(systemCode ? { systemCode } : {}),
     });
   }
 
   /**
    * True while the inbox has files still to take: everything but files whose claim failed and
-   * was reported (they wait for a person), so `once` can finish.
+   * was reported (they wait for a person), so `once` can finish. An inbox that cannot be listed
+   * is not empty, it is unknown: that throws the scan's folder problem as an AgentError
+   * (INBOX_FOLDER_MISSING, INBOX_FOLDER_DENIED, INBOX_FOLDER_UNREADABLE), for `once` to report.
    */
   async hasWaitingFiles(): Promise<boolean> {
-    const { candidates } = await this.#pairRules().then((rules) => this.#list(rules)).catch(() => ({ candidates: [] as Candidate[] }));
+    let candidates: Candidate[];
+    try {
+      ({ candidates } = await this.#list(await this.#pairRules()));
+    } catch (e) {
+      const p = folderProblem(this.#o.folder, e as NodeJS.ErrnoException);
+      throw new AgentError(p.code, p.message, { kind: 'transient', where: { file: this.#o.folder }, cause: e });
+    }
     return candidates.some((c) => !this.#failing.has(c.path));
   }
 

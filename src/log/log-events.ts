@@ -6,7 +6,7 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
 const line: { [K in AgentEventName]: (p: AgentEvents[K]) => [Level, string] } = {
   'inbox.ready': (p) => ['debug', `${p.name} is complete (${p.size} bytes)`],
   'inbox.claimed': (p) => ['info', `claimed ${p.file.sourceName} (${p.file.size} bytes, sha256 ${p.file.sha256.slice(0, 12)})`],
-  'inbox.busy': (p) => ['debug', `${p.name} is still held by its writer (${p.code}); trying later`],
+  'inbox.busy': (p) => ['debug', `${p.name}${p.companionOf !== undefined ? ` (the companion file of ${p.companionOf}, which stays in the inbox with it)` : ''} is still held by its writer (${p.code}); trying later`],
   'inbox.error': (p) => ['warn', `${p.message} [${p.code}]`],
   'inbox.recovered': (p) => ['info', `inbox folder ${p.folder} can be read again`],
   'file.failed': (p) => ['warn', `${p.sourceName} moved to errors/ (${p.codes.join(', ')})`],

@@ -103,8 +103,14 @@ export class CompanyPipeline {
     const file = { companyId: this.companyId, inboxId: c.inboxId ?? '', sourceName: c.sourceName, path: c.path, claimedAt: claimTimeOf(c.name) };
     // a pair whose claim a crash cut between its two renames takes its companion now
     const inbox = this.ctx.company.inboxes.find((b) => b.id === c.inboxId);
-    if (inbox) await completeClaimedPair(c.path, inbox.folder);
-    return describeClaimed(file);
+    const pair = inbox ? await completeClaimedPair(c, inbox.folder, this.ctx.doneMarker !== undefined ? { doneMarker: this.ctx.doneMarker } : {}) : undefined;
+    if (pair?.status === 'returned') {
+      // back in the inbox: the watcher claims the pair again (and reports it if it still fails)
+      this.ctx.bus.emit('agent.warning', { message: `${this.companyId}: ${pair.message}`, code: 'INBOX_CLAIM_FAILED', companyId: this.companyId });
+      return undefined;
+    }
+    const described = await describeClaimed(file);
+    return pair?.status === 'problem' && !described.problem ? { ...described, problem: pair.problem } : described;
   }
 
   /**

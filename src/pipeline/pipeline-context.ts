@@ -21,6 +21,8 @@ export interface PipelineContext {
   readonly now: () => Date;
   /** compiled mappings shared by every file taken in (without it each file compiles its mapping) */
   readonly mappings?: MappingCache;
+  /** the watcher's done-marker suffix (watcher.doneMarker): markers of a pair completed at a restart are removed */
+  readonly doneMarker?: string;
 }
 
 export function companyProfile(c: CompanyConfig): CompanyProfile {

@@ -40,7 +40,7 @@ export async function pairOf(file: string, displayName: string, rule: CompanionR
   const of = mappingName !== undefined ? ` of mapping ${mappingName}` : '';
   if (claimed) {
     if (await exists(claimed.path)) return claimed;
-    return problem('INBOX_COMPANION_MISSING', `its companion file ${claimed.name} was to be taken with it, but it could not be moved out of the inbox (removed, or held by another program at that moment); the invoices were not sent`, 'drop both files into the inbox again');
+    return problem('INBOX_COMPANION_MISSING', `its companion file ${claimed.name} was to be taken with it, but it was no longer in the inbox when the claim took it (removed or renamed by another program meanwhile); the invoices were not sent`, 'drop both files into the inbox again');
   }
   if (isCompanionName(rule, displayName)) {
     return problem('INBOX_COMPANION_ALONE', `${displayName} is the second file of a pair (input.companion.files "${rule.files}"${of}) and is read only together with its primary file, which did not come within ${minutes(rule.waitMs)}; nothing was sent`, 'drop the primary file and this one into the inbox together');

@@ -3,13 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EventBus } from '../../src/core/events.ts';
 import type { AgentEvents } from '../../src/core/events.ts';
 import { InboxWatcher } from '../../src/inbox/inbox-watcher.ts';
 import type { InboxWatcherOptions } from '../../src/inbox/inbox-watcher.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import type { AgentError } from '../../src/core/errors.ts';
 
 const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 0, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 
@@ -129,5 +130,27 @@ test('links, folders and named pipes are never taken and reported once each (INB
     assert.match(msg('pipe.csv'), /is a named pipe/);
     assert.equal(await s.w.hasWaitingFiles(), false, 'what is not a file does not keep `once` running');
     assert.equal(await readFile(join(dir, 'outside.csv'), 'utf8'), 'x', 'the link target is untouched');
+  });
+});
+
+test('an inbox that cannot be listed is not "no files waiting": hasWaitingFiles fails with the folder problem (missing, not a folder), so once cannot finish as if it were empty', async () => {
+  await withTempDir('inbox-', async (dir) => {
+    const s = await setup(dir);
+    await writeFile(join(s.folder, 'a.csv'), 'x');
+    assert.equal(await s.w.hasWaitingFiles(), true);
+    // a share that went away: the folder (with its file) is no longer where the inbox is
+    await rename(s.folder, join(dir, 'away'));
+    await assert.rejects(s.w.hasWaitingFiles(), (e: AgentError) => {
+      assert.equal(e.code, 'INBOX_FOLDER_MISSING');
+      assert.match(e.message, /inbox folder .*inbox does not exist .*its files wait until it is back/);
+      return true;
+    });
+    // the inbox path is a file now
+    await writeFile(s.folder, 'not a folder');
+    await assert.rejects(s.w.hasWaitingFiles(), (e: AgentError) => e.code === 'INBOX_FOLDER_MISSING' && /is not a folder/.test(e.message));
+    // back: listed again
+    await rm(s.folder);
+    await rename(join(dir, 'away'), s.folder);
+    assert.equal(await s.w.hasWaitingFiles(), true);
   });
 });
