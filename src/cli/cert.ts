@@ -7,7 +7,7 @@
  * - `check`: logs in with the configured credential and sends nothing else.
  * Secrets (tokens, keys, passphrases) are never printed.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -20,6 +20,7 @@ import { AgentError } from '../core/errors.ts';
 import { createKsefClient, type KsefCertificateType, type KsefClient } from '../ksef/index.ts';
 import { buildKeyAndCsr, certificatePem, csrDerOf, type CsrKeyType } from '../ksef/csr.ts';
 import { EXIT } from './exit-codes.ts';
+import { certificateFingerprint } from '../core/certificate-fingerprint.ts';
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 
@@ -98,7 +99,7 @@ export function certificateFacts(text: Buffer, now: number): CertificateFacts {
     type,
     validFrom: new Date(cert.validFrom).toISOString(),
     validTo,
-    sha256: createHash('sha256').update(cert.raw).digest('hex').toUpperCase(),
+    sha256: certificateFingerprint(cert.raw),
     daysLeft: Math.floor((Date.parse(validTo) - now) / 86_400_000),
   };
 }

@@ -1,8 +1,9 @@
-import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { AgentError } from '../core/errors.ts';
 import type { CertificateSource } from './agent-config.ts';
 import { readPkcs12 } from './read-pkcs12.ts';
+import { certificateFingerprint } from '../core/certificate-fingerprint.ts';
 
 /** A certificate ready for the XAdES login: plain PEM strings, the key unencrypted (memory only). */
 export interface LoadedCertificate {
@@ -137,7 +138,7 @@ export async function readCertificate(src: CertificateSource, register: Register
     subjectIdentifierType: src.subjectIdentifierType ?? 'certificateSubject',
     subject: cert.subject.replace(/\n/g, ', '),
     serialNumber: cert.serialNumber,
-    fingerprint: createHash('sha256').update(cert.raw).digest('hex').toUpperCase(),
+    fingerprint: certificateFingerprint(cert.raw),
     validFrom: new Date(cert.validFrom).toISOString(),
     validTo: new Date(cert.validTo).toISOString(),
     keyType,

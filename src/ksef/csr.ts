@@ -7,29 +7,22 @@
 import { generateKeyPairSync, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { EnrollmentData } from './certificates.ts';
+import { SUBJECT_OIDS, type SubjectField } from '../core/subject-oids.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 export type CsrKeyType = 'ec' | 'rsa';
 
-/** Enrolment-data field → X.500 attribute OID, in the order KSeF's own example CSR uses. */
-const SUBJECT_OIDS: readonly (readonly [keyof EnrollmentData, string])[] = [
-  ['commonName', '2.5.4.3'],
-  ['givenName', '2.5.4.42'],
-  ['surname', '2.5.4.4'],
-  ['organizationName', '2.5.4.10'],
-  ['organizationIdentifier', '2.5.4.97'],
-  ['countryName', '2.5.4.6'],
-  ['serialNumber', '2.5.4.5'],
-  ['uniqueIdentifier', '2.5.4.45'],
-];
+/** Enrolment-data fields in the order KSeF's own example CSR uses. */
+const CSR_ORDER: readonly (keyof EnrollmentData & SubjectField)[] = ['commonName', 'givenName', 'surname', 'organizationName', 'organizationIdentifier', 'countryName', 'serialNumber', 'uniqueIdentifier'];
 
 /** PrintableString where X.520 asks for it (country, serial number), UTF8String elsewhere. */
-const PRINTABLE = new Set(['2.5.4.6', '2.5.4.5']);
+const PRINTABLE = new Set<string>([SUBJECT_OIDS.countryName, SUBJECT_OIDS.serialNumber]);
 
 export function subjectName(data: EnrollmentData): x509.Name {
   const rdns: Record<string, x509.JsonAttributeObject[]>[] = [];
-  for (const [field, oid] of SUBJECT_OIDS) {
+  for (const field of CSR_ORDER) {
+    const oid = SUBJECT_OIDS[field];
     const raw = data[field];
     if (raw === undefined || raw === null) continue;
     for (const v of Array.isArray(raw) ? raw : [raw]) {

@@ -7,8 +7,10 @@
  * (xades-login.ts) all go through this one CA, so a certificate revoked through
  * `POST /certificates/{serial}/revoke` fails the next login with 460 "Certyfikat odwołany".
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { SUBJECT_OIDS } from '../core/subject-oids.ts';
+import { certificateFingerprint } from '../core/certificate-fingerprint.ts';
 
 export type CertificateType = 'Authentication' | 'Offline';
 export type RevocationReason = 'Unspecified' | 'Superseded' | 'KeyCompromise';
@@ -53,19 +55,11 @@ export interface CaData {
   issued: IssuedCertificate[];
 }
 
-const OIDS: Readonly<Record<keyof CertificateSubject, string>> = {
-  countryName: '2.5.4.6',
-  organizationName: '2.5.4.10',
-  organizationIdentifier: '2.5.4.97',
-  givenName: '2.5.4.42',
-  surname: '2.5.4.4',
-  serialNumber: '2.5.4.5',
-  commonName: '2.5.4.3',
-};
+/** The subject attributes the CA writes, in this order. */
+const SUBJECT_ORDER: readonly (keyof CertificateSubject)[] = ['countryName', 'organizationName', 'organizationIdentifier', 'givenName', 'surname', 'serialNumber', 'commonName'];
 
 function jsonName(s: CertificateSubject): x509.JsonName {
-  const order: (keyof CertificateSubject)[] = ['countryName', 'organizationName', 'organizationIdentifier', 'givenName', 'surname', 'serialNumber', 'commonName'];
-  return order.filter((k) => s[k] !== undefined).map((k) => ({ [OIDS[k]]: [s[k]!] }));
+  return SUBJECT_ORDER.filter((k) => s[k] !== undefined).map((k) => ({ [SUBJECT_OIDS[k]]: [s[k]!] }));
 }
 
 function signingParams(key: KeyObject): { importAlg: RsaHashedImportParams | EcKeyImportParams; signAlg: Algorithm | EcdsaParams } {
@@ -131,8 +125,8 @@ const nameOf = (s: CertificateSubject | x509.Name): x509.Name | x509.JsonName =>
 /** The subject attributes of an x509 name, as the CA's records keep them. */
 export function subjectOf(name: x509.Name): CertificateSubject {
   const out: Record<string, string> = {};
-  for (const [k, oid] of Object.entries(OIDS)) {
-    const v = name.getField(oid)[0];
+  for (const k of SUBJECT_ORDER) {
+    const v = name.getField(SUBJECT_OIDS[k])[0];
     if (v !== undefined) out[k] = v;
   }
   return { ...out, commonName: out['commonName'] ?? '' } as CertificateSubject;
@@ -165,7 +159,7 @@ export async function createCertificate(input: CreateCertificateInput): Promise<
 
 /** SHA-256 of a certificate's DER, hex upper case: KSeF's certificate fingerprint. */
 export function fingerprintOf(cert: X509Certificate): string {
-  return createHash('sha256').update(cert.raw).digest('hex').toUpperCase();
+  return certificateFingerprint(cert.raw);
 }
 
 /** A fresh CA (EC P-256: fast to make; KSeF's own CA algorithm does not matter to clients). */

@@ -14,6 +14,7 @@ import { referenceNumber } from './ids.ts';
 import { parseJson, route, type Route, type SimRequest } from './router.ts';
 import type { Sim } from './sim-context.ts';
 import type { KsefCertificateRecord, SignerIdentity, StatusInfo } from './state.ts';
+import { oidOf, SUBJECT_OIDS } from '../core/subject-oids.ts';
 
 const VALIDITY_MS = 2 * 365 * 86_400_000;
 const STATUS_RETENTION_MS = 30 * 86_400_000;
@@ -22,18 +23,6 @@ const NAME = /^[a-zA-Z0-9_\- ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]{5,100}$/;
 const TYPES: readonly string[] = ['Authentication', 'Offline'];
 const REASONS: readonly string[] = ['Unspecified', 'Superseded', 'KeyCompromise'];
 const STATUSES: readonly string[] = ['Active', 'Blocked', 'Revoked', 'Expired'];
-
-/** Enrolment-data field → X.500 attribute OID (certyfikaty-KSeF.md §2). */
-export const SUBJECT_OIDS: Readonly<Record<string, string>> = {
-  commonName: '2.5.4.3',
-  surname: '2.5.4.4',
-  serialNumber: '2.5.4.5',
-  countryName: '2.5.4.6',
-  organizationName: '2.5.4.10',
-  givenName: '2.5.4.42',
-  uniqueIdentifier: '2.5.4.45',
-  organizationIdentifier: '2.5.4.97',
-};
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
   25001: 'Brak możliwości pobrania danych do CSR dla wykorzystanego sposobu uwierzytelnienia.',
@@ -125,7 +114,7 @@ function subjectPairs(name: x509.Name): string[] {
 function expectedPairs(data: Record<string, string | string[]>): string[] {
   const out: string[] = [];
   for (const [field, value] of Object.entries(data)) {
-    const oid = SUBJECT_OIDS[field];
+    const oid = oidOf(field);
     if (!oid) continue;
     for (const v of Array.isArray(value) ? value : [value]) out.push(`${oid}=${v}`);
   }

@@ -10,14 +10,15 @@
  * the context granted it a permission (permissions.ts). The permissions granted are recorded on the
  * login; the server checks them against each route's required permissions (403 missing-permissions).
  */
-import { createHash } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { fingerprintOf } from './ca.ts';
-import { findCertificate, SUBJECT_OIDS } from './certificates.ts';
+import { SUBJECT_OIDS } from '../core/subject-oids.ts';
+import { findCertificate } from './certificates.ts';
 import { permissionsInContext, type PermissionName } from './permissions.ts';
 import type { Sim } from './sim-context.ts';
 import type { AuthOperation, SignerIdentity, StatusInfo } from './state.ts';
 import type { VerifiedAuthRequest } from './xades-verify.ts';
+import { certificateFingerprint } from '../core/certificate-fingerprint.ts';
 
 const CERT_FAILED = 'Uwierzytelnianie zakończone niepowodzeniem z powodu błędu certyfikatu';
 
@@ -27,7 +28,7 @@ export type SubjectIdentity = { readonly type: 'Nip' | 'Pesel' | 'Fingerprint'; 
 export function subjectIdentity(certDer: Buffer, subjectIdentifierType: VerifiedAuthRequest['subjectIdentifierType']): SubjectIdentity | undefined {
   const cert = new x509.X509Certificate(new Uint8Array(certDer));
   if (subjectIdentifierType === 'certificateFingerprint') {
-    return { type: 'Fingerprint', value: createHash('sha256').update(certDer).digest('hex').toUpperCase(), kind: 'fingerprint' };
+    return { type: 'Fingerprint', value: certificateFingerprint(certDer), kind: 'fingerprint' };
   }
   const name = cert.subjectName;
   const orgId = name.getField('2.5.4.97')[0];
