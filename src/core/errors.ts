@@ -20,7 +20,7 @@ export interface Where {
   readonly line?: number;
   /** 1-based column (fixed-width position or CSV column number) */
   readonly column?: number;
-  /** spreadsheet cell, e.g. `B7` */
+  /** spreadsheet cell, e.g. `B7`; for a line's field in a file without cells (CSV), the column's name */
   readonly cell?: string;
   /** record path inside XML/JSON, e.g. `/Invoices/Invoice[3]/Lines/Line[2]` */
   readonly path?: string;

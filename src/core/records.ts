@@ -13,8 +13,20 @@ export type SourceValue = string | null | readonly SourceValue[] | { readonly [k
 /** Where a record came from: enough to point an admin at the exact place. */
 export interface Provenance extends Where {
   readonly file: string;
-  /** for XLSX: column letter of each field name, so a field problem can name its cell */
+  /** for XLSX: the cell of each field name (`Netto` → `H7`), so a field problem can name its cell */
   readonly cells?: Readonly<Record<string, string>>;
+  /**
+   * for an invoice line: where each of its canonical fields was read in the line's own record
+   * (`netAmount` → `H7`; in a file without cells, the column's name), so an error about
+   * `lines[n].netAmount` names that cell. Fields read from another record have none.
+   */
+  readonly fieldCells?: Readonly<Record<string, string>>;
+}
+
+/** A provenance as a place to report: without its cell maps (they are for finding a cell, not to print). */
+export function provenanceWhere<P extends Where>(p: P): Omit<P, 'cells' | 'fieldCells'> {
+  const { cells: _cells, fieldCells: _fieldCells, ...place } = p as P & Pick<Provenance, 'cells' | 'fieldCells'>;
+  return place;
 }
 
 /** One record out of a reader: a CSV/XLSX row, a fixed-width line, an XML/JSON record. */

@@ -1,6 +1,7 @@
 import { AgentError } from '../core/errors.ts';
 import type { InvoiceXml } from '../core/invoice.ts';
 import { loadFaValidator } from '../xsd/xsd-validator.ts';
+import { provenanceWhere } from '../core/records.ts';
 
 /**
  * Runs the official XSD of the document's schema over built FA XML. Each problem becomes an
@@ -13,7 +14,7 @@ export async function checkXsd(doc: InvoiceXml): Promise<AgentError[]> {
     (p) =>
       new AgentError('FA_XSD', `${doc.schema} XML of invoice ${doc.invoiceNumber} does not match the official schema: ${p.message}`, {
         kind: 'data',
-        where: { ...doc.provenance, invoice: doc.invoiceNumber, ...(p.line !== undefined ? { path: `FA XML line ${p.line}` } : {}) },
+        where: { ...provenanceWhere(doc.provenance), invoice: doc.invoiceNumber, ...(p.line !== undefined ? { path: `FA XML line ${p.line}` } : {}) },
         rule: `official ${doc.schema} XSD`,
       }),
   );

@@ -2,6 +2,7 @@ import { AgentError } from '../core/errors.ts';
 import type { Invoice } from '../core/invoice.ts';
 import type { FaProfile } from './fa-profile.ts';
 import type { FaNode } from './xml-node.ts';
+import { invoiceFieldWhere } from './line-field.ts';
 
 /** What FA(3) allows in one attachment block (the XSD's maxOccurs and maxLength). */
 export const ATTACHMENT_LIMITS = {
@@ -26,7 +27,7 @@ export function writeAttachment(root: FaNode, inv: Invoice, profile: FaProfile):
   if (!a) return;
   if (profile.schema !== 'FA(3)') {
     throw new AgentError('FA_ATTACHMENT_UNSUPPORTED', `${profile.schema} has no attachments (Zalacznik); send FA(3) or leave the attachment out`, {
-      where: { ...inv.provenance, invoice: inv.number, field: 'attachment' },
+      where: invoiceFieldWhere(inv, 'attachment'),
       rule: 'Zalacznik exists in FA(3) only',
     });
   }

@@ -8,6 +8,7 @@ import { money, plain } from './money.ts';
 import { rateInfo } from './rates.ts';
 import { computeTotals, isAdvance, isCorrection, type FaTotals } from './totals.ts';
 import { FaNode } from './xml-node.ts';
+import { invoiceFieldWhere } from './line-field.ts';
 
 export interface BuildOptions {
   /** creation time written to DataWytworzeniaFa (default: now) */
@@ -45,7 +46,7 @@ export function writeFa(inv: Invoice, profile: FaProfile, company: CompanyProfil
 }
 
 function fail(inv: Invoice, code: string, message: string, field: string, rule: string): never {
-  throw new AgentError(code, message, { where: { ...inv.provenance, invoice: inv.number, field }, rule });
+  throw new AgentError(code, message, { where: invoiceFieldWhere(inv, field), rule });
 }
 
 function writeFaSection(fa: FaNode, inv: Invoice, totals: FaTotals, profile: FaProfile, company: CompanyProfile): void {

@@ -3,6 +3,7 @@ import type { Address, CompanyProfile, Invoice, Party, ThirdPartyRole } from '..
 import type { FaProfile } from './fa-profile.ts';
 import { normaliseNip } from '../core/nip.ts';
 import type { FaNode } from './xml-node.ts';
+import { invoiceFieldWhere } from './line-field.ts';
 
 /** FA uses EL for Greece in KodUE (the EU's code), ISO says GR. */
 export function euCode(country: string): string {
@@ -38,7 +39,7 @@ export function sellerOf(inv: Invoice, company: CompanyProfile): { nip: string; 
   if (s) {
     if (s.id.type !== 'nip') {
       throw new AgentError('FA_SELLER_NIP_MISSING', 'the seller must be identified by a Polish NIP', {
-        where: { ...inv.provenance, invoice: inv.number, field: 'seller.id.type', value: s.id.type },
+        where: { ...invoiceFieldWhere(inv, 'seller.id.type'), value: s.id.type },
         rule: 'Podmiot1 requires NIP',
       });
     }

@@ -1,5 +1,5 @@
 import type Big from 'big.js';
-import { lineField } from './line-field.ts';
+import { lineFieldWhere } from './line-field.ts';
 import { AgentError } from '../core/errors.ts';
 import type { Invoice, InvoiceLine, VatRate } from '../core/invoice.ts';
 import { big, round2, ZERO } from './money.ts';
@@ -35,10 +35,10 @@ export function rateRowTotals(inv: Invoice): FaTotals {
 }
 
 function rowVat(inv: Invoice, line: InvoiceLine, i: number, taxed: boolean): Big {
-  if (line.vatAmount !== undefined) return num(inv, lineField(i, 'vatAmount'), line.vatAmount);
+  if (line.vatAmount !== undefined) return num(lineFieldWhere(inv, i, 'vatAmount'), line.vatAmount);
   if (!taxed) return ZERO;
   throw new AgentError('FA_RATE_ROW_VAT_MISSING', `rate row ${i + 1} (rate ${line.vatRate}) has no vatAmount`, {
-    where: { ...(line.provenance ?? inv.provenance), invoice: inv.number, field: lineField(i, 'vatAmount') },
+    where: lineFieldWhere(inv, i, 'vatAmount'),
     rule: 'a rate row at a taxed rate states its VAT (vatAmount)',
   });
 }
@@ -46,15 +46,15 @@ function rowVat(inv: Invoice, line: InvoiceLine, i: number, taxed: boolean): Big
 /** Net and gross of a row: stated, or derived from the other and the VAT. */
 export function rowValues(inv: Invoice, line: InvoiceLine, i: number, vat: Big): { net: Big; gross: Big } {
   if (line.netAmount !== undefined) {
-    const net = num(inv, lineField(i, 'netAmount'), line.netAmount);
-    return { net, gross: line.grossAmount !== undefined ? num(inv, lineField(i, 'grossAmount'), line.grossAmount) : net.plus(vat) };
+    const net = num(lineFieldWhere(inv, i, 'netAmount'), line.netAmount);
+    return { net, gross: line.grossAmount !== undefined ? num(lineFieldWhere(inv, i, 'grossAmount'), line.grossAmount) : net.plus(vat) };
   }
   if (line.grossAmount !== undefined) {
-    const gross = num(inv, lineField(i, 'grossAmount'), line.grossAmount);
+    const gross = num(lineFieldWhere(inv, i, 'grossAmount'), line.grossAmount);
     return { net: gross.minus(vat), gross };
   }
   throw new AgentError('FA_LINE_AMOUNT_MISSING', `rate row ${i + 1} has neither netAmount nor grossAmount`, {
-    where: { ...(line.provenance ?? inv.provenance), invoice: inv.number, field: lineField(i, 'netAmount') },
+    where: lineFieldWhere(inv, i, 'netAmount'),
     rule: 'a rate row states its net value (netAmount) or its gross value (grossAmount)',
   });
 }

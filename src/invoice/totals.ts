@@ -1,6 +1,6 @@
 import Big from 'big.js';
-import { lineField } from './line-field.ts';
-import { AgentError } from '../core/errors.ts';
+import { invoiceFieldWhere, lineFieldWhere } from './line-field.ts';
+import { AgentError, type Where } from '../core/errors.ts';
 import type { Invoice, InvoiceLine, VatRate } from '../core/invoice.ts';
 import { big, isDecimal, round2, ZERO } from './money.ts';
 import { GROUP_ORDER, rateInfo, type RateGroup } from './rates.ts';
@@ -48,16 +48,11 @@ export interface FaTotals {
   readonly orderGross: Big | null;
 }
 
-/** Where a line's problem is: the line's own record (its row/line), without the per-column cell map. */
-function placeOf(inv: Invoice, line?: InvoiceLine) {
-  const { cells: _cells, ...place } = line?.provenance ?? inv.provenance;
-  return place;
-}
-
-export function num(inv: Invoice, field: string, value: string, line?: InvoiceLine): Big {
+/** A decimal of the invoice, or FA_AMOUNT_INVALID at `at` (lineFieldWhere / invoiceFieldWhere: the field's place). */
+export function num(at: Where, value: string): Big {
   if (!isDecimal(value)) {
     throw new AgentError('FA_AMOUNT_INVALID', `not a decimal number: ${JSON.stringify(value)}`, {
-      where: { ...placeOf(inv, line), invoice: inv.number, field, value },
+      where: { ...at, value },
       rule: 'decimal with a dot, e.g. 1234.50',
     });
   }
@@ -69,27 +64,26 @@ function lineValue(inv: Invoice, line: InvoiceLine, i: number): Big {
   const gross = inv.pricing === 'gross';
   const amount = gross ? line.grossAmount : line.netAmount;
   const amountField = gross ? 'grossAmount' : 'netAmount';
-  // lines count from 1 in field names, as in the messages
-  const field = (name: string) => lineField(i, name);
-  if (amount !== undefined) return num(inv, field(amountField), amount, line);
+  const at = (name: string) => lineFieldWhere(inv, i, name);
+  if (amount !== undefined) return num(at(amountField), amount);
   const price = gross ? line.unitGrossPrice : line.unitNetPrice;
   const priceField = gross ? 'unitGrossPrice' : 'unitNetPrice';
   if (price === undefined) {
     throw new AgentError('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${amountField} nor ${priceField}`, {
-      where: { ...placeOf(inv, line), invoice: inv.number, field: field(amountField) },
+      where: at(amountField),
       rule: `a ${inv.pricing}-priced line needs ${amountField}, or ${priceField} (× quantity)`,
     });
   }
-  const qty = line.quantity === undefined ? new Big(1) : num(inv, field('quantity'), line.quantity, line);
-  const discount = line.discount === undefined ? ZERO : num(inv, field('discount'), line.discount, line);
-  return round2(qty.times(num(inv, field(priceField), price, line)).minus(discount));
+  const qty = line.quantity === undefined ? new Big(1) : num(at('quantity'), line.quantity);
+  const discount = line.discount === undefined ? ZERO : num(at('discount'), line.discount);
+  return round2(qty.times(num(at(priceField), price)).minus(discount));
 }
 
 export function requireRate(inv: Invoice, line: InvoiceLine, i: number) {
   const info = rateInfo(line.vatRate);
   if (!info) {
     throw new AgentError('FA_RATE_INVALID', `unknown VAT rate ${JSON.stringify(line.vatRate)}`, {
-      where: { ...placeOf(inv, line), invoice: inv.number, field: lineField(i, 'vatRate'), value: String(line.vatRate) },
+      where: { ...lineFieldWhere(inv, i, 'vatRate'), value: String(line.vatRate) },
       rule: 'one of 23, 22, 8, 7, 5, 4, 3, 0, 0 KR, 0 WDT, 0 EX, zw, oo, np, np I, np II',
     });
   }
@@ -168,7 +162,7 @@ export function computeTotals(inv: Invoice): FaTotals {
       asGross || !b.info.percent ? b.sum : b.sum.plus(vatFromNet(b.sum, b.info.percent));
     orderGross = bases.reduce((s, b) => s.plus(grossOf(b)), ZERO);
     if (inv.advance?.orderTotal !== undefined && isDecimal(inv.advance.orderTotal)) orderGross = big(inv.advance.orderTotal);
-    const received = inv.advance ? num(inv, 'advance.amountReceived', inv.advance.amountReceived) : orderGross;
+    const received = inv.advance ? num(invoiceFieldWhere(inv, 'advance.amountReceived'), inv.advance.amountReceived) : orderGross;
     const computedGross = bases.reduce((s, b) => s.plus(grossOf(b)), ZERO);
     let left = received;
     bases = bases.map((b, k) => {

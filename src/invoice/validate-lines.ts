@@ -3,7 +3,6 @@ import type { Invoice } from '../core/invoice.ts';
 import { big, fractionDigits, money, plain, round2, ZERO } from './money.ts';
 import { rateInfo } from './rates.ts';
 import { vatFromGross, vatFromNet } from './totals.ts';
-import { lineField } from './line-field.ts';
 import type { Findings } from './validate.ts';
 
 /**
@@ -43,11 +42,10 @@ export function checkLineArithmetic(f: Findings, inv: Invoice): void {
     if (diff.abs().lte(tolerance)) return;
     const withDiscount = l.discount === undefined ? '' : ' − discount';
     const product = `${plain(l.quantity)} × ${show(big(price))}${l.discount === undefined ? '' : ` − ${show(discount)}`}`;
-    f.error('FA_LINE_ARITHMETIC',
+    f.lineError('FA_LINE_ARITHMETIC',
       `line ${i + 1}: ${kind} value ${money(big(amount))} is not quantity × unit ${kind} price${withDiscount}: ${product} = ${money(expected)} (difference ${diff.gt(0) ? '+' : ''}${money(diff)})`,
-      lineField(i, `${kind}Amount`), amount,
-      `line value = quantity × unit price − discount, rounded to grosze half away from zero (tolerance ${show(tolerance)} for this line: 1 grosz plus half a unit of the price's last decimal place per unit of quantity)`,
-      l.provenance);
+      i, `${kind}Amount`, amount,
+      `line value = quantity × unit price − discount, rounded to grosze half away from zero (tolerance ${show(tolerance)} for this line: 1 grosz plus half a unit of the price's last decimal place per unit of quantity)`);
   });
 }
 
@@ -71,11 +69,10 @@ export function checkLineVat(f: Findings, inv: Invoice): void {
     const info = rateInfo(l.vatRate);
     if (!info) return; // FA_RATE_INVALID already
     const stated = big(l.vatAmount);
-    const field = lineField(i, 'vatAmount');
     if (!info.percent) {
       if (stated.eq(0)) return;
-      f.error('FA_LINE_VAT', `line ${i + 1}: stated VAT ${money(stated)} on a line at rate ${l.vatRate}, which carries no VAT (expected 0.00)`,
-        field, l.vatAmount, 'rates 0 %, zw, np and oo carry no VAT: a stated line VAT must be 0 or left out', l.provenance);
+      f.lineError('FA_LINE_VAT', `line ${i + 1}: stated VAT ${money(stated)} on a line at rate ${l.vatRate}, which carries no VAT (expected 0.00)`,
+        i, 'vatAmount', l.vatAmount, 'rates 0 %, zw, np and oo carry no VAT: a stated line VAT must be 0 or left out');
       return;
     }
     if (inv.lineKind === 'rateRows') return; // stated VAT is checked per rate (checkRateRows)
@@ -89,11 +86,10 @@ export function checkLineVat(f: Findings, inv: Invoice): void {
     const how = gross
       ? `the VAT contained in gross value ${shown} at ${p} %: ${shown} − ${shown} / ${plain(big(p).div(100).plus(1))}`
       : `net value × ${p} %: ${shown} × ${p} %`;
-    f.error('FA_LINE_VAT',
+    f.lineError('FA_LINE_VAT',
       `line ${i + 1}: stated VAT ${money(stated)} is not ${how} = ${money(expected)} (difference ${diff.gt(0) ? '+' : ''}${money(diff)})`,
-      field, l.vatAmount,
-      `line VAT = ${gross ? 'gross value − gross value / (1 + rate / 100)' : 'net value × rate / 100'}, rounded to grosze half away from zero (tolerance ${money(VAT_TOLERANCE)})`,
-      l.provenance);
+      i, 'vatAmount', l.vatAmount,
+      `line VAT = ${gross ? 'gross value − gross value / (1 + rate / 100)' : 'net value × rate / 100'}, rounded to grosze half away from zero (tolerance ${money(VAT_TOLERANCE)})`);
   });
 }
 

@@ -1,5 +1,4 @@
 import type Big from 'big.js';
-import { lineField } from './line-field.ts';
 import type { Invoice } from '../core/invoice.ts';
 import { big, money, ZERO } from './money.ts';
 import { rateInfo } from './rates.ts';
@@ -32,30 +31,29 @@ export function checkRateRows(f: Findings, inv: Invoice): void {
   const gross = inv.pricing === 'gross';
   const perRate = new Map<string, { rows: number[]; base: Big; vat: Big; percent: string }>();
   inv.lines.forEach((l, i) => {
-    const at = l.provenance;
     const given = ITEM_FIELDS.filter((k) => l[k] !== undefined);
     if (given.length > 0) {
-      f.error('FA_RATE_ROW_FIELD', `rate row ${i + 1} states ${given.join(', ')}; rows of a sales register are sums per VAT rate, without quantities or prices`,
-        lineField(i, given[0]!), String(l[given[0]!]), 'lineKind rateRows: a row has netAmount or grossAmount, vatAmount, vatRate and a description only', at);
+      f.lineError('FA_RATE_ROW_FIELD', `rate row ${i + 1} states ${given.join(', ')}; rows of a sales register are sums per VAT rate, without quantities or prices`,
+        i, given[0]!, String(l[given[0]!]), 'lineKind rateRows: a row has netAmount or grossAmount, vatAmount, vatRate and a description only');
     }
     const info = rateInfo(l.vatRate);
     if (!info) return; // FA_RATE_INVALID already
     if (l.netAmount === undefined && l.grossAmount === undefined) {
-      f.error('FA_LINE_AMOUNT_MISSING', `rate row ${i + 1} has neither netAmount nor grossAmount`, lineField(i, 'netAmount'), undefined,
-        'a rate row states its net value (netAmount) or its gross value (grossAmount)', at);
+      f.lineError('FA_LINE_AMOUNT_MISSING', `rate row ${i + 1} has neither netAmount nor grossAmount`, i, 'netAmount', undefined,
+        'a rate row states its net value (netAmount) or its gross value (grossAmount)');
       return;
     }
     if (!info.percent) return;
     if (l.vatAmount === undefined) {
-      f.error('FA_RATE_ROW_VAT_MISSING', `rate row ${i + 1} (rate ${l.vatRate}) has no vatAmount`, lineField(i, 'vatAmount'), undefined,
-        'a rate row at a taxed rate states its VAT as booked (vatAmount)', at);
+      f.lineError('FA_RATE_ROW_VAT_MISSING', `rate row ${i + 1} (rate ${l.vatRate}) has no vatAmount`, i, 'vatAmount', undefined,
+        'a rate row at a taxed rate states its VAT as booked (vatAmount)');
       return;
     }
     const vat = big(l.vatAmount);
     if (l.netAmount !== undefined && l.grossAmount !== undefined && !big(l.netAmount).plus(vat).eq(big(l.grossAmount))) {
-      f.error('FA_RATE_ROW_ARITHMETIC',
+      f.lineError('FA_RATE_ROW_ARITHMETIC',
         `rate row ${i + 1}: net ${money(big(l.netAmount))} + VAT ${money(vat)} = ${money(big(l.netAmount).plus(vat))}, not the stated gross ${money(big(l.grossAmount))}`,
-        lineField(i, 'grossAmount'), l.grossAmount, 'a rate row: net + VAT = gross', at);
+        i, 'grossAmount', l.grossAmount, 'a rate row: net + VAT = gross');
       return;
     }
     const sign = l.beforeCorrection ? -1 : 1;
@@ -76,10 +74,9 @@ export function checkRateRows(f: Findings, inv: Invoice): void {
     const first = s.rows[0]!;
     const rows = s.rows.map((i) => i + 1).join(', ');
     const how = gross ? `the VAT contained in gross ${money(s.base)} at ${rate} %` : `net ${money(s.base)} × ${rate} %`;
-    f.error('FA_RATE_VAT_MISMATCH',
+    f.lineError('FA_RATE_VAT_MISMATCH',
       `rate ${rate} %: the rows' stated VAT ${money(s.vat)} (row${s.rows.length === 1 ? '' : 's'} ${rows}) is not ${how} = ${money(expected)} (difference ${diff.gt(0) ? '+' : ''}${money(diff)}, tolerance ${money(tolerance)})`,
-      lineField(first, 'vatAmount'), inv.lines[first]!.vatAmount,
-      `VAT per rate = ${gross ? 'Σ gross × p / (100 + p)' : 'Σ net × p / 100'}, rounded to grosze half away from zero; the stated VAT may differ by 0.01 per row of the rate`,
-      inv.lines[first]!.provenance);
+      first, 'vatAmount', inv.lines[first]!.vatAmount,
+      `VAT per rate = ${gross ? 'Σ gross × p / (100 + p)' : 'Σ net × p / 100'}, rounded to grosze half away from zero; the stated VAT may differ by 0.01 per row of the rate`);
   }
 }

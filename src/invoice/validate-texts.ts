@@ -1,7 +1,7 @@
 import type { CompanyProfile, Invoice } from '../core/invoice.ts';
 import { hasInnerWhitespace, mojibakeSample } from './text-checks.ts';
 import type { Where } from '../core/errors.ts';
-import { lineField } from './line-field.ts';
+import { lineField, lineFieldWhere } from './line-field.ts';
 import type { Findings } from './validate.ts';
 
 /**
@@ -21,7 +21,7 @@ export function checkTexts(f: Findings, inv: Invoice, company: CompanyProfile): 
       f.warn('FA_WHITESPACE_IN_CODE', `${field} contains spaces: they are removed in the FA XML, check the source`, field, value, 'codes without whitespace');
     }
   }
-  const texts: [string | undefined, string, Where?][] = [
+  const texts: [string | undefined, string, (() => Where)?][] = [
     [inv.seller?.name, 'seller.name'],
     [inv.buyer.name, 'buyer.name'],
     [inv.buyer.address?.line1, 'buyer.address.line1'],
@@ -31,7 +31,7 @@ export function checkTexts(f: Findings, inv: Invoice, company: CompanyProfile): 
     [inv.issuePlace, 'issuePlace'],
     [inv.footer, 'footer'],
     [inv.correction?.reason, 'correction.reason'],
-    ...inv.lines.map((l, i): [string | undefined, string, Where?] => [l.description, lineField(i, 'description'), l.provenance]),
+    ...inv.lines.map((l, i): [string | undefined, string, () => Where] => [l.description, lineField(i, 'description'), () => lineFieldWhere(inv, i, 'description')]),
     ...(inv.notes ?? []).map((n, i): [string | undefined, string] => [n.value, `notes[${i + 1}].value`]),
   ];
   for (const [value, field, at] of texts) {
@@ -39,7 +39,7 @@ export function checkTexts(f: Findings, inv: Invoice, company: CompanyProfile): 
     const sample = mojibakeSample(value);
     if (sample) {
       f.warn('FA_MOJIBAKE', `${field} looks like UTF-8 read as a single-byte code page ("${sample}" instead of a Polish letter)`,
-        field, value, 'check the mapping input encoding (UTF-8 vs windows-1250)', at);
+        field, value, 'check the mapping input encoding (UTF-8 vs windows-1250)', at?.());
     }
   }
 }

@@ -1,5 +1,6 @@
 import { AgentError, type Where } from '../core/errors.ts';
-import { lineField } from './line-field.ts';
+import { lineField, lineFieldWhere } from './line-field.ts';
+import { provenanceWhere } from '../core/records.ts';
 import type { CompanyProfile, FaSchema, Invoice } from '../core/invoice.ts';
 import { inFaDateRange, isIsoDate } from './dates.ts';
 import { fractionDigits, isDecimal, money, big } from './money.ts';
@@ -30,8 +31,8 @@ export class Findings {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      // a record's per-column cell map is for the mapping stage, not a place to report
-      const { cells: _cells, ...place } = (at ?? this.inv.provenance) as Where & { cells?: unknown };
+      // a provenance's cell maps are for finding a cell, not a place to report
+      const place = provenanceWhere(at ?? this.inv.provenance);
       return new AgentError(code, message, {
         kind: 'data',
         where: { ...place, invoice: this.inv.number, field, ...(value !== undefined ? { value } : {}) },
@@ -47,6 +48,10 @@ export class Findings {
   }
   warn(code: string, message: string, field: string, value: string | undefined, rule: string, at?: Where): void {
     this.warnings.push(this.make(code, message, field, value, rule, at));
+  }
+  /** A problem of line `i`'s field `name` (`lines[i + 1].name`), at that line's record and the field's cell. */
+  lineError(code: string, message: string, i: number, name: string, value: string | undefined, rule: string): void {
+    this.error(code, message, lineField(i, name), value, rule, lineFieldWhere(this.inv, i, name));
   }
 }
 
@@ -87,7 +92,7 @@ function checkRequired(f: Findings, inv: Invoice): void {
   }
   if (inv.lines.length === 0) f.error('FA_LINES_MISSING', 'the invoice has no lines', 'lines', undefined, 'at least one line');
   inv.lines.forEach((l, i) => {
-    if (!l.description?.trim()) f.error('FA_FIELD_MISSING', `line ${i + 1} has no description`, lineField(i, 'description'), l.description ?? '', 'P_7 (name of goods or service) is required', l.provenance);
+    if (!l.description?.trim()) f.lineError('FA_FIELD_MISSING', `line ${i + 1} has no description`, i, 'description', l.description ?? '', 'P_7 (name of goods or service) is required');
   });
   if (!/^[A-Z]{3}$/.test(inv.currency ?? '')) {
     f.error('FA_CURRENCY_INVALID', `currency ${JSON.stringify(inv.currency)} is not an ISO 4217 code`, 'currency', inv.currency, 'three capital letters, e.g. PLN, EUR');
@@ -151,37 +156,41 @@ function checkDates(f: Findings, inv: Invoice, today: string): void {
   }
   checkDate(f, inv.payment?.dueDate, 'payment.dueDate');
   checkDate(f, inv.payment?.paidDate, 'payment.paidDate');
-  inv.lines.forEach((l, i) => checkDate(f, l.saleDate, lineField(i, 'saleDate'), l.provenance));
+  inv.lines.forEach((l, i) => {
+    if (l.saleDate !== undefined) checkDate(f, l.saleDate, lineField(i, 'saleDate'), lineFieldWhere(inv, i, 'saleDate'));
+  });
   inv.correction?.corrected.forEach((c, i) => checkDate(f, c.issueDate, `correction.corrected[${i + 1}].issueDate`));
 }
 
 /** Every decimal field: is it a decimal, and does it have no more digits than FA takes? */
 function checkNumbers(f: Findings, inv: Invoice): boolean {
   const before = f.errors.length;
-  const check = (value: string | undefined, field: string, max: number, what: string, at?: Where) => {
+  // `at`: the place of a line's field, built only for a problem (this runs for every field of every line)
+  const check = (value: string | undefined, field: string, max: number, what: string, at?: () => Where) => {
     if (value === undefined) return;
     if (!isDecimal(value)) {
-      f.error('FA_AMOUNT_INVALID', `${JSON.stringify(value)} is not a decimal number`, field, value, 'decimal with a dot, e.g. 1234.50', at);
+      f.error('FA_AMOUNT_INVALID', `${JSON.stringify(value)} is not a decimal number`, field, value, 'decimal with a dot, e.g. 1234.50', at?.());
     } else if (fractionDigits(value) > max) {
-      f.error('FA_AMOUNT_DECIMALS', `${value} has ${fractionDigits(value)} decimal places; FA takes at most ${max} for ${what}`, field, value, `at most ${max} decimal places`, at);
+      f.error('FA_AMOUNT_DECIMALS', `${value} has ${fractionDigits(value)} decimal places; FA takes at most ${max} for ${what}`, field, value, `at most ${max} decimal places`, at?.());
     }
   };
   inv.lines.forEach((l, i) => {
-    const at = l.provenance;
-    check(l.quantity, lineField(i, 'quantity'), 6, 'quantities', at);
-    check(l.unitNetPrice, lineField(i, 'unitNetPrice'), 8, 'unit prices', at);
-    check(l.unitGrossPrice, lineField(i, 'unitGrossPrice'), 8, 'unit prices', at);
-    check(l.discount, lineField(i, 'discount'), 8, 'discounts', at);
-    check(l.netAmount, lineField(i, 'netAmount'), 2, 'amounts', at);
-    check(l.grossAmount, lineField(i, 'grossAmount'), 2, 'amounts', at);
-    check(l.vatAmount, lineField(i, 'vatAmount'), 2, 'amounts', at);
+    const checkLine = (name: 'quantity' | 'unitNetPrice' | 'unitGrossPrice' | 'discount' | 'netAmount' | 'grossAmount' | 'vatAmount', max: number, what: string) =>
+      check(l[name], lineField(i, name), max, what, () => lineFieldWhere(inv, i, name));
+    checkLine('quantity', 6, 'quantities');
+    checkLine('unitNetPrice', 8, 'unit prices');
+    checkLine('unitGrossPrice', 8, 'unit prices');
+    checkLine('discount', 8, 'discounts');
+    checkLine('netAmount', 2, 'amounts');
+    checkLine('grossAmount', 2, 'amounts');
+    checkLine('vatAmount', 2, 'amounts');
     const gross = inv.pricing === 'gross';
     const amount = gross ? l.grossAmount : l.netAmount;
     const price = gross ? l.unitGrossPrice : l.unitNetPrice;
     if (amount === undefined && price === undefined && inv.lineKind !== 'rateRows') { // rate rows: checkRateRows
       const a = gross ? 'grossAmount' : 'netAmount';
-      f.error('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${a} nor ${gross ? 'unitGrossPrice' : 'unitNetPrice'}`, lineField(i, a), undefined,
-        `a ${inv.pricing}-priced line needs its ${gross ? 'gross' : 'net'} amount or unit price`, at);
+      f.lineError('FA_LINE_AMOUNT_MISSING', `line ${i + 1} has neither ${a} nor ${gross ? 'unitGrossPrice' : 'unitNetPrice'}`, i, a, undefined,
+        `a ${inv.pricing}-priced line needs its ${gross ? 'gross' : 'net'} amount or unit price`);
     }
   });
   check(inv.statedTotals?.net, 'statedTotals.net', 2, 'amounts');
@@ -199,11 +208,10 @@ function checkNumbers(f: Findings, inv: Invoice): boolean {
 function checkRates(f: Findings, inv: Invoice, schema: FaSchema): void {
   inv.lines.forEach((l, i) => {
     if (!rateInfo(l.vatRate)) {
-      f.error('FA_RATE_INVALID', `VAT rate ${JSON.stringify(l.vatRate)} is not valid for ${schema}`, lineField(i, 'vatRate'), String(l.vatRate),
+      f.lineError('FA_RATE_INVALID', `VAT rate ${JSON.stringify(l.vatRate)} is not valid for ${schema}`, i, 'vatRate', String(l.vatRate),
         schema === 'FA(3)'
           ? 'one of 23, 22, 8, 7, 5, 4, 3, 0 KR, 0 WDT, 0 EX, zw, oo, np I, np II (or 0, np)'
-          : 'one of 23, 22, 8, 7, 5, 4, 3, 0, zw, oo, np (0 KR/0 WDT/0 EX and np I/np II are accepted and written as 0 and np)',
-        l.provenance);
+          : 'one of 23, 22, 8, 7, 5, 4, 3, 0, zw, oo, np (0 KR/0 WDT/0 EX and np I/np II are accepted and written as 0 and np)');
     }
   });
   const taxed = inv.lines.some((l) => rateInfo(l.vatRate)?.percent);

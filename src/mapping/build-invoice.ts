@@ -5,7 +5,7 @@
 import { lineField } from '../invoice/line-field.ts';
 import { AgentError } from '../core/errors.ts';
 import type { CompanyProfile, Invoice, InvoiceLine } from '../core/invoice.ts';
-import type { Provenance, SourceValue } from '../core/records.ts';
+import { provenanceWhere, type Provenance, type SourceValue } from '../core/records.ts';
 import { walkPath } from './record-path.ts';
 import type { RefIndex } from './reference-records.ts';
 import type { CompiledField, CompiledLineSource, CompiledMapping } from './compiled-mapping.ts';
@@ -145,7 +145,7 @@ export async function buildInvoice(m: CompiledMapping, group: Group, file: strin
     const prefix = lineField(i, '');
     const lv = await evaluate(fields, scope, rec, prefix, number, m.file, errors);
     checkRequired(REQUIRED_LINE, lv, fields, rec, prefix, m.file, pointer, number, errors);
-    lines.push(lineFrom(lv, rec.where));
+    lines.push(lineFrom(lv, rec));
     const row = lv.str('attachmentRow');
     if (row !== undefined) attachmentRows.push({ text: row, line: i + 1, where: rec.where });
   }
@@ -190,13 +190,33 @@ function extraRecords(x: CompiledLineSource, invoice: Rec, mappingFile: string, 
   return out;
 }
 
-function lineFrom(lv: Values, provenance: Provenance): InvoiceLine {
+function lineFrom(lv: Values, rec: Rec): InvoiceLine {
   // description and vatRate are required: a line without them never reaches an invoice
   const line = place(LINE_ENTRIES, lv) as Draft<InvoiceLine>;
   line.description ??= '';
   line.vatRate ??= '23';
-  line.provenance = provenance;
+  const fieldCells = fieldCellsOf(lv, rec);
+  line.provenance = { ...provenanceWhere(rec.where), ...(fieldCells ? { fieldCells } : {}) };
   return line as InvoiceLine;
+}
+
+/**
+ * Where each placed field of a line was read in the line's own record: its cell (XLSX), or the
+ * column's name in a record without cells (CSV, fixed-width, JSON Lines); nothing for a value
+ * from another record (the invoice's, a lookup), a path inside XML/JSON, a constant or an expression.
+ */
+function fieldCellsOf(lv: Values, rec: Rec): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const e of LINE_ENTRIES) {
+    const src = lv.src.get(e.path);
+    if (!lv.v.has(e.path) || src?.rec !== rec || src.column === undefined) continue;
+    const cell = rec.where.cells ? rec.where.cells[src.column] : rec.where.path === undefined ? src.column : undefined;
+    if (cell === undefined) continue;
+    out[e.to] = cell;
+    any = true;
+  }
+  return any ? out : undefined;
 }
 
 /** Catalog fields with where each lands, computed once (the party fields are built by buildParty). */

@@ -1,6 +1,6 @@
 /** Reading the raw text a rule or condition names (column or path) out of the right record. */
 import { AgentError, type Where } from '../core/errors.ts';
-import type { Provenance } from '../core/records.ts';
+import { provenanceWhere, type Provenance } from '../core/records.ts';
 import { parsePath, toScalar, walkPath, type PathStep } from './record-path.ts';
 import { pickRecord, type Rec, type Scope } from './scope.ts';
 
@@ -38,7 +38,7 @@ export function readSource(scope: Scope, from: string, reader: Reader, mapping: 
 
 /** The record's location without the per-column cell map, plus the cell of the column read. */
 export function recordWhere(p: Provenance, reader?: { readonly column: string } | Reader): Where {
-  const { cells, ...rest } = p;
-  const cell = reader && 'column' in reader ? cells?.[reader.column] : undefined;
-  return cell ? { ...rest, cell } : rest;
+  const cell = reader && 'column' in reader ? p.cells?.[reader.column] : undefined;
+  const place = provenanceWhere(p);
+  return cell ? { ...place, cell } : place;
 }

@@ -5,6 +5,7 @@
  */
 import { AgentError, type Where } from '../core/errors.ts';
 import type { InvoiceXml } from '../core/invoice.ts';
+import { provenanceWhere } from '../core/records.ts';
 
 /** `row 1, line 2` / `line 14, at /orders/1`: where a record is, as errors name it elsewhere. */
 export function placeOf(w: Where): string {
@@ -17,12 +18,8 @@ export function placeOf(w: Where): string {
   return parts.join(', ') || 'an unknown place';
 }
 
-/** A record's place without its per-column cell table (XLSX), which is no location by itself. */
-export const whereOf = (w: (Where & { cells?: unknown }) | undefined): Where => {
-  if (!w) return {};
-  const { cells: _cells, ...rest } = w;
-  return rest;
-};
+/** A record's place without its cell maps, which are no location by themselves. */
+export const whereOf = (w: Where | undefined): Where => (w ? provenanceWhere(w) : {});
 
 const keyOf = (x: { sellerNip: string; kind: string; invoiceNumber: string }): string => `${x.sellerNip}\u0000${x.kind}\u0000${x.invoiceNumber}`;
 

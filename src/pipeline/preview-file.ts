@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.ts';
 import type { CompanyProfile, FaSchema, Invoice, InvoiceXml, IsoDate } from '../core/invoice.ts';
+import { provenanceWhere } from '../core/records.ts';
 import { describeEncoding, readRecords, resolveEncoding } from '../readers/index.ts';
 import { MappingInvalidError, NameCheckError, loadMapping, mapRecords } from '../mapping/index.ts';
 import type { CompiledMapping, MappingCache } from '../mapping/index.ts';
@@ -289,7 +290,7 @@ export async function previewFile(file: string, opts: PreviewOptions): Promise<P
       const checks = { unmatchedPaths: opts.unmatchedPaths ?? 'warning', warn: (w: AgentError) => warnings.push(w), ...(encoding ? { encoding } : {}) } as const;
       for await (const mapped of mapRecords(mapping, records, { today: opts.today, ...(opts.company ? { company: opts.company } : {}) }, limits, checks)) {
         if (invoices.length >= limits.maxInvoicesPerFile) {
-          const { cells: _cells, ...at } = mapped.ok ? mapped.invoice.provenance : { file: displayName, cells: undefined };
+          const at = mapped.ok ? provenanceWhere(mapped.invoice.provenance) : { file: displayName };
           throw limitExceeded('maxInvoicesPerFile', limits.maxInvoicesPerFile, `the file has more than ${limits.maxInvoicesPerFile} invoices`, at);
         }
         if (!mapped.ok) {

@@ -2,8 +2,8 @@
  * XLSX reader: exceljs streaming WorkbookReader (rows stream; shared strings are cached, so memory
  * grows with distinct texts, not rows). Rows above `headerRow` are titles; the header row names
  * the columns; a totals row can end the data (`stopWhen` / `stopColumn`).
- * Provenance: `row` is the worksheet row number as Excel shows it, `cells` the column letter of
- * each field.
+ * Provenance: `row` is the worksheet row number as Excel shows it, `cells` the cell reference of
+ * each field (`H7`).
  */
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -209,7 +209,7 @@ async function* sheetRecords(ws: StreamSheet, target: Target, date1904: boolean,
         });
       }
       values[c.name] = t.text;
-      cells[c.name] = c.letter;
+      cells[c.name] = `${c.letter}${row.number}`;
       if (firstText === null && t.text !== null && t.text.trim() !== '') firstText = t.text;
     }
     if (firstText === null && o.skipEmptyRows) continue;

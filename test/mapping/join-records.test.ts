@@ -12,6 +12,8 @@ import { compile, mapAll, mappingJson, problems, row, rows, stream } from './map
 const firma = { id: { type: 'nip', nip: '9999999999' }, name: 'Firma' };
 const base = { kind: 'VAT', issueDate: '2026-11-03', buyer: firma, currency: 'PLN', pricing: 'net' };
 const kawa = { description: 'Kawa', quantity: '2', unitNetPrice: '10.5', vatRate: '23' };
+/** a CSV line's fields and the columns they were read from */
+const fieldCells = { description: 'Towar', quantity: 'Ilosc', unitNetPrice: 'Cena', vatRate: 'VAT' };
 
 test('per key, adjacent false: rows of one invoice may be anywhere; invoices in the order their first row appears', async () => {
   const m = compile(mappingJson({ invoices: { per: 'key', key: 'Nr', adjacent: false } }));
@@ -21,11 +23,11 @@ test('per key, adjacent false: rows of one invoice may be anywhere; invoices in 
       ok: true,
       invoice: {
         ...base, number: 'FV/1',
-        lines: [{ ...kawa, provenance: { file: 'in.csv', row: 1, line: 2 } }, { ...kawa, description: 'Herbata', provenance: { file: 'in.csv', row: 3, line: 4 } }],
+        lines: [{ ...kawa, provenance: { file: 'in.csv', row: 1, line: 2, fieldCells } }, { ...kawa, description: 'Herbata', provenance: { file: 'in.csv', row: 3, line: 4, fieldCells } }],
         provenance: { file: 'in.csv', row: 1, line: 2 },
       },
     },
-    { ok: true, invoice: { ...base, number: 'FV/2', lines: [{ ...kawa, description: 'Cukier', provenance: { file: 'in.csv', row: 2, line: 3 } }], provenance: { file: 'in.csv', row: 2, line: 3 } } },
+    { ok: true, invoice: { ...base, number: 'FV/2', lines: [{ ...kawa, description: 'Cukier', provenance: { file: 'in.csv', row: 2, line: 3, fieldCells } }], provenance: { file: 'in.csv', row: 2, line: 3 } } },
   ]);
 });
 
@@ -78,7 +80,8 @@ const item = (Faktura: string, Towar: string, r: number, over: Record<string, st
 
 test('per join: lines join their header by key across record types, in header order; line rules read the header with from invoice', async () => {
   const out = await mapAll(compile(joinMapping), [header('FV/1', 2), header('FV/2', 3), item('FV/2', 'Cukier', 2), item('fv/1', 'Kawa', 3), item('FV/1', 'Herbata', 4)]);
-  const line = (description: string, r: number) => ({ ...kawa, description, saleDate: '2026-11-03', provenance: { file: 'f.xlsx', sheet: 'Pozycje', row: r, cells: { Faktura: `A${r}`, Towar: `B${r}`, Ilosc: `C${r}` } } });
+  // the cells of the fields read from the line's own row; saleDate comes from the header, Cena and VAT have no cell here
+  const line = (description: string, r: number) => ({ ...kawa, description, saleDate: '2026-11-03', provenance: { file: 'f.xlsx', sheet: 'Pozycje', row: r, fieldCells: { description: `B${r}`, quantity: `C${r}` } } });
   assert.deepEqual(out, [
     { ok: true, invoice: { ...base, number: 'FV/1', lines: [line('Kawa', 3), line('Herbata', 4)], provenance: { file: 'f.xlsx', sheet: 'Faktury', row: 2, cells: { Numer: 'A2' } } } },
     { ok: true, invoice: { ...base, number: 'FV/2', lines: [line('Cukier', 2)], provenance: { file: 'f.xlsx', sheet: 'Faktury', row: 3, cells: { Numer: 'A3' } } } },

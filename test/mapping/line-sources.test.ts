@@ -91,20 +91,22 @@ test('extraLines without path: columns of the invoice row become a line when its
   const out = await mapAll(m, rows(row({ Transport: '20,00' }), row({ Towar: 'Herbata', Transport: '20,00' }), row({ Nr: 'FV/2', Transport: '' })));
   const base = { kind: 'VAT', issueDate: '2026-11-03', buyer: firma, currency: 'PLN', pricing: 'net' };
   const kawa = { description: 'Kawa', quantity: '2', unitNetPrice: '10.5', vatRate: '23' };
+  const kawaCells = { description: 'Towar', quantity: 'Ilosc', unitNetPrice: 'Cena', vatRate: 'VAT' };
   assert.deepEqual(out, [
     {
       ok: true,
       invoice: {
         ...base, number: 'FV/1',
         lines: [
-          { ...kawa, provenance: { file: 'in.csv', row: 1, line: 2 } },
-          { ...kawa, description: 'Herbata', provenance: { file: 'in.csv', row: 2, line: 3 } },
-          { description: 'Transport', quantity: '1', unitNetPrice: '20', vatRate: '23', provenance: { file: 'in.csv', row: 1, line: 2 } },
+          { ...kawa, provenance: { file: 'in.csv', row: 1, line: 2, fieldCells: kawaCells } },
+          { ...kawa, description: 'Herbata', provenance: { file: 'in.csv', row: 2, line: 3, fieldCells: kawaCells } },
+          // constants have no cell; the price was read from the invoice row's Transport column
+          { description: 'Transport', quantity: '1', unitNetPrice: '20', vatRate: '23', provenance: { file: 'in.csv', row: 1, line: 2, fieldCells: { unitNetPrice: 'Transport' } } },
         ],
         provenance: { file: 'in.csv', row: 1, line: 2 },
       },
     },
-    { ok: true, invoice: { ...base, number: 'FV/2', lines: [{ ...kawa, provenance: { file: 'in.csv', row: 3, line: 4 } }], provenance: { file: 'in.csv', row: 3, line: 4 } } },
+    { ok: true, invoice: { ...base, number: 'FV/2', lines: [{ ...kawa, provenance: { file: 'in.csv', row: 3, line: 4, fieldCells: kawaCells } }], provenance: { file: 'in.csv', row: 3, line: 4 } } },
   ]);
 });
 
@@ -158,7 +160,8 @@ const wide = (over: Record<string, string>): Record<string, string> => ({
   ...over,
 });
 
-const cellsOf = (n: number) => ({ Nazwa: `Pozycja${n}_Nazwa`, Ilosc: `Pozycja${n}_Ilosc`, Cena: `Pozycja${n}_Cena`, VAT: `Pozycja${n}_VAT` });
+/** in a CSV, each field of an unpivoted line names the column of its own group */
+const cellsOf = (n: number) => ({ description: `Pozycja${n}_Nazwa`, quantity: `Pozycja${n}_Ilosc`, unitNetPrice: `Pozycja${n}_Cena`, vatRate: `Pozycja${n}_VAT` });
 
 test('unpivot: repeated column groups of one row become lines in numeric order; an empty group is skipped; provenance names row and cells', async () => {
   const out = await mapAll(wideMapping, rows(wide({}), wide({ Nr: 'FV/2', Pozycja10_Nazwa: '', Pozycja10_Ilosc: '', Pozycja10_Cena: '', Pozycja10_VAT: ' ' })));
@@ -170,13 +173,13 @@ test('unpivot: repeated column groups of one row become lines in numeric order; 
       invoice: {
         ...base, number: 'FV/1',
         lines: [
-          { ...kawa, provenance: { file: 'in.csv', row: 1, line: 2, cells: cellsOf(1) } },
-          { description: 'Herbata', quantity: '1', unitNetPrice: '7', vatRate: '8', provenance: { file: 'in.csv', row: 1, line: 2, cells: cellsOf(10) } },
+          { ...kawa, provenance: { file: 'in.csv', row: 1, line: 2, fieldCells: cellsOf(1) } },
+          { description: 'Herbata', quantity: '1', unitNetPrice: '7', vatRate: '8', provenance: { file: 'in.csv', row: 1, line: 2, fieldCells: cellsOf(10) } },
         ],
         provenance: { file: 'in.csv', row: 1, line: 2 },
       },
     },
-    { ok: true, invoice: { ...base, number: 'FV/2', lines: [{ ...kawa, provenance: { file: 'in.csv', row: 2, line: 3, cells: cellsOf(1) } }], provenance: { file: 'in.csv', row: 2, line: 3 } } },
+    { ok: true, invoice: { ...base, number: 'FV/2', lines: [{ ...kawa, provenance: { file: 'in.csv', row: 2, line: 3, fieldCells: cellsOf(1) } }], provenance: { file: 'in.csv', row: 2, line: 3 } } },
   ]);
 });
 
@@ -196,8 +199,8 @@ test('unpivot: in a spreadsheet each line keeps the cells of its own group; an e
   assert.equal(ok[0]!.ok, true);
   const lines = ok[0]!.ok ? ok[0]!.invoice.lines : [];
   assert.deepEqual(lines.map((l) => l.provenance), [
-    { file: 'w.xlsx', sheet: 'Faktury', row: 3, cells: { Nr: 'A3', Data: 'B3', NIP: 'C3', Nabywca: 'D3', Nazwa: 'E3', Ilosc: 'F3' } },
-    { file: 'w.xlsx', sheet: 'Faktury', row: 3, cells: { Nr: 'A3', Data: 'B3', NIP: 'C3', Nabywca: 'D3', Nazwa: 'G3', Ilosc: 'H3' } },
+    { file: 'w.xlsx', sheet: 'Faktury', row: 3, fieldCells: { description: 'E3', quantity: 'F3' } },
+    { file: 'w.xlsx', sheet: 'Faktury', row: 3, fieldCells: { description: 'G3', quantity: 'H3' } },
   ]);
 });
 
@@ -206,7 +209,7 @@ test('unpivot per key: every row of the invoice is unpivoted; a row with only em
   const out = await mapAll(m, rows(wide({ Pozycja10_Nazwa: '', Pozycja10_Ilosc: '', Pozycja10_Cena: '', Pozycja10_VAT: '' }), wide({ Pozycja1_Nazwa: 'Mleko' })));
   assert.equal(out.length, 1);
   const lines = out[0]!.ok ? out[0]!.invoice.lines : [];
-  assert.deepEqual(lines.map((l) => [l.description, l.provenance?.row, l.provenance?.cells?.['Nazwa']]), [['Kawa', 1, 'Pozycja1_Nazwa'], ['Mleko', 2, 'Pozycja1_Nazwa'], ['Herbata', 2, 'Pozycja10_Nazwa']]);
+  assert.deepEqual(lines.map((l) => [l.description, l.provenance?.row, l.provenance?.fieldCells?.['description']]), [['Kawa', 1, 'Pozycja1_Nazwa'], ['Mleko', 2, 'Pozycja1_Nazwa'], ['Herbata', 2, 'Pozycja10_Nazwa']]);
 });
 
 test('unpivot: a row whose groups are all empty is an invoice without lines', async () => {

@@ -336,9 +336,10 @@ test('every invoice keeps the provenance of its first record', async () => {
 
 test('every line keeps the provenance of its own record (line errors name their row)', async () => {
   const out = await mapAll(compile(mappingJson()), rows(row({}), row({ Towar: 'Herbata' }), row({ Nr: 'FV/2' })));
+  const fieldCells = { description: 'Towar', quantity: 'Ilosc', unitNetPrice: 'Cena', vatRate: 'VAT' }; // the columns each field was read from
   assert.deepEqual(out.map((r) => (r.ok ? r.invoice.lines.map((l) => l.provenance) : undefined)), [
-    [{ file: 'in.csv', row: 1, line: 2 }, { file: 'in.csv', row: 2, line: 3 }],
-    [{ file: 'in.csv', row: 3, line: 4 }],
+    [{ file: 'in.csv', row: 1, line: 2, fieldCells }, { file: 'in.csv', row: 2, line: 3, fieldCells }],
+    [{ file: 'in.csv', row: 3, line: 4, fieldCells }],
   ]);
 });
 

@@ -67,14 +67,16 @@ const records = [
 
 test('record lookups: buyer and product names come from reference records that follow the documents', async () => {
   const out = await mapAll(compile(lookupMapping), records);
+  // what a line read from its own record (a looked-up name comes from another record: no cell)
+  const fieldCells = { quantity: 'Ilosc', unitNetPrice: 'Cena', sku: 'Kod' };
   assert.deepEqual(out, [
     {
       ok: true,
       invoice: {
         kind: 'VAT', number: 'FS 1/26', issueDate: '2026-11-03', buyer: { id: { type: 'nip', nip: '9999999999' }, name: 'Firma' }, currency: 'PLN', pricing: 'net',
         lines: [
-          { description: 'Kawa', unit: 'kg', quantity: '2', unitNetPrice: '10.5', vatRate: '23', sku: 'kaw', provenance: { file: 'EXP.TXT', line: 2 } },
-          { description: 'Herbata', unit: 'op.', quantity: '1', unitNetPrice: '7', vatRate: '23', sku: 'HER', provenance: { file: 'EXP.TXT', line: 3 } },
+          { description: 'Kawa', unit: 'kg', quantity: '2', unitNetPrice: '10.5', vatRate: '23', sku: 'kaw', provenance: { file: 'EXP.TXT', line: 2, fieldCells } },
+          { description: 'Herbata', unit: 'op.', quantity: '1', unitNetPrice: '7', vatRate: '23', sku: 'HER', provenance: { file: 'EXP.TXT', line: 3, fieldCells } },
         ],
         provenance: { file: 'EXP.TXT', line: 1 },
       },

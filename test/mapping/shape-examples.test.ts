@@ -30,8 +30,9 @@ test('wide-csv: one row per invoice, Pozycja1…4 groups become lines, empty gro
   const file = 'inbox-example/wide/faktury-wiersz-na-fakture.csv';
   const out = await mapFile(m, file);
   const F = 'faktury-wiersz-na-fakture.csv';
-  const cells = (n: number) => ({ Nazwa: `Pozycja${n}_Nazwa`, JM: `Pozycja${n}_JM`, Ilosc: `Pozycja${n}_Ilosc`, Cena: `Pozycja${n}_Cena`, VAT: `Pozycja${n}_VAT` });
-  const at = (row: number, n: number) => ({ file: F, row, line: row + 1, cells: cells(n) });
+  // each field of a line names the column of its own group
+  const cells = (n: number) => ({ description: `Pozycja${n}_Nazwa`, unit: `Pozycja${n}_JM`, quantity: `Pozycja${n}_Ilosc`, unitNetPrice: `Pozycja${n}_Cena`, vatRate: `Pozycja${n}_VAT` });
+  const at = (row: number, n: number) => ({ file: F, row, line: row + 1, fieldCells: cells(n) });
   const party = (nip: string, name: string, line1: string, line2: string) => ({ id: { type: 'nip', nip }, name, address: { country: 'PL', line1, line2 } });
   assert.deepEqual(ok(out), [
     {
@@ -140,9 +141,9 @@ test('two-sheets-xlsx: invoices on one sheet, their lines on another in any orde
   const m = await loadMapping('mappings/two-sheets-xlsx.json');
   const out = await mapFile(m, TWO_SHEETS_XLSX);
   const F = 'faktury-i-pozycje.xlsx';
-  // the xlsx reader names a cell's column letter; the row is in `row`
-  const P = (row: number) => ({ file: F, sheet: 'Pozycje', row, cells: { Faktura: 'A', Lp: 'B', Nazwa: 'C', JM: 'D', Ilość: 'E', 'Cena netto': 'F', VAT: 'G' } });
-  const H = (row: number) => ({ file: F, sheet: 'Faktury', row, cells: { Numer: 'A', 'Data wystawienia': 'B', NIP: 'C', Kontrahent: 'D', 'Termin płatności': 'E' } });
+  // the xlsx reader names each column's cell; a line keeps the cells of the fields it read
+  const P = (row: number) => ({ file: F, sheet: 'Pozycje', row, fieldCells: { description: `C${row}`, unit: `D${row}`, quantity: `E${row}`, unitNetPrice: `F${row}`, vatRate: `G${row}` } });
+  const H = (row: number) => ({ file: F, sheet: 'Faktury', row, cells: { Numer: `A${row}`, 'Data wystawienia': `B${row}`, NIP: `C${row}`, Kontrahent: `D${row}`, 'Termin płatności': `E${row}` } });
   assert.deepEqual(ok(out), [
     {
       kind: 'VAT', number: 'FV 7/2026', issueDate: '2026-11-09', buyer: { id: { type: 'nip', nip: '1132456789' }, name: 'Auto-Serwis Kowalczyk Sp. j.' }, currency: 'PLN', pricing: 'net',

@@ -16,7 +16,8 @@ test('two-files-csv: header file + lines file, lines of one invoice not adjacent
   const p = await previewFile(`inbox-example/two-files/${H}`, opts);
   assert.deepEqual(p.errors.map(describeError), []);
   const party = (nip: string, name: string, line1: string, line2: string) => ({ id: { type: 'nip', nip }, name, address: { country: 'PL', line1, line2 } });
-  const line = (row: number, description: string, unit: string, quantity: string, unitNetPrice: string, vatRate: string) => ({ description, unit, quantity, unitNetPrice, vatRate, provenance: { file: L, row, line: row + 1 } });
+  const fieldCells = { description: 'Nazwa', unit: 'JM', quantity: 'Ilość', unitNetPrice: 'Cena netto', vatRate: 'VAT' }; // the lines file's columns
+  const line = (row: number, description: string, unit: string, quantity: string, unitNetPrice: string, vatRate: string) => ({ description, unit, quantity, unitNetPrice, vatRate, provenance: { file: L, row, line: row + 1, fieldCells } });
   const invoices = p.invoices.map((i) => JSON.parse(JSON.stringify(i.invoice)) as unknown);
   assert.deepEqual(invoices, [
     {

@@ -27,10 +27,12 @@ test('example mapping edi-epp: three FS invoices with their items; the receipt (
     ],
   );
   const first = got[0]!;
+  // each field read from the item record names the field (column) of the section's layout
+  const fieldCells = { quantity: 'Ilosc', unitNetPrice: 'CenaNetto', netAmount: 'WartoscNetto', vatAmount: 'WartoscVat', vatRate: 'StawkaVat', sku: 'KodTowaru' };
   assert.deepEqual(first.lines.map((l) => [l.provenance, l.quantity, l.unitNetPrice, l.vatRate]), [
-    [{ file: 'eksport-2026-11.epp', line: 8 }, '10', '45.5', '23'],
-    [{ file: 'eksport-2026-11.epp', line: 9 }, '20', '12', '5'],
-    [{ file: 'eksport-2026-11.epp', line: 10 }, '1', '150', '23'],
+    [{ file: 'eksport-2026-11.epp', line: 8, fieldCells }, '10', '45.5', '23'],
+    [{ file: 'eksport-2026-11.epp', line: 9, fieldCells }, '20', '12', '5'],
+    [{ file: 'eksport-2026-11.epp', line: 10, fieldCells }, '1', '150', '23'],
   ]);
   assert.equal(got[2]!.saleDate, '2026-11-10');
   assert.deepEqual(got.map((i) => i.statedTotals?.gross), ['996.15', '167.9', '321.3']);

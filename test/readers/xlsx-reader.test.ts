@@ -32,15 +32,15 @@ async function workbook(t: TestContext, extra?: (ws: ExcelJS.Worksheet) => void)
 test('xlsx: title row, header row, dates, numbers, formula results, rich text, totals row', async (t) => {
   const path = await workbook(t);
   const records = await collect(path, xlsxInput(), 'luty.xlsx');
-  const cells = { Numer: 'A', 'Data wystawienia': 'B', Netto: 'C', Brutto: 'D', Nabywca: 'E' };
+  const cells = (r: number) => ({ Numer: `A${r}`, 'Data wystawienia': `B${r}`, Netto: `C${r}`, Brutto: `D${r}`, Nabywca: `E${r}` });
   assert.deepEqual(records, [
     {
       values: { Numer: 'FV/1/2026', 'Data wystawienia': '2026-02-03', Netto: '1234.5', Brutto: '1518.435', Nabywca: 'Łódź Sp. z o.o.' },
-      where: { file: 'luty.xlsx', sheet: 'Faktury', row: 3, cells },
+      where: { file: 'luty.xlsx', sheet: 'Faktury', row: 3, cells: cells(3) },
     },
     {
       values: { Numer: 'FV/2/2026', 'Data wystawienia': '2026-02-04', Netto: '0.3', Brutto: '100', Nabywca: '006' },
-      where: { file: 'luty.xlsx', sheet: 'Faktury', row: 4, cells },
+      where: { file: 'luty.xlsx', sheet: 'Faktury', row: 4, cells: cells(4) },
     },
   ]);
 });

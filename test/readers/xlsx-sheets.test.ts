@@ -30,10 +30,10 @@ test('xlsx sheets: several sheets one after another, each record typed by its sh
   const path = await workbook(t);
   const records = await collect(path, xlsxInput({ sheets: [{ sheet: 'Pozycje', type: 'line', headerRow: 2 }, { sheet: 'Faktury', type: 'invoice' }] }), 'dwa-arkusze.xlsx');
   assert.deepEqual(records, [
-    { values: { Numer: 'FV 1/2026', Nabywca: 'Ala sp. z o.o.' }, recordType: 'invoice', where: { file: 'dwa-arkusze.xlsx', sheet: 'Faktury', row: 2, cells: { Numer: 'A', Nabywca: 'B' } } },
-    { values: { Numer: 'FV 2/2026', Nabywca: 'Ola S.A.' }, recordType: 'invoice', where: { file: 'dwa-arkusze.xlsx', sheet: 'Faktury', row: 3, cells: { Numer: 'A', Nabywca: 'B' } } },
-    { values: { Numer: 'FV 1/2026', Towar: 'Kawa', 'Ilość': '2' }, recordType: 'line', where: { file: 'dwa-arkusze.xlsx', sheet: 'Pozycje', row: 3, cells: { Numer: 'A', Towar: 'B', 'Ilość': 'C' } } },
-    { values: { Numer: 'FV 2/2026', Towar: 'Herbata', 'Ilość': '1.5' }, recordType: 'line', where: { file: 'dwa-arkusze.xlsx', sheet: 'Pozycje', row: 4, cells: { Numer: 'A', Towar: 'B', 'Ilość': 'C' } } },
+    { values: { Numer: 'FV 1/2026', Nabywca: 'Ala sp. z o.o.' }, recordType: 'invoice', where: { file: 'dwa-arkusze.xlsx', sheet: 'Faktury', row: 2, cells: { Numer: 'A2', Nabywca: 'B2' } } },
+    { values: { Numer: 'FV 2/2026', Nabywca: 'Ola S.A.' }, recordType: 'invoice', where: { file: 'dwa-arkusze.xlsx', sheet: 'Faktury', row: 3, cells: { Numer: 'A3', Nabywca: 'B3' } } },
+    { values: { Numer: 'FV 1/2026', Towar: 'Kawa', 'Ilość': '2' }, recordType: 'line', where: { file: 'dwa-arkusze.xlsx', sheet: 'Pozycje', row: 3, cells: { Numer: 'A3', Towar: 'B3', 'Ilość': 'C3' } } },
+    { values: { Numer: 'FV 2/2026', Towar: 'Herbata', 'Ilość': '1.5' }, recordType: 'line', where: { file: 'dwa-arkusze.xlsx', sheet: 'Pozycje', row: 4, cells: { Numer: 'A4', Towar: 'B4', 'Ilość': 'C4' } } },
   ]);
 });
 
