@@ -7,6 +7,7 @@
 import { AgentError, type Where } from '../core/errors.ts';
 import type { CompanyConfig } from '../config/agent-config.ts';
 import type { PreviewResult } from './preview-file.ts';
+import { provenanceWhere } from '../core/records.ts';
 
 export function allowedSellers(company: Pick<CompanyConfig, 'nip' | 'actsFor'>): ReadonlySet<string> {
   return new Set([company.nip, ...(company.actsFor ?? [])]);
@@ -17,7 +18,7 @@ export function sellerNotAllowed(company: Pick<CompanyConfig, 'id' | 'nip' | 'ac
   return new AgentError('INVOICE_SELLER_NOT_ALLOWED',
     `invoice ${invoice}: seller NIP ${seller} is neither the NIP of company ${company.id} (${company.nip}) nor a client it acts for (${listed}); KSeF would refuse it (status 410, no InvoiceWrite permission)`, {
       kind: 'data',
-      where: { ...(provenance ?? {}), file: sourceName, invoice, field: 'seller.id.nip', value: seller },
+      where: { ...(provenance ? provenanceWhere(provenance) : {}), file: sourceName, invoice, field: 'seller.id.nip', value: seller },
       rule: `send it with the company whose NIP is ${seller}, or, when ${company.id} is an accounting office invoicing for this client, add "${seller}" to "actsFor" of company ${company.id} and have the client grant NIP ${company.nip} the InvoiceWrite permission in KSeF`,
     });
 }
