@@ -5,28 +5,17 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { EventBus } from '../../src/core/events.ts';
 import type { AgentEvents } from '../../src/core/events.ts';
-import { InboxWatcher } from '../../src/inbox/inbox-watcher.ts';
 import type { InboxWatcherOptions } from '../../src/inbox/inbox-watcher.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { watcherFixture } from '../helpers/watcher-fixture.ts';
 import type { AgentError } from '../../src/core/errors.ts';
 
-const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 0, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 
-async function setup(dir: string, over: Partial<InboxWatcherOptions> = {}) {
-  let t = 1_000_000;
-  const bus = new EventBus();
-  const events: [string, any][] = [];
-  bus.onAny((name, payload) => events.push([name, payload]));
-  const folder = join(dir, 'inbox');
-  const workDir = join(dir, 'work');
-  await mkdir(folder, { recursive: true });
-  const mapping = join(dir, 'mapping.json');
-  await writeFile(mapping, '{"name":"m"}');
-  const w = new InboxWatcher({ companyId: 'acme', inboxId: 'csv', folder, workDir, mapping, bus, now: () => t, policy, ...over });
-  const errors = (code: string) => events.filter(([n, p]) => n === 'inbox.error' && p.code === code).map(([, p]) => p as AgentEvents['inbox.error']);
-  return { w, events, errors, folder, workDir, advance: (ms: number) => (t += ms) };
+async function setup(dir: string, over: Omit<Partial<InboxWatcherOptions>, 'policy'> = {}) {
+  const f = await watcherFixture(dir, { over });
+  const errors = (code: string) => f.events.filter(([n, p]) => n === 'inbox.error' && p.code === code).map(([, p]) => p as AgentEvents['inbox.error']);
+  return { ...f, errors };
 }
 
 test('a legal name too long for the claim prefix is claimed, its full name kept, and no claim failure is reported', async () => {

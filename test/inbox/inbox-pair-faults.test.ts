@@ -4,16 +4,14 @@
 // (root moves anything, so permissions cannot make it fail).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { rename, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { EventBus } from '../../src/core/events.ts';
 import type { AgentEvents } from '../../src/core/events.ts';
-import { InboxWatcher } from '../../src/inbox/inbox-watcher.ts';
 import { claimFile } from '../../src/inbox/claim-file.ts';
 import { completeClaimedPair } from '../../src/inbox/claimed-companion.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { watcherFixture } from '../helpers/watcher-fixture.ts';
 
-const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 0, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 const COMPANION = { files: '{stem}_poz.csv', stem: '^(.*)_nag\\.csv$', type: 'line', ownType: 'invoice', waitSeconds: 60 };
 const H = 'FS_11_nag.csv';
 const L = 'FS_11_poz.csv';
@@ -30,19 +28,10 @@ function failingRename(code: string, fail: (from: string) => boolean) {
 }
 
 async function setup(dir: string, fsRename?: (from: string, to: string) => Promise<void>, doneMarker = 'none') {
-  let t = 1_000_000;
-  const bus = new EventBus();
-  const events: [string, any][] = [];
-  bus.onAny((name, payload) => events.push([name, payload]));
-  const folder = join(dir, 'inbox');
-  const workDir = join(dir, 'work');
-  await mkdir(folder, { recursive: true });
-  const mapping = join(dir, 'mapping.json');
-  await writeFile(mapping, JSON.stringify({ name: 'pairs', input: { format: 'csv', companion: COMPANION } }));
-  const w = new InboxWatcher({ companyId: 'acme', inboxId: 'pairs', folder, workDir, mapping, bus, now: () => t, policy: { ...policy, doneMarker }, ...(fsRename ? { fsRename } : {}) });
-  await writeFile(join(folder, H), 'H\n');
-  await writeFile(join(folder, L), 'L\n');
-  return { w, events, folder, workDir, mapping, advance: (ms: number) => (t += ms) };
+  const f = await watcherFixture(dir, { inboxId: 'pairs', mapping: { name: 'pairs', input: { format: 'csv', companion: COMPANION } }, policy: { doneMarker }, over: fsRename ? { fsRename } : {} });
+  await writeFile(join(f.folder, H), 'H\n');
+  await writeFile(join(f.folder, L), 'L\n');
+  return f;
 }
 
 /** Every file below the claim area (hidden records included), relative to it. */

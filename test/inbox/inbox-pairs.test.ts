@@ -10,24 +10,17 @@ import { companionDataName, companionNameFile } from '../../src/inbox/claimed-co
 import { companionNameFor, companionProblems, isCompanionName, companionRuleOf } from '../../src/inbox/companion-rule.ts';
 import { checkMappingText } from '../../src/mapping/load-mapping.ts';
 import { withTempDir } from '../helpers/temp-dir.ts';
+import { WATCHER_POLICY, watcherFixture } from '../helpers/watcher-fixture.ts';
 import { REPO } from '../helpers/agent-env.ts';
 import { AgentError } from '../../src/core/errors.ts';
 import { pairOf } from '../../src/pipeline/read-pair.ts';
 import { NO_MAPPING_APPLIES } from '../../src/inbox/mapping-snapshot.ts';
 import { chooseMapping, inboxPairRules, mappingCandidates, mappingVersionChooser } from '../../src/pipeline/choose-mapping.ts';
 
-const policy = { usePolling: false, intervalMs: 100, stabilityWindowMs: 1000, scanIntervalMs: 60000, doneMarker: 'none', ignore: [] as string[], maxFilesPerScan: 100 };
 const COMPANION = { files: '{stem}_poz.csv', stem: '^(.*)_nag\\.csv$', type: 'line', ownType: 'invoice', waitSeconds: 60 };
 
-async function setup(dir: string) {
-  let t = 1_000_000;
-  const folder = join(dir, 'inbox');
-  const mapping = join(dir, 'mapping.json');
-  await mkdir(folder);
-  await writeFile(mapping, JSON.stringify({ name: 'pairs', input: { format: 'csv', companion: COMPANION } }));
-  const w = new InboxWatcher({ companyId: 'acme', inboxId: 'pairs', folder, workDir: join(dir, 'work'), mapping, bus: new EventBus(), now: () => t, policy });
-  return { w, folder, advance: (ms: number) => (t += ms) };
-}
+const policy = { ...WATCHER_POLICY, stabilityWindowMs: 1000 };
+const setup = (dir: string) => watcherFixture(dir, { inboxId: 'pairs', mapping: { name: 'pairs', input: { format: 'csv', companion: COMPANION } }, policy: { stabilityWindowMs: 1000 } });
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
