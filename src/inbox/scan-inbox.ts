@@ -83,8 +83,3 @@ export async function scanInboxFolder(folder: string, policy: ScanPolicy): Promi
   out.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { candidates: out, refused };
 }
-
-/** The candidate files of one inbox folder (see scanInboxFolder). */
-export async function scanInbox(folder: string, policy: ScanPolicy): Promise<Candidate[]> {
-  return (await scanInboxFolder(folder, policy)).candidates;
-}
