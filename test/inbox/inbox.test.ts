@@ -8,7 +8,7 @@ import type { AgentEvents } from '../../src/core/events.ts';
 import type { InboxFile } from '../../src/core/records.ts';
 import { InboxWatcher } from '../../src/inbox/inbox-watcher.ts';
 import type { InboxWatcherOptions } from '../../src/inbox/inbox-watcher.ts';
-import { scanInbox } from '../../src/inbox/scan-inbox.ts';
+import { scanInboxFolder } from '../../src/inbox/scan-inbox.ts';
 import { claimFile } from '../../src/inbox/claim-file.ts';
 import { listClaimed } from '../../src/inbox/list-claimed.ts';
 import { isIgnoredName } from '../../src/inbox/name-filter.ts';
@@ -71,9 +71,9 @@ test('temporary, hidden and configured names are ignored; files glob selects', a
   await withDir(async (dir) => {
     for (const n of ['a.tmp', 'b.PART', '~$book.xlsx', '.hidden', 'x.bak', 'ok.csv', 'other.xml']) await writeFile(join(dir, n), 'x');
     await mkdir(join(dir, 'sub.csv'));
-    const names = (await scanInbox(dir, { ignore: ['*.bak'], doneMarker: 'none', files: '*.CSV' })).map((c) => c.name);
+    const names = (await scanInboxFolder(dir, { ignore: ['*.bak'], doneMarker: 'none', files: '*.CSV' })).candidates.map((c) => c.name);
     assert.deepEqual(names, ['ok.csv']);
-    const all = (await scanInbox(dir, { ignore: [], doneMarker: 'none' })).map((c) => c.name).sort();
+    const all = (await scanInboxFolder(dir, { ignore: [], doneMarker: 'none' })).candidates.map((c) => c.name).sort();
     assert.deepEqual(all, ['ok.csv', 'other.xml', 'x.bak']);
     assert.equal(isIgnoredName('Invoice.TMP'), true);
     assert.equal(isIgnoredName('invoice.tmp.csv'), false);
