@@ -229,6 +229,8 @@ export interface InvoiceXml {
   readonly invoiceNumber: string;
   readonly kind: InvoiceKind;
   readonly sellerNip: string;
+  /** P_1 as written */
+  readonly issueDate: IsoDate;
   readonly schema: FaSchema;
   /** UTF-8 bytes without BOM, as sent to KSeF */
   readonly xml: Buffer;

@@ -39,6 +39,7 @@ export function writeFa(inv: Invoice, profile: FaProfile, company: CompanyProfil
     invoiceNumber: inv.number,
     kind: inv.kind,
     sellerNip,
+    issueDate: inv.issueDate,
     schema: profile.schema,
     xml: Buffer.from(xml, 'utf8'),
     provenance: inv.provenance,

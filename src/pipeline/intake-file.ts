@@ -59,11 +59,6 @@ async function uncountUnstarted(ctx: PipelineContext, rest: readonly FileRecord[
 }
 
 /** FA P_1 of an FA XML (the first one: Fa/P_1 precedes any P_1 in corrected-invoice data). */
-function issueDateOf(xml: Buffer): { issueDate?: string } {
-  const m = /<(?:\w+:)?P_1>(\d{4}-\d\d-\d\d)</.exec(xml.toString('utf8'));
-  return m ? { issueDate: m[1]! } : {};
-}
-
 export interface IntakeItem {
   readonly file: InboxFile;
   /** the inbox as configured (its `mapping` is the file errors name) */
@@ -196,7 +191,7 @@ export async function intakeFiles(ctx: PipelineContext, items: readonly IntakeIt
       number: xml!.invoiceNumber, kind: xml!.kind, sellerNip: xml!.sellerNip, hash: ksefHash(xml!.xml), contentHash: faContentHash(xml!.xml),
       // warnings travel with the invoice into its result; P_1 tells what an Offline classification means for the dates
       ...(warnings.length ? { warnings: warnings.map((w) => stored(w.at({ file: it.file.sourceName, invoice: xml!.invoiceNumber }))) } : {}),
-      ...issueDateOf(xml!.xml),
+      issueDate: xml!.issueDate,
     }));
     decisions.push({ kind: 'planned', rec, planned, accepted: known.accepted });
     if (suspect) break;
