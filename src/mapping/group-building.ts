@@ -1,6 +1,8 @@
 /** What grouping strategies share: one invoice being built, its size checks, and a record's key. */
 import { AgentError } from '../core/errors.ts';
 import { limitExceeded } from '../core/limits.ts';
+import type { SourceRecord } from '../core/records.ts';
+import type { Condition } from './compile-condition.ts';
 import type { CompiledRule } from './compile-rule.ts';
 import { srcWhere } from './compile-rule.ts';
 import type { RefIndex } from './reference-records.ts';
@@ -48,6 +50,26 @@ export class Building {
 }
 
 export const strayGroup = (rec: Rec, error: AgentError): Group => ({ invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [error], stray: true });
+
+/** A record to group, or a record whose `skip` rule failed: an error on its own, in file order. */
+export type Kept = { readonly rec: Rec; readonly recordType: string; readonly stray?: undefined } | { readonly stray: Group };
+
+/** The records the mapping's `skip` rule keeps (all without one), for every way of grouping. */
+export async function* keptRecords(records: AsyncIterable<SourceRecord>, skip: Condition | undefined, env: GroupEnv): AsyncGenerator<Kept> {
+  for await (const r of records) {
+    const rec: Rec = { values: r.values, where: r.where };
+    if (skip) {
+      const s0 = skip(soloScope(rec, env));
+      const s = s0 instanceof Promise ? await s0 : s0;
+      if (s instanceof AgentError) {
+        yield { stray: strayGroup(rec, s) };
+        continue;
+      }
+      if (s) continue;
+    }
+    yield { rec, recordType: r.recordType ?? '' };
+  }
+}
 
 /**
  * One invoice's records are held until it is complete, so their number is what bounds memory:

@@ -4,10 +4,8 @@
  * Every record is held until the end of the file, at most limits.maxRecordsPerFile (docs/memory.md).
  */
 import { AgentError } from '../core/errors.ts';
-import type { SourceRecord } from '../core/records.ts';
-import type { Condition } from './compile-condition.ts';
 import type { CompiledRule } from './compile-rule.ts';
-import { Building, checkHeld, checkInvoiceSize, keyOf, soloScope, strayGroup, type Group, type GroupEnv } from './group-building.ts';
+import { Building, checkHeld, checkInvoiceSize, keyOf, strayGroup, type Group, type GroupEnv, type Kept } from './group-building.ts';
 import type { Rec } from './scope.ts';
 import { recordWhere } from './source-read.ts';
 
@@ -28,7 +26,7 @@ type HeldGrouping = JoinGrouping | { readonly per: 'key'; readonly key: Compiled
 /** In file order: an invoice being collected, or a record that is an error on its own. */
 type Entry = Building | Group;
 
-export async function* groupHeld(records: AsyncIterable<SourceRecord>, grouping: HeldGrouping, skip: Condition | undefined, env: GroupEnv): AsyncGenerator<Group> {
+export async function* groupHeld(records: AsyncIterable<Kept>, grouping: HeldGrouping, env: GroupEnv): AsyncGenerator<Group> {
   const entries: Entry[] = [];
   const byKey = new Map<string, Building>();
   /** per join: line records waiting for the end of the file, by the key they name */
@@ -38,17 +36,12 @@ export async function* groupHeld(records: AsyncIterable<SourceRecord>, grouping:
   let held = 0;
   const why = grouping.per === 'join' ? 'per "join"' : 'per "key" with adjacent: false';
 
-  for await (const r of records) {
-    const rec: Rec = { values: r.values, where: r.where };
-    if (skip) {
-      const s0 = skip(soloScope(rec, env));
-      const s = s0 instanceof Promise ? await s0 : s0;
-      if (s instanceof AgentError) {
-        entries.push(strayGroup(rec, s));
-        continue;
-      }
-      if (s) continue;
+  for await (const kept of records) {
+    if (kept.stray) {
+      entries.push(kept.stray);
+      continue;
     }
+    const { rec } = kept;
     checkHeld(++held, rec, env, why);
     if (grouping.per === 'key') {
       const k = await keyOf(grouping.key, rec, env, 'invoices.key', grouping.keyPointer, 'grouping key');
@@ -67,7 +60,7 @@ export async function* groupHeld(records: AsyncIterable<SourceRecord>, grouping:
       checkInvoiceSize(b, rec, env);
       continue;
     }
-    const type = r.recordType ?? '';
+    const type = kept.recordType;
     if (type === grouping.header) {
       const k = await keyOf(grouping.key, rec, env, 'invoices.key', '/invoices/key', 'invoice key');
       if (k instanceof AgentError) {

@@ -11,7 +11,7 @@ import type { CompiledRule } from './compile-rule.ts';
 import { walkPath, type PathStep, type Values } from './record-path.ts';
 import type { Rec } from './scope.ts';
 import { recordWhere } from './source-read.ts';
-import { Building, checkInvoiceSize, soloScope, type Group, type GroupEnv } from './group-building.ts';
+import { Building, checkInvoiceSize, keptRecords, soloScope, type Group, type GroupEnv } from './group-building.ts';
 import { groupHeld, type JoinGrouping } from './group-held.ts';
 
 export type Grouping =
@@ -25,25 +25,21 @@ export type { Group } from './group-building.ts';
 type Env = GroupEnv;
 
 export async function* groupRecords(records: AsyncIterable<SourceRecord>, grouping: Grouping, skip: Condition | undefined, env: Env): AsyncGenerator<Group> {
+  const kept = keptRecords(records, skip, env);
   if (grouping.per === 'join' || (grouping.per === 'key' && grouping.adjacent === false)) {
-    yield* groupHeld(records, grouping, skip, env);
+    yield* groupHeld(kept, grouping, env);
     return;
   }
   let cur: Building | undefined;
   let curKey: string | undefined;
   const seenKeys = new Set<string>();
 
-  for await (const r of records) {
-    const rec: Rec = { values: r.values, where: r.where };
-    if (skip) {
-      const s0 = skip(soloScope(rec, env));
-      const s = s0 instanceof Promise ? await s0 : s0;
-      if (s instanceof AgentError) {
-        yield { invoice: rec, lines: [], byType: new Map(), records: [rec], errors: [s], stray: true };
-        continue;
-      }
-      if (s) continue;
+  for await (const k of kept) {
+    if (k.stray) {
+      yield k.stray;
+      continue;
     }
+    const { rec } = k;
     switch (grouping.per) {
       case 'file':
         cur ??= new Building(rec);
@@ -92,7 +88,7 @@ export async function* groupRecords(records: AsyncIterable<SourceRecord>, groupi
         break;
       }
       case 'header': {
-        const type = r.recordType ?? '';
+        const type = k.recordType;
         if (type === grouping.header) {
           if (cur) yield cur.done();
           cur = new Building(rec);
