@@ -130,12 +130,12 @@ export class Agent {
     return this.#store!;
   }
 
-  /** port of the health endpoint when it is on */
   /** Per company, the last purchase download's error, until one succeeds (`once` reports them). */
   get purchaseErrors(): ReadonlyMap<string, NonNullable<CompanyFacts['purchaseError']>> {
     return this.#purchaseErrors;
   }
 
+  /** port of the health endpoint when it is on */
   get healthPort(): number | undefined {
     return this.#health?.port;
   }

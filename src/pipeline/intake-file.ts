@@ -58,7 +58,6 @@ async function uncountUnstarted(ctx: PipelineContext, rest: readonly FileRecord[
   if (back.length > 0) await ctx.store.batch((tx) => back.forEach((r) => tx.setIntakeAttempts(r.id, before.get(r.id)!)));
 }
 
-/** FA P_1 of an FA XML (the first one: Fa/P_1 precedes any P_1 in corrected-invoice data). */
 export interface IntakeItem {
   readonly file: InboxFile;
   /** the inbox as configured (its `mapping` is the file errors name) */

@@ -42,14 +42,17 @@ export async function pollInFlight(ctx: PipelineContext, shouldStop: () => boole
   const listing = async (ref: string, batch: boolean): Promise<SessionInvoice[] | 'open'> => {
     let l = listings.get(ref);
     if (!l) {
+      /** KSeF answered the session's status: it knows the session, so a 21173 for its list proves nothing */
+      let statusAnswered = false;
       try {
         const status = batch ? await ctx.client.getSessionStatus(ref) : undefined;
+        statusAnswered = status !== undefined;
         if (status && OPEN_SESSION.has(status.status.code)) {
           l = 'open';
           if (status.status.code === 100) unclosed.set(ref, { count: 0, ...(status.dateCreated ? { dateCreated: status.dateCreated } : {}) });
         } else l = await ctx.client.listSessionInvoices(ref);
       } catch (e) {
-        if (!notFound(e) || !(await stillNotFound(ctx, ref, batch))) throw e;
+        if (!notFound(e) || statusAnswered || !(await stillNotFound(ctx, ref, batch))) throw e;
         // a session KSeF does not have holds no invoice of ours: an empty listing proves them absent
         l = [];
         unknown.set(ref, 0);
@@ -146,7 +149,7 @@ const notFound = (e: unknown): boolean => isKsefError(e) && e.code === 'KSEF_SES
  */
 async function stillNotFound(ctx: PipelineContext, ref: string, batch: boolean): Promise<boolean> {
   try {
-    // the call not made yet: batch sessions were asked for their status, online ones for their list
+    // the call not made yet: the 21173 came from a batch session's status or an online session's list
     if (batch) await ctx.client.listSessionInvoices(ref);
     else await ctx.client.getSessionStatus(ref);
     return false;

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBus } from '../../src/core/events.ts';
-import { isKsefError } from '../../src/ksef/index.ts';
+import { isKsefError, KsefError } from '../../src/ksef/index.ts';
 import type { KsefClient, OnlineSession } from '../../src/ksef/index.ts';
 import { faContentHash } from '../../src/invoice/content-hash.ts';
 import { ksefHash, writeInvoiceXml } from '../../src/pipeline/invoice-xml-files.ts';
@@ -173,3 +173,45 @@ test('the reconciler and an invoice left intent-recorded in a session KSeF no lo
     await b.close();
   }
 });
+
+/** A client whose session status and invoice list answer as given: a KSeF answer, or 21173. */
+function sessionAnswers(real: KsefClient, status: 'known' | 'unknown', list: 'known' | 'unknown'): KsefClient {
+  const gone = (op: string) => new KsefError('KSEF_SESSION_NOT_FOUND', `${op}: HTTP 400: 21173 Brak sesji o wskazanym numerze referencyjnym`, { httpStatus: 400, exceptions: [{ code: 21173, description: 'Brak sesji' }] });
+  return Object.assign(Object.create(real) as KsefClient, {
+    getSessionStatus: async () => {
+      if (status === 'unknown') throw gone('GET /sessions/{ref}');
+      return { status: { code: 200, description: 'Sesja przetworzona pomyślnie' } };
+    },
+    listSessionInvoices: async () => {
+      if (list === 'unknown') throw gone('GET /sessions/{ref}/invoices');
+      return [];
+    },
+  });
+}
+
+for (const kind of ['online', 'batch'] as const) {
+  test(`an intent-recorded invoice of a ${kind} session: a 21173 is believed only when KSeF gives it for the status and the list; one odd answer leaves the invoice waiting, unsent`, async () => {
+    const b = await bed(1);
+    try {
+      const id = b.ids[0]!;
+      await b.store.transition(id, 'intent-recorded', { sessionKind: kind, sessionReferenceNumber: '20261125-SO-0000000000-0000000000-00' });
+      const warnings: { code?: string }[] = [];
+      const base = b.ctx(b.t.client);
+      base.bus.on('agent.warning', (p) => warnings.push(p));
+      // an online session is asked for its list first (a list without our invoice proves it absent, the usual path)
+      const odd = kind === 'online' ? ([['known', 'unknown']] as const) : ([['known', 'unknown'], ['unknown', 'known']] as const);
+      for (const [status, list] of odd) {
+        const problems = await pollInFlight({ ...base, client: sessionAnswers(b.t.client, status, list) } as PipelineContext);
+        assert.equal(b.store.getInvoice(id)!.state, 'intent-recorded', `status ${status}, list ${list}: not resent`);
+        assert.deepEqual(problems.map((e) => (isKsefError(e) ? e.code : String(e))), ['KSEF_SESSION_NOT_FOUND'], `status ${status}, list ${list}`);
+      }
+      assert.deepEqual(warnings.filter((w) => w.code === 'PIPELINE_SESSION_UNKNOWN'), []);
+      // both say so: nothing of ours is in that session, the invoice goes back to planned
+      await pollInFlight({ ...base, client: sessionAnswers(b.t.client, 'unknown', 'unknown') } as PipelineContext);
+      assert.equal(b.store.getInvoice(id)!.state, 'planned');
+      assert.equal(warnings.filter((w) => w.code === 'PIPELINE_SESSION_UNKNOWN').length, 1);
+    } finally {
+      await b.close();
+    }
+  });
+}
