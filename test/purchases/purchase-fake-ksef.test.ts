@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { KsefError } from '../../src/ksef/index.ts';
 import type { ExportContents, ExportStatus, InvoiceMetadata, InvoiceQueryFilters } from '../../src/ksef/index.ts';
-import { loadPurchaseState, purchaseStatus, runPurchaseSync } from '../../src/jobs/purchases/index.ts';
+import { formatPurchaseStatus, loadPurchaseState, purchaseStatus, runPurchaseSync } from '../../src/jobs/purchases/index.ts';
 import type { PurchaseKsefClient } from '../../src/jobs/purchases/index.ts';
 import { emptyPurchaseState, savePurchaseState } from '../../src/jobs/purchases/purchase-state.ts';
 import { createFakeClock } from '../helpers/client-clock.ts';
@@ -97,6 +97,7 @@ describe('purchase sync against a scripted KSeF', () => {
       const r = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy({ backfillFrom: '2026-03-01' }) });
       assert.equal(r.ok, true);
       assert.equal(r.calls.exports, 1);
+      assert.deepEqual(r.roles[0]!.dropped, []);
       const s = await loadPurchaseState(d.company.folders.work, 'acme', NIP);
       assert.equal(s.roles.Subject2!.main.cursor, '2026-02-28T23:00:00.000Z');
       assert.equal(s.roles.Subject2!.inFlight, undefined);
@@ -145,6 +146,8 @@ describe('purchase sync against a scripted KSeF', () => {
       const r = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy({ backfillFrom: '2026-03-01' }) });
       assert.equal(r.ok, true);
       assert.equal(r.calls.exports, 2);
+      // the drop stays visible as a warning in the run's report
+      assert.deepEqual(r.roles[0]!.dropped.map((x) => [x.reference, x.status]), [[k.refs[0], 210]]);
       assert.equal(k.filters[1]!.dateRange.from, k.filters[0]!.dateRange.from);
       assert.equal((await loadPurchaseState(d.company.folders.work, 'acme', NIP)).roles.Subject2!.main.cursor, '2026-03-10T11:59:00.000Z');
     } finally {
@@ -196,3 +199,134 @@ describe('purchase sync against a scripted KSeF', () => {
   });
 });
 
+
+describe('purchase sync: an export KSeF keeps failing is an error, not a success', () => {
+  const START = '2026-02-28T23:00:00.000Z';
+  const e500 = () => ({ error: new KsefError('KSEF_EXPORT_FAILED', 'export ended with status 500 internal error', { statusCode: 500 }) });
+  const ref = (n: number) => `20260302-EH-${String(n).padStart(10, '0')}-0000000000-00`;
+
+  it('every export ends in 500: each run asks the window twice, records KSEF_EXPORT_FAILED, never a success, the cursor stays', async () => {
+    const xml = await xmlP;
+    const clock = createFakeClock(Date.parse('2026-03-10T12:00:00Z'));
+    const d = await purchaseDirs(NIP);
+    try {
+      const k = fakeKsef(Array.from({ length: 100 }, e500), new Map(), xml);
+      const deps = { client: k.client, clock, policy: policy({ backfillFrom: '2026-03-01' }) };
+      for (let run = 0; run < 3; run++) {
+        const at = new Date(clock.now()).toISOString();
+        const r = await runPurchaseSync(d.company, deps);
+        const message = `role Subject2: the KSeF export of the window from ${START} to the high-water mark failed 2 times in this run (last: export ${ref(2 * run + 2)}, status 500: export ended with status 500 internal error); nothing was downloaded from this window, the position stays and the next run asks again`;
+        assert.equal(r.ok, false);
+        assert.deepEqual(r.errors, [{ code: 'KSEF_EXPORT_FAILED', message, at, role: 'Subject2' }]);
+        // two exports of the same window, not the whole per-run cap of 10
+        assert.equal(r.calls.exports, 2);
+        assert.equal(r.downloaded, 0);
+        assert.equal(r.roles[0]!.caughtUp, false);
+        assert.deepEqual(r.roles[0]!.error, { code: 'KSEF_EXPORT_FAILED', message });
+        assert.deepEqual(r.roles[0]!.dropped.map((x) => [x.reference, x.code, x.status, x.from, x.to]), [
+          [ref(2 * run + 1), 'KSEF_EXPORT_FAILED', 500, START, undefined],
+          [ref(2 * run + 2), 'KSEF_EXPORT_FAILED', 500, START, undefined],
+        ]);
+        const st = await purchaseStatus(d.company);
+        assert.equal(st.lastSuccessAt, undefined);
+        assert.deepEqual(st.lastError, { code: 'KSEF_EXPORT_FAILED', message, at, role: 'Subject2' });
+        assert.equal(st.roles[0]!.cursor, START);
+        assert.equal(st.roles[0]!.lastSuccessAt, undefined);
+        assert.equal(st.roles[0]!.exportInFlight, undefined);
+        assert.deepEqual(formatPurchaseStatus(st), [
+          `purchases acme: last sync ${at}, last success never, 0 invoices downloaded`,
+          `  Subject2: cursor ${START}, 0 downloaded, 0 repeats skipped`,
+          `  last error ${at}: ${message} [KSEF_EXPORT_FAILED]`,
+        ]);
+        clock.advance(61 * 60_000);
+      }
+      assert.equal(k.filters.length, 6);
+      assert.ok(k.filters.every((f) => f.dateRange.from === START));
+    } finally {
+      await d.cleanup();
+    }
+  });
+
+  it('an expired export (KSEF_GONE) resumed after a restart and the same window failing again stop the role after one new export', async () => {
+    const xml = await xmlP;
+    const clock = createFakeClock(Date.parse('2026-03-10T12:00:00Z'));
+    const d = await purchaseDirs(NIP);
+    try {
+      const gone = new KsefError('KSEF_GONE', 'GET /invoices/exports/{ref}: HTTP 410: gone', { httpStatus: 410 });
+      const k = fakeKsef([{ error: gone }, e500(), done('2026-03-10T11:59:00.000Z')], new Map(), xml);
+      // the export was started before a crash: it is in the state, KSeF has forgotten it
+      const handle = await k.client.startExport({ subjectType: 'Subject2', dateRange: { dateType: 'PermanentStorage', from: START, restrictToPermanentStorageHwmDate: true } });
+      const state = emptyPurchaseState('acme', NIP);
+      state.roles.Subject2 = { main: { cursor: START }, coveredFrom: START, downloaded: 0, duplicates: 0, inFlight: { referenceNumber: handle.referenceNumber, key: 'k', iv: 'i', stream: 'main', from: START, startedAt: '2026-03-10T11:00:00.000Z' } };
+      await savePurchaseState(d.company.folders.work, state);
+      const r = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy({ backfillFrom: '2026-03-01' }) });
+      assert.equal(r.ok, false);
+      assert.equal(r.calls.exports, 1);
+      assert.equal(r.errors[0]!.code, 'KSEF_EXPORT_FAILED');
+      assert.deepEqual(r.roles[0]!.dropped.map((x) => [x.reference, x.code, x.status]), [[ref(1), 'KSEF_GONE', 410], [ref(2), 'KSEF_EXPORT_FAILED', 500]]);
+      assert.equal((await loadPurchaseState(d.company.folders.work, 'acme', NIP)).lastSuccessAt, undefined);
+      // the next run gets a package: a success again, and the error is no longer shown
+      clock.advance(16 * 60_000);
+      const r2 = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy({ backfillFrom: '2026-03-01' }) });
+      assert.equal(r2.ok, true, JSON.stringify(r2.errors));
+      const st = await purchaseStatus(d.company);
+      assert.equal(st.lastError, undefined);
+      assert.equal(st.lastSuccessAt, r2.startedAt);
+      assert.equal(st.roles[0]!.cursor, '2026-03-10T11:59:00.000Z');
+    } finally {
+      await d.cleanup();
+    }
+  });
+
+  it('a run that moved the cursor and then had one export dropped at the export cap is a success with the drop reported; the next run fails on that window', async () => {
+    const xml = await xmlP;
+    const clock = createFakeClock(Date.parse('2026-03-10T12:00:00Z'));
+    const d = await purchaseDirs(NIP);
+    try {
+      // back-fill from October: the first window is a closed 3-month chunk, the second the open rest
+      const k = fakeKsef([done('2026-03-10T11:59:00.000Z'), e500(), e500(), e500()], new Map(), xml);
+      const deps = { client: k.client, clock, policy: policy({ backfillFrom: '2025-10-01' }), maxExportsPerRun: 2 };
+      const r = await runPurchaseSync(d.company, deps);
+      const mid = '2025-12-30T22:00:00.000Z';
+      assert.equal(r.ok, true, JSON.stringify(r.errors));
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.calls.exports, 2);
+      assert.equal(r.roles[0]!.caughtUp, false);
+      assert.equal(r.roles[0]!.cursor, mid);
+      assert.deepEqual(r.roles[0]!.dropped.map((x) => [x.reference, x.code, x.status, x.from, x.to, x.message]), [[ref(2), 'KSEF_EXPORT_FAILED', 500, mid, undefined, 'export ended with status 500 internal error']]);
+      const st = await purchaseStatus(d.company);
+      assert.equal(st.lastSuccessAt, r.startedAt);
+      assert.equal(st.lastError, undefined);
+      clock.advance(16 * 60_000);
+      const r2 = await runPurchaseSync(d.company, deps);
+      assert.equal(r2.ok, false);
+      assert.equal(r2.calls.exports, 2);
+      assert.equal(r2.errors[0]!.code, 'KSEF_EXPORT_FAILED');
+      assert.match(r2.errors[0]!.message, /^role Subject2: the KSeF export of the window from 2025-12-30T22:00:00\.000Z to the high-water mark failed 2 times in this run/);
+      const st2 = await purchaseStatus(d.company);
+      assert.equal(st2.lastSuccessAt, r.startedAt);
+      assert.equal(st2.lastError?.code, 'KSEF_EXPORT_FAILED');
+      assert.equal(st2.roles[0]!.cursor, mid);
+    } finally {
+      await d.cleanup();
+    }
+  });
+
+  it('the only export a run may start fails and nothing moved: an error naming the export cap', async () => {
+    const xml = await xmlP;
+    const clock = createFakeClock(Date.parse('2026-03-10T12:00:00Z'));
+    const d = await purchaseDirs(NIP);
+    try {
+      const k = fakeKsef([e500()], new Map(), xml);
+      const r = await runPurchaseSync(d.company, { client: k.client, clock, policy: policy({ backfillFrom: '2026-03-01' }), maxExportsPerRun: 1 });
+      assert.equal(r.ok, false);
+      assert.equal(r.calls.exports, 1);
+      assert.deepEqual(r.errors.map((e) => [e.code, e.message]), [
+        ['KSEF_EXPORT_FAILED', `role Subject2: the KSeF export of the window from ${START} to the high-water mark failed 1 time in this run and the run may start no more exports (maxExportsPerRun 1) (last: export ${ref(1)}, status 500: export ended with status 500 internal error); nothing was downloaded from this window, the position stays and the next run asks again`],
+      ]);
+      assert.equal((await purchaseStatus(d.company)).lastSuccessAt, undefined);
+    } finally {
+      await d.cleanup();
+    }
+  });
+});

@@ -157,7 +157,7 @@ export async function runPurchaseSync(company: PurchaseCompany, deps: PurchaseSy
   let deferred: number | undefined;
   for (const role of deps.policy.roles) {
     const rs = prepareRole(state, role, start, deps.logger);
-    const report: RoleSyncReport = { role, downloaded: 0, duplicates: 0, cursor: rs.main.cursor, caughtUp: false, csvFiles: [], flatErrors: [] };
+    const report: RoleSyncReport = { role, downloaded: 0, duplicates: 0, cursor: rs.main.cursor, caughtUp: false, csvFiles: [], flatErrors: [], dropped: [] };
     reports.push(report);
     if (deferred !== undefined) continue;
     try {

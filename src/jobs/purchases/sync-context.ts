@@ -31,6 +31,11 @@ export interface RoleSyncReport {
   csvFiles: string[];
   /** invoices stored without their flat ERP row (the purchase mapping failed for them) */
   flatErrors: Array<{ ksefNumber: string; code: string; message: string }>;
+  /**
+   * exports KSeF ended in an error status (not 420) or forgot, each asked again; a run that then
+   * got its answer or moved on keeps them here (and in the log) as warnings
+   */
+  dropped: Array<{ reference: string; code: string; status?: number; message: string; from: string; to?: string }>;
   error?: { code: string; message: string };
 }
 

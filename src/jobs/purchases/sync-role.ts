@@ -1,7 +1,7 @@
 import type { PurchaseRole } from '../../config/agent-config.ts';
 import { AgentError } from '../../core/errors.ts';
 import { isKsefError } from '../../ksef/index.ts';
-import type { ExportHandle, InvoiceMetadata, InvoiceQueryFilters } from '../../ksef/index.ts';
+import type { ExportHandle, InvoiceMetadata, InvoiceQueryFilters, KsefError } from '../../ksef/index.ts';
 import { isInOutbox, storePurchaseBatch } from './purchase-outbox.ts';
 import type { ReceivedInvoice } from './purchase-outbox.ts';
 import type { InFlightExport, RoleState, StreamName, StreamState } from './purchase-state.ts';
@@ -61,7 +61,25 @@ function moveCursor(stream: StreamState, next: string | undefined, delivered: re
   else delete stream.boundary;
 }
 
-type ExportEnd = 'stored' | 'hwm' | 'restart';
+/** An export KSeF ended in an error status (other than 420) or forgot (410): nothing came of it. */
+interface DroppedExport {
+  readonly dropped: true;
+  readonly reference: string;
+  readonly stream: StreamName;
+  readonly from: string;
+  readonly to?: string;
+  readonly error: KsefError;
+}
+
+type ExportEnd = 'stored' | 'hwm' | DroppedExport;
+
+/**
+ * How many failed exports of the same window one run accepts. Two: a single failure (an
+ * expired export found after a restart, a passing 500) is asked again at once; a second failure
+ * of the same window means KSeF fails it for now, and asking ten times would only burn the
+ * hourly export quota on the same answer. The next run asks again.
+ */
+export const MAX_WINDOW_EXPORT_FAILURES = 2;
 
 /** Whether the last package stored for a role was truncated (then the same open window continues). */
 const truncatedLast = new WeakMap<RoleState, boolean>();
@@ -74,11 +92,16 @@ async function finishExport(ctx: SyncContext, role: PurchaseRole, rs: RoleState,
     status = await ctx.client.waitForExport(f.referenceNumber);
   } catch (e) {
     if (isKsefError(e) && (e.code === 'KSEF_EXPORT_FAILED' || e.code === 'KSEF_GONE')) {
-      // 420: the window starts after the HWM (nothing to read yet); 210/410 expired, 415, 500, 550: ask again
+      // 420: the window starts after the HWM (nothing to read yet); 210/410 expired, 415, 500, 550:
+      // the caller asks again, and turns repeated failures into an error (syncRole)
       delete rs.inFlight;
       await ctx.save();
-      ctx.logger?.warn?.('purchases.export-dropped', { company: ctx.company.id, role, reference: f.referenceNumber, code: e.code, status: e.statusCode });
-      return e.statusCode === 420 ? 'hwm' : 'restart';
+      if (e.statusCode === 420) return 'hwm';
+      ctx.logger?.warn?.('purchases.export-dropped', { company: ctx.company.id, role, reference: f.referenceNumber, code: e.code, status: e.statusCode ?? e.httpStatus, from: f.from, to: f.to, message: e.message });
+      // KSeF's export status (415, 500, 550, 210 ...), or the HTTP status for a forgotten export (410)
+      const st = e.statusCode ?? e.httpStatus;
+      report.dropped.push({ reference: f.referenceNumber, code: e.code, ...(st !== undefined ? { status: st } : {}), message: e.message, from: f.from, ...(f.to ? { to: f.to } : {}) });
+      return { dropped: true, reference: f.referenceNumber, stream: f.stream, from: f.from, ...(f.to ? { to: f.to } : {}), error: e };
     }
     throw e;
   }
@@ -150,13 +173,43 @@ async function queryWindow(ctx: SyncContext, role: PurchaseRole, rs: RoleState, 
   return 'stored';
 }
 
+/** The error a role stops with when a window's export failed and nothing took its place. */
+function exportFailed(role: PurchaseRole, d: DroppedExport, times: number, capped?: number): AgentError {
+  const window = `from ${d.from} to ${d.to ?? 'the high-water mark'}`;
+  const why = `failed ${times} time${times === 1 ? '' : 's'} in this run${capped !== undefined ? ` and the run may start no more exports (maxExportsPerRun ${capped})` : ''}`;
+  const last = `last: export ${d.reference}, status ${d.error.statusCode ?? d.error.httpStatus ?? 'unknown'}: ${d.error.message}`;
+  return new AgentError(d.error.code, `role ${role}: the KSeF export of the window ${window} ${why} (${last}); nothing was downloaded from this window, the position stays and the next run asks again`, {
+    kind: 'transient',
+    where: { field: 'purchases.roles', value: role },
+    cause: d.error,
+  });
+}
+
+const cursorsOf = (rs: RoleState): string => `${rs.main.cursor} ${rs.backfill?.cursor ?? '-'}`;
+
 /**
  * One role: finish an export left from before, then walk the back-fill stream (if any) and the
  * main stream window by window until there is nothing to ask, or the per-run export cap is hit.
- * Budget and KSeF errors propagate to the caller.
+ * A window whose export KSeF fails is asked once more; a second failure of the same window, or a
+ * failure the export cap leaves unanswered in a run that moved nothing, stops the role with the
+ * KSeF error (so the run is not a success). Budget and KSeF errors propagate to the caller.
  */
 export async function syncRole(ctx: SyncContext, role: PurchaseRole, rs: RoleState, report: RoleSyncReport): Promise<void> {
-  if (rs.inFlight) await finishExport(ctx, role, rs, rs.inFlight, report);
+  const startCursors = cursorsOf(rs);
+  const failures = new Map<string, number>();
+  // the last failed export not yet followed by an answer for its window
+  let unanswered: DroppedExport | undefined;
+  const dropped = (d: DroppedExport): void => {
+    const key = `${d.stream} ${d.from}`;
+    const times = (failures.get(key) ?? 0) + 1;
+    failures.set(key, times);
+    unanswered = d;
+    if (times >= MAX_WINDOW_EXPORT_FAILURES) throw exportFailed(role, d, times);
+  };
+  if (rs.inFlight) {
+    const end = await finishExport(ctx, role, rs, rs.inFlight, report);
+    if (typeof end === 'object') dropped(end);
+  }
   for (const name of ['backfill', 'main'] as const) {
     for (;;) {
       const stream = rs[name];
@@ -174,12 +227,21 @@ export async function syncRole(ctx: SyncContext, role: PurchaseRole, rs: RoleSta
       if (ctx.strategy === 'auto') end = await queryWindow(ctx, role, rs, name, w, report);
       if (end === 'too-many') {
         if (ctx.calls.exports >= ctx.maxExportsPerRun) {
+          // a failure the cap leaves unanswered is only a warning (report.dropped, the log) when
+          // the run moved this role forward; with nothing moved the run is not a success
+          if (unanswered && report.downloaded === 0 && cursorsOf(rs) === startCursors) {
+            throw exportFailed(role, unanswered, failures.get(`${unanswered.stream} ${unanswered.from}`) ?? 1, ctx.maxExportsPerRun);
+          }
           report.caughtUp = false;
           return;
         }
         end = await exportWindow(ctx, role, rs, name, w, report);
-        if (end === 'restart') continue;
+        if (typeof end === 'object') {
+          dropped(end);
+          continue;
+        }
       }
+      unanswered = undefined;
       // nothing newer is readable yet (HWM lag): stop here, the cursor stays
       if (end === 'hwm' || stream.cursor === before) break;
       // an open window answered in full reached KSeF's HWM: caught up until the next run
