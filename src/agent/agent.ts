@@ -424,8 +424,8 @@ export class Agent {
 
   /** The verdict /health serves and status prints, from the same facts (see assessHealth). */
   async health(): Promise<HealthVerdict & { companies: CompanyFacts[] }> {
-    const companies = companyFacts(this.config, this.store, this.runtimeFacts(), this.#purchaseErrors);
-    const verdict = assessHealth({ companies, folders: await folderFacts(this.config), disks: await diskFacts(this.config, stateDirOf(this.config)), credentials: this.#credentialReasons() });
+    const companies = companyFacts(this.config, this.store, this.runtimeFacts(), this.#purchaseErrors, this.#now());
+    const verdict = assessHealth({ companies, folders: await folderFacts(this.config), disks: await diskFacts(this.config, stateDirOf(this.config)), credentials: this.#credentialReasons(), unsettledAfterMs: this.config.health.unsettledAfterMinutes * 60_000 });
     return { ...verdict, companies };
   }
 

@@ -14,7 +14,7 @@ export type HealthStatus = 'ok' | 'degraded' | 'failing';
 
 export interface HealthReason {
   readonly level: Exclude<HealthStatus, 'ok'>;
-  /** stable: COMPANY_HELD, KSEF_TROUBLE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW, CREDENTIAL_EXPIRED */
+  /** stable: COMPANY_HELD, KSEF_TROUBLE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW, CREDENTIAL_EXPIRED, INVOICES_UNSETTLED, AGENT_CRASHED */
   readonly code: string;
   readonly companyId?: string;
   readonly message: string;
@@ -45,6 +45,8 @@ export interface CompanyFacts {
   readonly trouble?: { readonly code: string; readonly message: string; readonly since: string };
   /** the last purchase download failed (after its last success) */
   readonly purchaseError?: { readonly code: string; readonly message: string; readonly at: string };
+  /** the in-flight invoice waiting longest for KSeF: since its send (or its recorded intent) */
+  readonly oldestInFlight?: { readonly number: string; readonly since: string; readonly ageMs: number };
 }
 
 export interface FolderFacts {
@@ -69,7 +71,14 @@ export interface HealthSnapshot {
   readonly ksef?: { readonly reachable: boolean; readonly detail: string };
   /** credential expiry and the token deadline (see credential-warnings.ts), already judged: failing ones are reasons, the others warnings */
   readonly credentials?: readonly (HealthWarning & { readonly level: 'warning' | 'failing' })[];
+  /** in-flight invoices older than this are unsettled (INVOICES_UNSETTLED); DEFAULT_UNSETTLED_AFTER_MS when absent */
+  readonly unsettledAfterMs?: number;
+  /** reasons judged elsewhere, e.g. an agent that stopped without releasing its lock (stopped-agent.ts) */
+  readonly reasons?: readonly HealthReason[];
 }
+
+/** KSeF settles an invoice in seconds to minutes; an hour without its answer is not normal. */
+export const DEFAULT_UNSETTLED_AFTER_MS = 60 * 60_000;
 
 const MiB = 1024 * 1024;
 const waits = (c: CompanyFacts): string => `${c.activeFiles} file(s), ${c.planned} invoice(s) to send and ${c.inFlight} awaiting KSeF wait`;
@@ -93,7 +102,13 @@ export function assessHealth(s: HealthSnapshot): HealthVerdict {
     if (c.purchaseError) {
       reasons.push({ level: 'degraded', code: 'PURCHASES_FAILED', companyId: c.id, message: `company ${c.id}: the purchase download failed at ${c.purchaseError.at}: ${c.purchaseError.message} [${c.purchaseError.code}]` });
     }
+    const unsettledAfterMs = s.unsettledAfterMs ?? DEFAULT_UNSETTLED_AFTER_MS;
+    if (c.oldestInFlight && c.oldestInFlight.ageMs > unsettledAfterMs) {
+      const o = c.oldestInFlight;
+      reasons.push({ level: 'degraded', code: 'INVOICES_UNSETTLED', companyId: c.id, message: `company ${c.id}: ${c.inFlight} invoice(s) sent to KSeF and not settled; the oldest, ${o.number}, since ${o.since} (${Math.floor(o.ageMs / 60_000)} min, health.unsettledAfterMinutes is ${Math.round(unsettledAfterMs / 60_000)}): KSeF normally settles in seconds to minutes. The agent keeps asking KSeF; check that KSeF works (ksef-hotfolder status, KSeF announcements) and the log for that invoice's session. Do not send these invoices again by hand: KSeF may still accept them` });
+    }
   }
+  reasons.push(...(s.reasons ?? []));
   const warnings: HealthWarning[] = [];
   for (const { level, ...c } of s.credentials ?? []) {
     if (level === 'failing') reasons.push({ level, ...c });

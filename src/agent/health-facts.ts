@@ -8,7 +8,7 @@ import { access, readFile, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
-import type { FileRecord, StateStore } from '../store/state-store.ts';
+import type { FileRecord, InvoiceRecord, StateStore } from '../store/state-store.ts';
 import type { CompanyFacts, DiskFacts, FolderFacts } from './assess-health.ts';
 
 export type RuntimeFacts = Pick<CompanyFacts, 'id' | 'held' | 'trouble'>;
@@ -38,18 +38,34 @@ export function filesInProgress(files: readonly FileRecord[], companyId: string)
   return files.filter((f) => f.companyId === companyId && (f.state === 'claimed' || f.state === 'mapped')).length;
 }
 
-/** Per company: what waits, from the state store, plus what the running agent knows. */
-export function companyFacts(config: AgentConfig, store: StateStore, runtime: readonly RuntimeFacts[], purchaseErrors: ReadonlyMap<string, CompanyFacts['purchaseError']> = new Map()): CompanyFacts[] {
+/** Since when an in-flight invoice waits for KSeF: its send, or its recorded intent when not (known to be) sent. */
+const inFlightSince = (i: InvoiceRecord): string => (i.state === 'sent' ? i.sentAt : i.intentAt) ?? i.sentAt ?? i.intentAt ?? i.updatedAt;
+
+/** The in-flight invoice waiting longest, and for how long at `now`. */
+export function oldestInFlight(invoices: readonly InvoiceRecord[], now: number): CompanyFacts['oldestInFlight'] {
+  let oldest: { number: string; since: string } | undefined;
+  for (const i of invoices) {
+    const since = inFlightSince(i);
+    if (!oldest || Date.parse(since) < Date.parse(oldest.since)) oldest = { number: i.number, since };
+  }
+  return oldest && { ...oldest, ageMs: now - Date.parse(oldest.since) };
+}
+
+/** Per company: what waits, from the state store, plus what the running agent knows; `now` dates the in-flight invoices. */
+export function companyFacts(config: AgentConfig, store: StateStore, runtime: readonly RuntimeFacts[], purchaseErrors: ReadonlyMap<string, CompanyFacts['purchaseError']> = new Map(), now: number = Date.now()): CompanyFacts[] {
   const active = store.activeFiles();
   const inFlight = store.inFlight();
   return config.companies.map((co) => {
     const rt = runtime.find((r) => r.id === co.id);
     const pe = purchaseErrors.get(co.id);
+    const mine = inFlight.filter((i) => i.companyId === co.id);
+    const oldest = oldestInFlight(mine, now);
     return {
       id: co.id,
       activeFiles: filesInProgress(active, co.id),
       planned: store.planned(co.id).length,
-      inFlight: inFlight.filter((i) => i.companyId === co.id).length,
+      inFlight: mine.length,
+      ...(oldest ? { oldestInFlight: oldest } : {}),
       ...(rt?.held ? { held: rt.held } : {}),
       ...(rt?.trouble ? { trouble: rt.trouble } : {}),
       ...(pe ? { purchaseError: pe } : {}),

@@ -5,6 +5,7 @@
  * published. Read-only: it takes no lock. Exit 0 ok, 1 degraded, 5 failing.
  */
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { request } from 'undici';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -15,8 +16,10 @@ import { stateDirOf } from '../agent/agent.ts';
 import { assessHealth } from '../agent/assess-health.ts';
 import type { CompanyFacts, HealthVerdict } from '../agent/assess-health.ts';
 import { companyFacts, diskFacts, folderFacts, readRuntimeFacts } from '../agent/health-facts.ts';
+import type { RuntimeFacts } from '../agent/health-facts.ts';
+import { stoppedAgentReasons } from '../agent/stopped-agent.ts';
 import { certificateValidTo, configCredentialFacts, credentialNotices } from '../agent/credential-warnings.ts';
-import { isStale, readLockHolder } from '../agent/state-lock.ts';
+import { isStale, LOCK_FILE, readLockHolder } from '../agent/state-lock.ts';
 import type { LockHolder } from '../agent/state-lock.ts';
 import { formatPurchaseStatus, purchaseStatus } from '../jobs/purchases/index.ts';
 import type { PurchaseStatus } from '../jobs/purchases/index.ts';
@@ -53,10 +56,12 @@ export interface StatusReport extends HealthVerdict {
   readonly ksef: Reachability;
   /** the agent working on this state root, when one runs */
   readonly agent: LockHolder | null;
+  /** the agent that stopped without releasing its lock (crashed or killed), with what it last published in runtime.json */
+  readonly stoppedAgent?: LockHolder & { readonly lastKnown: readonly RuntimeFacts[] };
 }
 
 /** Everything status knows, as data (printed as text or --json). */
-export async function statusData(config: AgentConfig, env: NodeJS.ProcessEnv = process.env): Promise<StatusReport> {
+export async function statusData(config: AgentConfig, env: NodeJS.ProcessEnv = process.env, now: number = Date.now()): Promise<StatusReport> {
   const stateDir = stateDirOf(config);
   const store = new LowdbStateStore({ dir: stateDir });
   await store.open();
@@ -66,12 +71,18 @@ export async function statusData(config: AgentConfig, env: NodeJS.ProcessEnv = p
     const holder = await readLockHolder(stateDir);
     const running = holder && !isStale(holder) ? holder : undefined;
     const runtime = running ? await readRuntimeFacts(stateDir, running.pid) : [];
+    // a lock left behind: its agent crashed or was killed (a clean stop releases it)
+    const stopped = holder && !running ? { ...holder, lastKnown: await readRuntimeFacts(stateDir, holder.pid) } : undefined;
     const purchases = config.purchases.enabled ? await Promise.all(config.companies.map((co) => purchaseStatus(co, config.purchases))) : [];
     const purchaseErrors = new Map(purchases.flatMap((p) => (p.lastError ? [[p.companyId, p.lastError] as const] : [])));
-    const facts = companyFacts(config, store, runtime, purchaseErrors);
+    const facts = companyFacts(config, store, runtime, purchaseErrors, now);
     const ksef = await reachability(config);
-    const credentials = credentialNotices(config.companies.map((co) => co.id), configCredentialFacts(config, await certificateValidTo(config, env)), Date.now());
-    const verdict = assessHealth({ companies: facts, folders: await folderFacts(config), disks: await diskFacts(config, stateDir), credentials, ...(ksef.inProcess ? {} : { ksef }) });
+    const credentials = credentialNotices(config.companies.map((co) => co.id), configCredentialFacts(config, await certificateValidTo(config, env)), now);
+    const verdict = assessHealth({
+      companies: facts, folders: await folderFacts(config), disks: await diskFacts(config, stateDir), credentials, ...(ksef.inProcess ? {} : { ksef }),
+      unsettledAfterMs: config.health.unsettledAfterMinutes * 60_000,
+      ...(stopped ? { reasons: stoppedAgentReasons(join(stateDir, LOCK_FILE), stopped, stopped.lastKnown) } : {}),
+    });
     const active = store.activeFiles();
     return {
       ...verdict,
@@ -85,6 +96,7 @@ export async function statusData(config: AgentConfig, env: NodeJS.ProcessEnv = p
       purchases,
       ksef,
       agent: running ?? null,
+      ...(stopped ? { stoppedAgent: stopped } : {}),
     };
   } finally {
     await store.close().catch(() => undefined);
@@ -94,7 +106,8 @@ export async function statusData(config: AgentConfig, env: NodeJS.ProcessEnv = p
 /** The status report as text lines. */
 export function formatStatus(s: StatusReport): string[] {
   const lines = [`health: ${s.status}`, ...s.reasons.map((r) => `  ${r.level}: ${r.message} [${r.code}]`), ...(s.warnings ?? []).map((w) => `  warning: ${w.message} [${w.code}]`)];
-  lines.push(`agent: ${s.agent ? `running (pid ${s.agent.pid} on ${s.agent.host}, "${s.agent.command}" since ${s.agent.since})` : 'not running'}`);
+  const stopped = s.stoppedAgent ? `: pid ${s.stoppedAgent.pid} on ${s.stoppedAgent.host} ("${s.stoppedAgent.command}" since ${s.stoppedAgent.since}) stopped without releasing its lock (crashed or killed)` : '';
+  lines.push(`agent: ${s.agent ? `running (pid ${s.agent.pid} on ${s.agent.host}, "${s.agent.command}" since ${s.agent.since})` : `not running${stopped}`}`);
   lines.push(`environment: ${s.environment}`, `today (${s.today.date}): ${s.today.accepted} accepted, ${s.today.rejected} rejected, ${s.today.filesToErrors} file(s) to errors/`);
   for (const co of s.companies) {
     lines.push(`company ${co.id} (NIP ${co.nip}): ${co.activeFiles} file(s) in progress, ${co.planned} invoice(s) waiting to be sent, ${co.inFlight} sent and awaiting KSeF`);

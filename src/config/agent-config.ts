@@ -135,6 +135,8 @@ export interface HealthPolicy {
   readonly host: string;
   /** free MiB below which a volume counts as full */
   readonly minFreeMb: number;
+  /** minutes an invoice may wait for KSeF's answer before health says INVOICES_UNSETTLED */
+  readonly unsettledAfterMinutes: number;
 }
 
 export interface OncePolicy {

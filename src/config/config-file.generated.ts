@@ -478,5 +478,9 @@ export interface ConfigFile {
      * Free space, in MiB, below which the volume of the state, work or outbox folders counts as full: /health and status say failing.
      */
     minFreeMb?: number;
+    /**
+     * Minutes an invoice sent to KSeF may wait for its final status (KSeF normally answers in seconds to minutes); after that /health and status say degraded (INVOICES_UNSETTLED).
+     */
+    unsettledAfterMinutes?: number;
   };
 }

@@ -307,6 +307,7 @@ export const configSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8787, description: 'Port of the health endpoint.' },
         host: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'Address the health endpoint listens on.' },
         minFreeMb: { type: 'integer', minimum: 0, maximum: 10485760, default: 100, description: 'Free space, in MiB, below which the volume of the state, work or outbox folders counts as full: /health and status say failing.' },
+        unsettledAfterMinutes: { type: 'integer', minimum: 1, maximum: 10080, default: 60, description: 'Minutes an invoice sent to KSeF may wait for its final status (KSeF normally answers in seconds to minutes); after that /health and status say degraded (INVOICES_UNSETTLED).' },
       },
       additionalProperties: false,
     },
