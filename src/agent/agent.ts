@@ -42,7 +42,7 @@ export interface AgentOptions {
   readonly consoleStream?: NodeJS.WritableStream;
   /** the command this agent runs, written into the state-root lock (run, once, demo) */
   readonly command?: string;
-  /** epoch ms; tests inject a clock for the patience of once */
+  /** epoch ms; tests inject a clock: the patience of once, the pipelines' times and pauses, the watchers' stability and claim retries */
   readonly now?: () => number;
   /** what each company logs in with and until when; default: from the configuration */
   readonly credentialFacts?: CredentialFactsProvider;
@@ -58,6 +58,20 @@ export interface OnceOutcome {
    * folder removed or unreadable): whatever is in them was not seen; `once` exits 1 naming them
    */
   readonly unreadInboxes?: readonly UnreadInbox[];
+  /**
+   * files left in an inbox because their claim failed (the work area refused them, another
+   * volume …): they were seen but not taken; `once` exits 1 naming each with its code
+   */
+  readonly unclaimedFiles?: readonly UnclaimedFile[];
+}
+
+/** A file `once` saw in an inbox and could not claim. */
+export interface UnclaimedFile {
+  readonly companyId: string;
+  readonly inboxId: string;
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
 }
 
 /** An inbox `once` could not list, with the scan's stable code and message. */
@@ -261,7 +275,7 @@ export class Agent {
       }
       const pipeline = new CompanyPipeline({
         company: co, profile: companyProfile(co), store: this.#store, client, bus: this.bus, sessions,
-        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(), mappings, doneMarker: c.watcher.doneMarker,
+        send: c.send, resultsCsv: c.resultsCsv, today: () => localToday(), now: () => new Date(this.#now()), mappings, doneMarker: c.watcher.doneMarker,
       });
       this.pipelines.push(pipeline);
       for (const inbox of co.inboxes) {
@@ -272,6 +286,7 @@ export class Agent {
           // and its other half, when that mapping reads pairs (input.companion), by the same choice
           pairRules: () => inboxPairRules(inbox, mappings),
           ...(inbox.files !== undefined ? { files: inbox.files } : {}),
+          ...(this.#o.now ? { now: this.#o.now } : {}),
           onClaimed: (file) => {
             crashPoint('after-claim');
             pipeline.enqueue(file);
@@ -299,18 +314,20 @@ export class Agent {
    * Whether no inbox has files still to take. An inbox that cannot be listed counts as unknown,
    * never as empty: it is in `unread`, for once to report (its files, if any, wait for the next run).
    */
-  async #inboxesEmpty(): Promise<{ empty: boolean; unread: UnreadInbox[] }> {
+  async #inboxesEmpty(): Promise<{ empty: boolean; unread: UnreadInbox[]; unclaimed: UnclaimedFile[] }> {
     const unread: UnreadInbox[] = [];
+    const unclaimed: UnclaimedFile[] = [];
     for (const w of this.#watchers) {
       try {
-        // files whose claim failed and was reported wait for a person, not for `once`
-        if (await w.watcher.hasWaitingFiles()) return { empty: false, unread };
+        // files whose claim failed and was reported wait for a person, not for `once`: it names them
+        if (await w.watcher.hasWaitingFiles()) return { empty: false, unread, unclaimed };
+        for (const f of w.watcher.claimFailures()) unclaimed.push({ companyId: w.companyId, inboxId: w.inboxId, name: f.name, code: f.code, message: f.message });
       } catch (e) {
         const err = e as { code?: string; message: string };
         unread.push({ companyId: w.companyId, inboxId: w.inboxId, folder: w.folder, code: err.code ?? 'INBOX_FOLDER_UNREADABLE', message: err.message });
       }
     }
-    return { empty: true, unread };
+    return { empty: true, unread, unclaimed };
   }
 
   #sleep(ms: number): Promise<void> {
@@ -339,7 +356,7 @@ export class Agent {
     this.#stopReason ??= this.#stopping
       ? 'a stop was requested'
       : outcome.completed
-        ? outcome.unreadInboxes ? `once: all pending work is done, but ${outcome.unreadInboxes.length} inbox(es) could not be read` : 'once: all pending work is done'
+        ? outcome.unreadInboxes ? `once: all pending work is done, but ${outcome.unreadInboxes.length} inbox(es) could not be read` : outcome.unclaimedFiles ? `once: all pending work is done, but ${outcome.unclaimedFiles.length} file(s) could not be claimed from the inboxes` : 'once: all pending work is done'
         : `once: out of patience, nothing moved for ${Math.round((outcome.stalledMs ?? 0) / 1000)} s while work waits`;
     return outcome;
   }
@@ -355,7 +372,7 @@ export class Agent {
       const inboxes = idle ? await this.#inboxesEmpty() : undefined;
       if (inboxes?.empty) {
         await this.#syncPurchases();
-        return { completed: true, ...(inboxes.unread.length > 0 ? { unreadInboxes: inboxes.unread } : {}) };
+        return { completed: true, ...(inboxes.unread.length > 0 ? { unreadInboxes: inboxes.unread } : {}), ...(inboxes.unclaimed.length > 0 ? { unclaimedFiles: inboxes.unclaimed } : {}) };
       }
       const stalledMs = this.#now() - this.#lastProgress;
       if (stalledMs >= this.config.once.patienceMs) return { completed: false, stalledMs };
@@ -417,9 +434,19 @@ export class Agent {
     await this.close();
   }
 
-  /** What each company's pipeline knows now: held, or retrying trouble. */
+  /** What each company's pipeline and inbox watchers know now: held, retrying trouble, files not taken in, files not claimed. */
   runtimeFacts(): RuntimeFacts[] {
-    return this.pipelines.map((p) => ({ id: p.companyId, ...(p.held ? { held: { code: p.held.code, message: p.held.message, since: p.held.since, until: p.held.until } } : {}), ...(p.trouble ? { trouble: p.trouble } : {}) }));
+    return this.pipelines.map((p) => {
+      const intake = p.intakeTrouble.map(({ sourceName, code, message, since, until, transient }) => ({ sourceName, code, message, since, until, transient }));
+      const unclaimed = this.#watchers.filter((w) => w.companyId === p.companyId).flatMap((w) => w.watcher.claimFailures().map((f) => ({ inboxId: w.inboxId, name: f.name, code: f.code, message: f.message, since: f.since })));
+      return {
+        id: p.companyId,
+        ...(p.held ? { held: { code: p.held.code, message: p.held.message, since: p.held.since, until: p.held.until } } : {}),
+        ...(p.trouble ? { trouble: p.trouble } : {}),
+        ...(intake.length > 0 ? { intake } : {}),
+        ...(unclaimed.length > 0 ? { unclaimed } : {}),
+      };
+    });
   }
 
   /** The verdict /health serves and status prints, from the same facts (see assessHealth). */

@@ -14,7 +14,7 @@ export type HealthStatus = 'ok' | 'degraded' | 'failing';
 
 export interface HealthReason {
   readonly level: Exclude<HealthStatus, 'ok'>;
-  /** stable: COMPANY_HELD, KSEF_TROUBLE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW, CREDENTIAL_EXPIRED, INVOICES_UNSETTLED, AGENT_CRASHED */
+  /** stable: COMPANY_HELD, KSEF_TROUBLE, INTAKE_FAILED, INBOX_CLAIM_FAILED, INBOX_CROSS_DEVICE, KSEF_UNREACHABLE, PURCHASES_FAILED, FOLDER_UNUSABLE, DISK_LOW, CREDENTIAL_EXPIRED, INVOICES_UNSETTLED, AGENT_CRASHED */
   readonly code: string;
   readonly companyId?: string;
   readonly message: string;
@@ -47,6 +47,10 @@ export interface CompanyFacts {
   readonly purchaseError?: { readonly code: string; readonly message: string; readonly at: string };
   /** the in-flight invoice waiting longest for KSeF: since its send (or its recorded intent) */
   readonly oldestInFlight?: { readonly number: string; readonly since: string; readonly ageMs: number };
+  /** claimed files the pipeline could not take in, each until it is (see CompanyPipeline.intakeTrouble) */
+  readonly intake?: readonly { readonly sourceName: string; readonly code: string; readonly message: string; readonly since: string; readonly until: string; readonly transient: boolean }[];
+  /** inbox files whose claim failed, still in the inbox (see InboxWatcher.claimFailures) */
+  readonly unclaimed?: readonly { readonly inboxId: string; readonly name: string; readonly code: string; readonly message: string; readonly since: string }[];
 }
 
 export interface FolderFacts {
@@ -98,6 +102,13 @@ export function assessHealth(s: HealthSnapshot): HealthVerdict {
       reasons.push({ level: 'failing', code: 'COMPANY_HELD', companyId: c.id, message: `company ${c.id}: KSeF refused it since ${c.held.since}: ${c.held.message} [${c.held.code}]; ${waits(c)}; next try ${c.held.until}` });
     } else if (c.trouble) {
       reasons.push({ level: 'degraded', code: 'KSEF_TROUBLE', companyId: c.id, message: `company ${c.id}: retrying since ${c.trouble.since}: ${c.trouble.message} [${c.trouble.code}]; ${waits(c)}` });
+    }
+    for (const t of c.intake ?? []) {
+      // not transient (a folder the agent cannot write, a bug): retrying alone will not fix it
+      reasons.push({ level: t.transient ? 'degraded' : 'failing', code: 'INTAKE_FAILED', companyId: c.id, message: `company ${c.id}: ${t.sourceName} could not be taken in since ${t.since}: ${t.message.replace(`${c.id}: `, '')} [${t.code}]; it stays claimed in the work area, next try ${t.until}` });
+    }
+    for (const u of c.unclaimed ?? []) {
+      reasons.push({ level: 'degraded', code: u.code, companyId: c.id, message: `company ${c.id}: inbox ${u.inboxId}: file ${u.name} cannot be taken since ${u.since}: ${u.message} [${u.code}]; it stays in the inbox and is tried again` });
     }
     if (c.purchaseError) {
       reasons.push({ level: 'degraded', code: 'PURCHASES_FAILED', companyId: c.id, message: `company ${c.id}: the purchase download failed at ${c.purchaseError.at}: ${c.purchaseError.message} [${c.purchaseError.code}]` });

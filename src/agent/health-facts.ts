@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../core/write-file-atomic.ts';
 import type { FileRecord, InvoiceRecord, StateStore } from '../store/state-store.ts';
 import type { CompanyFacts, DiskFacts, FolderFacts } from './assess-health.ts';
 
-export type RuntimeFacts = Pick<CompanyFacts, 'id' | 'held' | 'trouble'>;
+export type RuntimeFacts = Pick<CompanyFacts, 'id' | 'held' | 'trouble' | 'intake' | 'unclaimed'>;
 
 export const RUNTIME_FILE = 'runtime.json';
 
@@ -68,6 +68,8 @@ export function companyFacts(config: AgentConfig, store: StateStore, runtime: re
       ...(oldest ? { oldestInFlight: oldest } : {}),
       ...(rt?.held ? { held: rt.held } : {}),
       ...(rt?.trouble ? { trouble: rt.trouble } : {}),
+      ...(rt?.intake?.length ? { intake: rt.intake } : {}),
+      ...(rt?.unclaimed?.length ? { unclaimed: rt.unclaimed } : {}),
       ...(pe ? { purchaseError: pe } : {}),
     };
   });

@@ -1,8 +1,9 @@
 /**
  * `ksef-hotfolder once --config FILE`: all pending work until idle, then exit 0 — or 1 when a
  * company's work waits for a person (KSeF refused its login or permissions), naming it, or an
- * inbox could not be listed (its files were not seen), or its purchase download failed, naming it
- * and why; or 4 when
+ * inbox could not be listed (its files were not seen), or a file could not be claimed from an
+ * inbox or taken in from the work area (naming the file and the code), or its purchase download
+ * failed, naming it and why; or 4 when
  * nothing moved for `once.patienceMs` while work waited (KSeF unreachable), saying what waits.
  */
 import type { Command } from 'commander';
@@ -33,6 +34,14 @@ export function heldCompanies(agent: Agent): string[] {
   });
 }
 
+/**
+ * One line per claimed file a company could not take in (nor move to errors): a local failure,
+ * not KSeF's. The file stays claimed in the work area and the next run tries it again.
+ */
+export function untakenFiles(agent: Agent): string[] {
+  return agent.pipelines.flatMap((p) => p.intakeTrouble.map((t) => `company ${p.companyId}: ${t.sourceName} could not be taken in: ${t.message.replace(`${p.companyId}: `, '')} [${t.code}]; it stays claimed in the work area and the next run tries it again`));
+}
+
 /** One line per company whose purchase download failed in this run (it is tried again on the next). */
 export function failedPurchases(agent: Agent): string[] {
   return [...agent.purchaseErrors].map(([id, e]) => `company ${id}: purchase invoices were not downloaded: ${e.message} [${e.code}]; the next run tries again`);
@@ -47,11 +56,12 @@ export function waitingCompanies(agent: Agent): string[] {
     const invoices = agent.store.planned(p.companyId).length + agent.store.inFlight().filter((i) => i.companyId === p.companyId).length;
     if (files === 0 && invoices === 0) return [];
     const t = p.trouble;
+    // a file the agent could not take in is a local failure, said before (or beside) KSeF's
+    const local = p.intakeTrouble.map((u) => `${u.sourceName} could not be taken in since ${u.since}: ${u.message.replace(`${p.companyId}: `, '')} [${u.code}]`);
+    const remote = t ? [`${UNREACHABLE.has(t.code) ? 'KSeF cannot be reached' : 'KSeF answers with errors'} at ${agent.baseUrl} since ${t.since}: ${t.message.replace(`${p.companyId}: `, '')} [${t.code}]`] : [];
     const why = p.held
       ? `KSeF refused the company: ${p.held.message.replace(`${p.companyId}: `, '')} [${p.held.code}]`
-      : t
-        ? `${UNREACHABLE.has(t.code) ? 'KSeF cannot be reached' : 'KSeF answers with errors'} at ${agent.baseUrl} since ${t.since}: ${t.message.replace(`${p.companyId}: `, '')} [${t.code}]`
-        : 'KSeF has not finished processing them';
+      : [...local, ...remote].join('; ') || 'KSeF has not finished processing them';
     return [`company ${p.companyId}: ${files} file(s), ${invoices} invoice(s) wait: ${why}; they go out on the next run`];
   });
 }
@@ -59,6 +69,11 @@ export function waitingCompanies(agent: Agent): string[] {
 /** One line per inbox once could not list: whatever is in it was not seen, not sent. */
 export function unreadInboxLines(outcome: OnceOutcome | undefined): string[] {
   return (outcome?.unreadInboxes ?? []).map((u) => `inbox ${u.companyId}/${u.inboxId} was not read: ${u.message} [${u.code}]; files in it were not taken and go out on a run once it can be read`);
+}
+
+/** One line per file once saw in an inbox and could not claim: it stays there, not taken. */
+export function unclaimedFileLines(outcome: OnceOutcome | undefined): string[] {
+  return (outcome?.unclaimedFiles ?? []).map((u) => `inbox ${u.companyId}/${u.inboxId}: file ${u.name} cannot be taken: ${u.message} [${u.code}]; it stays in the inbox and goes out on a run that can claim it`);
 }
 
 /** What once says (stderr lines) and its exit code, from how the run ended. */
@@ -69,7 +84,7 @@ export function onceVerdict(agent: Agent & { outcome?: OnceOutcome }): { exitCod
       lines: [`gave up after ${Math.round((agent.outcome.stalledMs ?? 0) / 1000)} s without progress (once.patienceMs ${agent.config.once.patienceMs})`, ...waitingCompanies(agent)],
     };
   }
-  const lines = [...heldCompanies(agent), ...unreadInboxLines(agent.outcome), ...failedPurchases(agent)];
+  const lines = [...heldCompanies(agent), ...unreadInboxLines(agent.outcome), ...unclaimedFileLines(agent.outcome), ...untakenFiles(agent), ...failedPurchases(agent)];
   return { exitCode: lines.length > 0 ? EXIT.notDone : EXIT.ok, lines };
 }
 

@@ -45,6 +45,19 @@ export interface InboxWatcherOptions {
   readonly hashFile?: (path: string) => Promise<string>;
 }
 
+/** A file of the inbox whose claim failed (not a busy writer): it stays in the inbox until a claim succeeds. */
+export interface ClaimFailure {
+  readonly name: string;
+  readonly path: string;
+  /** INBOX_CLAIM_FAILED or INBOX_CROSS_DEVICE */
+  readonly code: string;
+  readonly message: string;
+  /** ISO time of the first failure */
+  readonly since: string;
+  /** ISO time of the next try */
+  readonly retryAt: string;
+}
+
 /** First pause after a failed claim; doubled at each failure up to CLAIM_RETRY_MAX_MS. */
 export const CLAIM_RETRY_MS = 1000;
 export const CLAIM_RETRY_MAX_MS = 5 * 60_000;
@@ -99,8 +112,8 @@ export class InboxWatcher {
   #folderProblem: string | undefined;
   /** entries that are not files, already reported (path → kind), while they stay */
   readonly #refused = new Map<string, string>();
-  /** files whose claim failed: when to try again; reported at the first failure only */
-  readonly #failing = new Map<string, { failures: number; retryAt: number }>();
+  /** files whose claim failed: why, when to try again; reported at the first failure only (a companion names its primary) */
+  readonly #failing = new Map<string, { failures: number; retryAt: number; failure: ClaimFailure; companionOf?: string }>();
 
   constructor(opts: InboxWatcherOptions) {
     this.#o = opts;
@@ -134,6 +147,7 @@ export class InboxWatcher {
       const rules = await this.#pairRules();
       const { candidates, refused } = await this.#list(rules);
       this.#reportRefused(refused);
+      this.#forgetGone(candidates);
       const now = (o.now ?? Date.now)();
       // files in their pause after a failed claim are not even looked at (no busy loop)
       const stable = this.#gate.observe(candidates.filter((c) => (this.#failing.get(c.path)?.retryAt ?? 0) <= now));
@@ -172,13 +186,14 @@ export class InboxWatcher {
       // taken or not, it starts again from the stability window: a file held by its writer is
       // retried at the next scan, never in a loop
       this.#gate.forget(c.path);
+      // claimed, gone, or held by its writer (reported as busy): the failed claim is over
+      this.#failing.delete(c.path);
+      if (companion) this.#failing.delete(companion.path);
       if (r.status === 'busy') {
         // a held companion is named, not its primary (which went back to the inbox)
         o.bus.emit('inbox.busy', { companyId: o.companyId, inboxId: o.inboxId, name: r.companion ?? c.name, code: r.code, ...(r.companion !== undefined ? { companionOf: c.name } : {}) });
         continue;
       }
-      this.#failing.delete(c.path);
-      if (companion) this.#failing.delete(companion.path);
       if (r.status === 'gone') continue;
       claimed.push(r.file);
       o.bus.emit('inbox.claimed', { file: r.file });
@@ -242,19 +257,40 @@ export class InboxWatcher {
     const prev = this.#failing.get(c.path);
     const failures = (prev?.failures ?? 0) + 1;
     const pause = Math.min(CLAIM_RETRY_MS * 2 ** (failures - 1), CLAIM_RETRY_MAX_MS);
-    const entry = { failures, retryAt: (o.now ?? Date.now)() + pause };
+    const now = (o.now ?? Date.now)();
+    const code = err.code === 'INBOX_CROSS_DEVICE' ? err.code : 'INBOX_CLAIM_FAILED';
+    const failure: ClaimFailure = {
+      name: c.name, path: c.path, code, message: err.message,
+      since: prev && prev.failure.code === code ? prev.failure.since : new Date(now).toISOString(),
+      retryAt: new Date(now + pause).toISOString(),
+    };
+    const entry = { failures, retryAt: now + pause, failure };
     this.#failing.set(c.path, entry);
     if (companion) {
       this.#gate.forget(companion.path);
-      this.#failing.set(companion.path, entry);
+      this.#failing.set(companion.path, { ...entry, companionOf: c.path });
     }
     if (prev) return;
     const systemCode = (err.cause as NodeJS.ErrnoException | undefined)?.code;
     o.bus.emit('inbox.error', {
-      companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, name: c.name, code: err.code === 'INBOX_CROSS_DEVICE' ? err.code : 'INBOX_CLAIM_FAILED',
+      companyId: o.companyId, inboxId: o.inboxId, folder: o.folder, name: c.name, code,
       message: `cannot claim ${c.name} from ${o.folder} into the work area (${err.message}); ${companion ? `both files stay` : 'it stays'} in the inbox and ${companion ? 'are' : 'is'} tried again after growing pauses (up to ${CLAIM_RETRY_MAX_MS / 60_000} minutes), without further reports`,
       ...(systemCode ? { systemCode } : {}),
     });
+  }
+
+  /** A failed claim of a file no longer in the inbox (removed, or taken by someone) is over. */
+  #forgetGone(candidates: readonly Candidate[]): void {
+    const present = new Set(candidates.map((c) => c.path));
+    for (const p of this.#failing.keys()) if (!present.has(p)) this.#failing.delete(p);
+  }
+
+  /**
+   * Files of this inbox whose claim failed and that are still in it (one per pair, its primary),
+   * for /health, status and `once`; each until a claim succeeds or the file is removed.
+   */
+  claimFailures(): ClaimFailure[] {
+    return [...this.#failing.values()].filter((f) => f.companionOf === undefined).map((f) => f.failure);
   }
 
   /**
@@ -271,6 +307,7 @@ export class InboxWatcher {
       const p = folderProblem(this.#o.folder, e as NodeJS.ErrnoException);
       throw new AgentError(p.code, p.message, { kind: 'transient', where: { file: this.#o.folder }, cause: e });
     }
+    this.#forgetGone(candidates);
     return candidates.some((c) => !this.#failing.has(c.path));
   }
 

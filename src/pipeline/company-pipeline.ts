@@ -10,6 +10,8 @@ import { failClaimedFile } from './fail-claimed-file.ts';
 import { INTAKE_GROUP, intakeFiles } from './intake-file.ts';
 import type { IntakeItem } from './intake-file.ts';
 import { intakeItemOf } from './claimed-inbox.ts';
+import { IntakeRetry } from './intake-retry.ts';
+import type { IntakeTrouble, Parked } from './intake-retry.ts';
 import { pollInFlight } from './poll-in-flight.ts';
 import { FileReporter } from './report-file.ts';
 import { sendPlanned } from './send-planned.ts';
@@ -50,6 +52,7 @@ export class CompanyPipeline {
   #lastProblem = '';
   #hold: CompanyHold | undefined;
   #trouble: CompanyTrouble | undefined;
+  readonly #intake = new IntakeRetry();
 
   constructor(ctx: PipelineContext) {
     this.ctx = ctx;
@@ -61,6 +64,8 @@ export class CompanyPipeline {
 
   /** Queues a freshly claimed file (taken in on the next step). */
   enqueue(file: InboxFile): void {
+    // a claim the recovery's listing found already is queued once
+    if (this.#queue.some((f) => f.path === file.path) || this.#intake.isParked(file.path)) return;
     this.#queue.push(file);
   }
 
@@ -76,20 +81,41 @@ export class CompanyPipeline {
     const { work, outbox, archive } = this.ctx.company.folders;
     await sweepTempFiles([outbox, archive, work]);
     let claimed: ClaimedEntry[];
+    const folder = join(work, 'claimed');
     try {
       claimed = await listClaimed(work);
       await sweepClaimArea(work, (name) => this.ctx.store.getFile(name) === undefined);
     } catch (e) {
-      this.#problem(e, `listing the claimed files in ${join(work, 'claimed')}`);
+      // listed again after a pause (#relist), and reported until it can be
+      this.#intakeFailed([{ path: folder, sourceName: 'the claimed files', parked: { listing: folder } }], e, `listing the claimed files in ${folder}`);
       return;
     }
+    for (const c of claimed) await this.#resume(c);
+  }
+
+  /** Queues a claimed entry found in the work area; one that cannot be looked at now is tried again after a pause. */
+  async #resume(c: ClaimedEntry): Promise<void> {
+    try {
+      const file = await this.#recovered(c);
+      if (file) this.enqueue(file);
+      else this.#intake.resolved(c.path);
+    } catch (e) {
+      this.#intakeFailed([{ path: c.path, sourceName: c.sourceName, parked: { entry: c } }], e, `resuming the claimed file ${c.path}`);
+    }
+  }
+
+  /** The claim folder could not be listed at start: now it is, and what nobody queued yet is resumed. */
+  async #relist(folder: string): Promise<void> {
+    let claimed: ClaimedEntry[];
+    try {
+      claimed = await listClaimed(this.ctx.company.folders.work);
+    } catch (e) {
+      this.#intakeFailed([{ path: folder, sourceName: 'the claimed files', parked: { listing: folder } }], e, `listing the claimed files in ${folder}`);
+      return;
+    }
+    this.#intake.resolved(folder);
     for (const c of claimed) {
-      try {
-        const file = await this.#recovered(c);
-        if (file) this.#queue.push(file);
-      } catch (e) {
-        this.#problem(e, `resuming the claimed file ${c.path}`);
-      }
+      if (!this.#queue.some((f) => f.path === c.path) && !this.#intake.isParked(c.path)) await this.#resume(c);
     }
   }
 
@@ -120,6 +146,32 @@ export class CompanyPipeline {
    */
   get held(): CompanyHold | undefined {
     return this.#hold;
+  }
+
+  /**
+   * Claimed files this company could not take in (nor move to errors), each until it is: they
+   * stay claimed and are tried again after growing pauses (for /health, status and once).
+   */
+  get intakeTrouble(): readonly IntakeTrouble[] {
+    return this.#intake.troubles;
+  }
+
+  /**
+   * A failure to take files in: it lasts until those files are taken in (a clean send or poll
+   * pass does not end it). `parked` files wait out a growing pause; the others (a transient cause)
+   * stay queued for the next step. One log line when it starts or its code changes.
+   */
+  #intakeFailed(items: readonly { path: string; sourceName: string; parked?: Parked }[], e: unknown, what: string): void {
+    const now = this.ctx.now().getTime();
+    const message = `${this.companyId}: ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    let fresh = false;
+    for (const it of items) fresh = this.#intake.failed(it.path, it.sourceName, e, message, now, it.parked) || fresh;
+    if (!fresh) return;
+    const code = isAgentError(e) ? e.code : 'PIPELINE_INTERNAL';
+    const next = this.#intake.troubles.find((t) => t.path === items[0]?.path)?.until;
+    const tail = items.some((it) => it.parked) ? `; it stays claimed in the work area and is tried again after a pause (next try ${next})` : '; it stays claimed and is tried again';
+    if (isAgentError(e) && e.kind === 'transient') this.ctx.bus.emit('agent.warning', { message: message + tail, code, companyId: this.companyId });
+    else this.ctx.bus.emit('agent.error', { message: message + tail, code, companyId: this.companyId, error: e });
   }
 
   /** What this company keeps retrying right now, if anything (for /health, status and once). */
@@ -156,18 +208,24 @@ export class CompanyPipeline {
   /** One pass of all the work there is. Never throws. */
   async step(shouldStop: () => boolean = () => false): Promise<void> {
     const { ctx } = this;
+    // files (and the claim folder) whose intake failed, once their pause is over
+    for (const p of this.#intake.due(ctx.now().getTime())) {
+      if ('file' in p) this.#queue.push(p.file);
+      else if ('entry' in p) await this.#resume(p.entry);
+      else await this.#relist(p.listing);
+    }
     while (this.#queue.length && !shouldStop()) {
       // a file that cannot be taken in at all (unreadable, inbox unknown) goes to errors on its own
       const first = await intakeItemOf(ctx.company, this.#queue[0]!);
       if ('problem' in first) {
+        const file = this.#queue.shift()!;
         try {
           await failClaimedFile(ctx, first.file, first.problem);
-          this.#queue.shift();
-          continue;
+          this.#intake.resolved(file.path);
         } catch (e) {
-          this.#problem(e, `moving ${first.file.sourceName} to errors`);
-          break;
+          this.#intakeFailed([{ path: file.path, sourceName: file.sourceName, parked: { file } }], e, `moving ${first.file.sourceName} to errors`);
         }
+        continue;
       }
       const items: IntakeItem[] = [first];
       for (const file of this.#queue.slice(1, INTAKE_GROUP)) {
@@ -180,17 +238,22 @@ export class CompanyPipeline {
         const r = await intakeFiles(ctx, items, shouldStop);
         // the state holds the full name now: the sidecar of a shortened claim name is not needed
         for (const f of group.slice(0, r.taken)) if (f.sourceName !== sourceNameOf(basename(f.path))) await forgetSourceSidecar(f.path, basename(f.path));
+        for (const f of group.slice(0, r.taken)) this.#intake.resolved(f.path);
         this.#queue.splice(0, r.taken);
         if (r.transient) {
-          this.#problem(r.transient, `taking in ${this.#queue[0]?.sourceName ?? ''}`);
+          const head = this.#queue[0];
+          if (head) this.#intakeFailed([head], r.transient, `taking in ${head.sourceName}`);
           break;
         }
         if (r.taken === 0) break;
       } catch (e) {
-        this.#problem(e, `taking in ${group.length === 1 ? group[0]!.sourceName : `${group.length} files from ${group[0]!.sourceName}`}`);
-        // the files stay claimed in the state; a restart takes them in again
-        if (!isAgentError(e) || e.kind !== 'transient') this.#queue.splice(0, group.length);
-        break;
+        const what = `taking in ${group.length === 1 ? group[0]!.sourceName : `${group.length} files from ${group[0]!.sourceName}`}`;
+        if (isAgentError(e) && e.kind === 'transient') {
+          this.#intakeFailed(group, e, what);
+          break;
+        }
+        // the files stay claimed; they wait out a pause and are tried again, the others go on
+        this.#intakeFailed(this.#queue.splice(0, group.length).map((file) => ({ path: file.path, sourceName: file.sourceName, parked: { file } })), e, what);
       }
     }
     const held = this.#hold !== undefined && ctx.now().getTime() < Date.parse(this.#hold.until);
@@ -225,10 +288,11 @@ export class CompanyPipeline {
 
   /**
    * Nothing this company can do now: nothing queued, and nothing active in the state — or what is
-   * active waits for a person (the company is held, see `held`).
+   * active waits for a person (the company is held, see `held`; a file whose intake failed for a
+   * reason that is not transient waits out its pause, see `intakeTrouble`).
    */
   isIdle(): boolean {
-    return this.#queue.length === 0 && (this.#hold !== undefined || !this.ctx.store.activeFiles().some((f) => f.companyId === this.companyId));
+    return this.#queue.length === 0 && (this.#hold !== undefined || !this.ctx.store.activeFiles().some((f) => f.companyId === this.companyId && !this.#intake.waitsForPerson(f.path)));
   }
 
   /** Work that waits on KSeF (for pacing: poll again after the configured interval). */

@@ -36,7 +36,7 @@ test('status, /health and once report the same number of files in progress for t
       // status and /health both take this from companyFacts
       assert.deepEqual(companyFacts(config, store, []).map((c) => [c.id, c.activeFiles]), [['acme', 2], ['other', 1]]);
       const held = { code: 'KSEF_AUTH_REFUSED', message: 'acme: KSeF refused the login', since: '2026-11-25T10:00:00.000Z', until: '2026-11-25T10:05:00.000Z', pauseMs: 300_000 };
-      const agent = { store, pipelines: [{ companyId: 'acme', held, trouble: undefined }], baseUrl: 'http://sim', config } as unknown as Agent;
+      const agent = { store, pipelines: [{ companyId: 'acme', held, trouble: undefined, intakeTrouble: [] }], baseUrl: 'http://sim', config } as unknown as Agent;
       const [heldLine] = heldCompanies(agent);
       assert.match(heldLine!, /; 2 file\(s\) wait in the work area/);
       const [waitLine] = waitingCompanies(agent);
