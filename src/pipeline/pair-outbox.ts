@@ -25,8 +25,9 @@ async function forgetPair(claimPath: string): Promise<void> {
 /** writeErrorReport for a claimed file, its companion (if any) moved to errors/ beside it and named in the report. */
 export async function writePairErrorReport(outboxDir: string, srcPath: string, sourceName: string, errors: readonly AgentError[], meta: ErrorReportMeta): Promise<string> {
   const c = await claimedCompanionOf(srcPath);
-  if (c && (await exists(c.path))) await moveNoOverwrite(c.path, join(outboxDir, 'errors'), c.name);
-  const placed = await writeErrorReport(outboxDir, srcPath, sourceName, errors, { ...meta, ...(c ? { companion: c.name } : {}) });
+  // the report names the lines file as it lies in errors/: `name (2).ext` when its name was taken
+  const companion = c && (await exists(c.path)) ? basename(await moveNoOverwrite(c.path, join(outboxDir, 'errors'), c.name)) : c?.name;
+  const placed = await writeErrorReport(outboxDir, srcPath, sourceName, errors, { ...meta, ...(companion !== undefined ? { companion } : {}) });
   if (c) await forgetPair(srcPath);
   return placed;
 }
