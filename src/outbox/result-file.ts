@@ -39,7 +39,7 @@ export interface ResultFile {
   readonly sha256: string;
   readonly claimedAt: string;
   readonly updatedAt: string;
-  /** pending while any invoice is; complete when every invoice is final; duplicate when the same content was processed before */
+  /** pending while any invoice is (a duplicate too, while its original waits); complete when every invoice is final; duplicate when the same content was processed before */
   readonly status: 'pending' | 'complete' | 'duplicate';
   /** for duplicate: the source name the content was first seen as */
   readonly duplicateOf?: string;
@@ -71,7 +71,7 @@ export function buildResultFile(input: ResultFileInput): ResultFile {
   for (const i of invoices) summary[i.status]++;
   const { duplicate, invoices: _ignored, ...rest } = input;
   void _ignored;
-  return { ...rest, status: duplicate ? 'duplicate' : summary.pending > 0 ? 'pending' : 'complete', summary, invoices };
+  return { ...rest, status: summary.pending > 0 ? 'pending' : duplicate ? 'duplicate' : 'complete', summary, invoices };
 }
 
 /** Path of the result JSON of a source name. */

@@ -153,6 +153,8 @@ export interface StateStore {
   getFile(id: string): FileRecord | undefined;
   getInvoice(id: string): InvoiceRecord | undefined;
   invoicesOf(fileId: string): InvoiceRecord[];
+  /** the invoices of a finished file as it finished, read from the history on disk ([] when unknown) */
+  finishedInvoicesOf(fileId: string): Promise<InvoiceRecord[]>;
   /** every file of this company with this content (active and finished), oldest first */
   filesByHash(companyId: string, sha256: string): FileRecord[];
   /** an accepted invoice with this business key, if any (a finished one without intentAt/sentAt) */
