@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { AgentError } from '../core/errors.ts';
 import type { FileRecord, InvoiceRecord } from '../store/state-store.ts';
 import { FINAL_INVOICE_STATES } from '../store/state-store.ts';
-import { buildResultFile, writeResultFile } from '../outbox/result-file.ts';
+import { buildResultFile, resultJsonPath, writeResultFile } from '../outbox/result-file.ts';
 import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
-import { writeResultCsv } from '../outbox/result-csv.ts';
+import { resultCsvPath, writeResultCsv } from '../outbox/result-csv.ts';
+import { retryWhileBusy } from '../core/write-file-atomic.ts';
 import { archivePair, writePairErrorReport } from './pair-outbox.ts';
 import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
@@ -104,10 +105,47 @@ export function resultOf(ctx: PipelineContext, f: FileRecord, dup?: DuplicateOf)
   return buildResultFile({ ...head, invoices: ctx.store.invoicesOf(f.id).map(invoiceLine) });
 }
 
-async function writeResults(ctx: PipelineContext, r: ResultFile): Promise<void> {
+async function writeResults(ctx: PipelineContext, r: ResultFile, claim: string | undefined): Promise<void> {
   const outbox = ctx.company.folders.outbox;
-  await writeResultFile(outbox, r);
-  if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv);
+  await writeResultFile(outbox, r, claim);
+  if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv, claim);
+}
+
+/** What tells same-name files apart: the `<time>-<random>` a claim name starts with (the claim time for claims from before that layout). */
+export function claimKeyOf(f: FileRecord): string {
+  const i = f.id.indexOf('__');
+  return i > 0 ? f.id.slice(0, i) : f.claimedAt.replace(/[-:T.Z]/g, '');
+}
+
+const claimedAfter = (g: FileRecord, f: FileRecord): boolean => g.claimedAt > f.claimedAt || (g.claimedAt === f.claimedAt && g.id > f.id);
+
+/**
+ * Where a file's result goes: the plain `<source>.result.json` belongs to the newest file of that
+ * name that has a result (the ERP reads that one); an older one — e.g. still waiting for KSeF when
+ * the newer came — has its result under its claim key instead (undefined: the plain name).
+ */
+function resultClaimOf(ctx: PipelineContext, f: FileRecord): string | undefined {
+  const newer = ctx.store.filesBySourceName(f.companyId, f.sourceName).some((g) => g.id !== f.id && g.state !== 'claimed' && claimedAfter(g, f));
+  return newer ? claimKeyOf(f) : undefined;
+}
+
+/**
+ * Before a file first writes the plain result name: a finished older file's final result there is
+ * moved to its own claim name, so it stays findable (an active older file rewrites its own result
+ * under its claim name in the same pass). The CSV goes first: the JSON left in place says whose it is.
+ */
+async function keepOlderResult(ctx: PipelineContext, f: FileRecord): Promise<void> {
+  const outbox = ctx.company.folders.outbox;
+  const plain = resultJsonPath(outbox, f.sourceName);
+  const prev = await readFile(plain, 'utf8').then((t) => JSON.parse(t) as Partial<ResultFile>, () => undefined);
+  if (!prev) return;
+  const owner = ctx.store.filesBySourceName(f.companyId, f.sourceName)
+    .find((g) => g.id !== f.id && g.sha256 === prev.sha256 && g.claimedAt === prev.claimedAt && claimedAfter(f, g));
+  if (!owner?.finishedAt) return;
+  const claim = claimKeyOf(owner);
+  for (const [from, to] of [[resultCsvPath(outbox, f.sourceName), resultCsvPath(outbox, f.sourceName, claim)], [plain, resultJsonPath(outbox, f.sourceName, claim)]] as const) {
+    if ((await exists(from)) && !(await exists(to))) await retryWhileBusy(from, () => rename(from, to));
+  }
 }
 
 const sameRecords = (a: readonly InvoiceRecord[], b: readonly InvoiceRecord[]): boolean => a.length === b.length && a.every((x, k) => x === b[k]);
@@ -131,7 +169,7 @@ export class FileReporter {
    * result. A pass over thousands of files waiting for KSeF then builds nothing for them, and
    * what is kept per file is small whatever the file holds.
    */
-  readonly #last = new Map<string, { readonly file: FileRecord; readonly invoices: readonly InvoiceRecord[]; readonly digest: string }>();
+  readonly #last = new Map<string, { readonly file: FileRecord; readonly invoices: readonly InvoiceRecord[]; readonly digest: string; readonly claim: string | undefined }>();
 
   /** Outbox work of one file; `final` when the file is ready to be finished (its result is then given). */
   async #outbox(ctx: PipelineContext, f: FileRecord): Promise<{ final: boolean; result?: ResultFile }> {
@@ -140,14 +178,18 @@ export class FileReporter {
     const invoices = dup ? dup.invoices : ctx.store.invoicesOf(f.id);
     const final = dup ? dup.settled : f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
     const last = this.#last.get(f.id);
-    if (!final && last && last.file === f && sameRecords(last.invoices, invoices)) return { final };
+    // a newer file of the same name moves this one's result to its claim name
+    const claim = resultClaimOf(ctx, f);
+    const moved = !last || last.claim !== claim;
+    if (!final && !moved && last.file === f && sameRecords(last.invoices, invoices)) return { final };
     const r = resultOf(ctx, f, dup);
     const digest = createHash('sha256').update(JSON.stringify({ ...r, updatedAt: '' })).digest('base64');
-    if (last?.digest !== digest) {
+    if (moved || last.digest !== digest) {
+      if (moved && claim === undefined) await keepOlderResult(ctx, f);
       crashPoint('while-outbox');
-      await writeResults(ctx, r);
+      await writeResults(ctx, r, claim);
     }
-    this.#last.set(f.id, { file: f, invoices, digest });
+    this.#last.set(f.id, { file: f, invoices, digest, claim });
     if (!final) return { final, result: r };
     // failed files go to errors/ (again, if a crash interrupted the intake); the others are archived
     if (f.state === 'failed' && (await exists(f.path))) {

@@ -144,6 +144,9 @@ export class LowdbStateStore implements StateStore {
   filesByHash(companyId: string, sha256: string): FileRecord[] {
     return this.#index.filesByHash(companyId, sha256).map((id) => this.getFile(id)!).filter(Boolean);
   }
+  filesBySourceName(companyId: string, sourceName: string): FileRecord[] {
+    return this.#index.filesBySourceName(companyId, sourceName).map((id) => this.getFile(id)!).filter(Boolean);
+  }
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined {
     return this.#index.accepted(sellerNip, kind, number);
   }

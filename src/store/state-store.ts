@@ -157,6 +157,8 @@ export interface StateStore {
   finishedInvoicesOf(fileId: string): Promise<InvoiceRecord[]>;
   /** every file of this company with this content (active and finished), oldest first */
   filesByHash(companyId: string, sha256: string): FileRecord[];
+  /** every file of this company with this source name (active and finished), in no set order */
+  filesBySourceName(companyId: string, sourceName: string): FileRecord[];
   /** an accepted invoice with this business key, if any (a finished one without intentAt/sentAt) */
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined;
   /** files not finished yet (for recovery on start) */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CompanyConfig } from '../../src/config/agent-config.ts';
@@ -51,6 +51,64 @@ async function setup() {
 
 const inv = (number: string, hash: string) => ({ number, kind: 'VAT', sellerNip: '9999999999', hash });
 const statuses = (r: Result) => r.invoices.map((i) => [i.invoiceNumber, i.status, i.ksefNumber]);
+
+test('same name: the older file finishing last never replaces the newer file\'s result; its own result gets the claim in its name', async () => {
+  const { store, ctx, claim, result, results, cleanup } = await setup();
+  try {
+    const r = new FileReporter();
+    const f1 = await claim('20261121090000000-aaaaaa__export.csv', 'export.csv', 'sha1', '2026-11-21T09:00:00.000Z', 'a\n');
+    const [a] = await store.planInvoices(f1.id, [inv('FV/OLD', 'h1')]);
+    await r.reportAll(ctx, store.activeFiles());
+    assert.deepEqual(statuses(await result('export.csv.result.json')), [['FV/OLD', 'pending', null]], 'the only file of its name has the plain name');
+
+    const f2 = await claim('20261121100000000-bbbbbb__export.csv', 'export.csv', 'sha2', '2026-11-21T10:00:00.000Z', 'b\n');
+    const [b] = await store.planInvoices(f2.id, [inv('FV/NEW', 'h2')]);
+    await store.transition(b!.id, 'accepted', { ksefNumber: 'K-NEW' });
+    await r.reportAll(ctx, store.activeFiles());
+    assert.equal(store.getFile(f2.id)?.finishedAt !== undefined, true, 'the newer file finished first');
+    assert.deepEqual(statuses(await result('export.csv.result.json')), [['FV/NEW', 'accepted', 'K-NEW']]);
+    const older = 'export.csv (20261121090000000-aaaaaa).result.json';
+    assert.deepEqual(statuses(await result(older)), [['FV/OLD', 'pending', null]], 'the older file, still waiting, has its result under its claim');
+
+    await store.transition(a!.id, 'rejected', { error: { code: 'KSEF_450', message: 'bad' } });
+    await r.reportAll(ctx, store.activeFiles());
+    const plain = await result('export.csv.result.json');
+    assert.equal(plain.sha256, 'sha2', 'the plain name still holds the newest file');
+    assert.deepEqual(statuses(plain), [['FV/NEW', 'accepted', 'K-NEW']]);
+    const old = await result(older);
+    assert.equal(old.sha256, 'sha1');
+    assert.equal(old.status, 'complete');
+    assert.deepEqual(statuses(old), [['FV/OLD', 'rejected', null]]);
+    assert.deepEqual((await readdir(results)).sort(), [
+      'export.csv (20261121090000000-aaaaaa).result.csv', 'export.csv (20261121090000000-aaaaaa).result.json',
+      'export.csv.result.csv', 'export.csv.result.json',
+    ]);
+    assert.equal(await readFile(join(results, 'export.csv.result.csv'), 'utf8'), 'export.csv;FV/NEW;accepted;K-NEW\r\n');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('same name: a finished older file\'s result is kept under its claim when a newer file takes the plain name', async () => {
+  const { store, ctx, claim, result, results, cleanup } = await setup();
+  try {
+    const r = new FileReporter();
+    const f1 = await claim('20261120090000000-aaaaaa__export.csv', 'export.csv', 'sha1', '2026-11-20T09:00:00.000Z', 'a\n');
+    const [a] = await store.planInvoices(f1.id, [inv('FV/1', 'h1')]);
+    await store.transition(a!.id, 'accepted', { ksefNumber: 'K-1' });
+    await r.reportAll(ctx, store.activeFiles());
+    assert.equal(store.getFile(f1.id)?.finishedAt !== undefined, true);
+
+    const f2 = await claim('20261121090000000-bbbbbb__export.csv', 'export.csv', 'sha2', '2026-11-21T09:00:00.000Z', 'b\n');
+    await store.planInvoices(f2.id, [inv('FV/2', 'h2')]);
+    await r.reportAll(ctx, store.activeFiles());
+    assert.deepEqual(statuses(await result('export.csv.result.json')), [['FV/2', 'pending', null]]);
+    assert.deepEqual(statuses(await result('export.csv (20261120090000000-aaaaaa).result.json')), [['FV/1', 'accepted', 'K-1']]);
+    assert.equal(await readFile(join(results, 'export.csv (20261120090000000-aaaaaa).result.csv'), 'utf8'), 'export.csv;FV/1;accepted;K-1\r\n');
+  } finally {
+    await cleanup();
+  }
+});
 
 test('duplicate: a retry after a failed finish rewrites the same lines, though the source was archived', async () => {
   const { store, ctx, claim, result, cleanup } = await setup();
