@@ -41,9 +41,12 @@ export async function pairDescription(
   const c = await claimedCompanionOf(claimPath);
   const s = c ? await stat(c.path).catch(() => undefined) : undefined;
   if (!c || !s) return primary;
-  const sha256 = createHash('sha256').update(`pair\n${primary.sha256}\n${await hashFile(c.path)}\n`).digest('hex');
-  return { size: primary.size + s.size, sha256 };
+  return { size: primary.size + s.size, sha256: pairSha256(primary.sha256, await hashFile(c.path)) };
 }
+
+/** The sha256 a claimed pair is known by, from the sha256 of each of its two files. */
+export const pairSha256 = (primarySha256: string, companionSha256: string): string =>
+  createHash('sha256').update(`pair\n${primarySha256}\n${companionSha256}\n`).digest('hex');
 
 /** An OS error as an operator reads it: its code and message (`EACCES: permission denied, rename …`). */
 export function osErrorText(e: unknown): string {

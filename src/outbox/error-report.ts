@@ -15,7 +15,8 @@ export interface ErrorReportMeta {
   readonly at: string;
   /**
    * the companion file this one was claimed with (input.companion): moved to errors/ beside it when
-   * it had been taken; when it never came (INBOX_COMPANION_MISSING among the errors) it is not there
+   * it had been taken, under this name (`name (2).ext` when its own name was taken there); when it
+   * never came (INBOX_COMPANION_MISSING among the errors) it is not there
    */
   readonly companion?: string;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import type { InvoiceResult, ResultFile } from './result-file.ts';
-import { safeFileName } from './safe-file-name.ts';
+import { resultBaseName } from './result-file.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
 
 export type ResultCsvColumn =
@@ -57,9 +57,13 @@ export function renderResultCsv(r: ResultFile, o: ResultCsvOptions): string {
   return lines.map((l) => l + '\r\n').join('');
 }
 
-/** Writes `results/<source>.result.csv` atomically in the configured encoding (UTF-8 with BOM by default, which Excel needs); returns its path. */
-export async function writeResultCsv(outboxDir: string, r: ResultFile, o: ResultCsvOptions): Promise<string> {
-  const path = join(outboxDir, 'results', `${safeFileName(r.source)}.result.csv`);
+/** Path of the result CSV of a source name (see resultBaseName for `claim`). */
+export const resultCsvPath = (outboxDir: string, sourceName: string, claim?: string): string =>
+  join(outboxDir, 'results', `${resultBaseName(sourceName, claim)}.result.csv`);
+
+/** Writes `results/<source>.result.csv` (with `claim`: `<source> (<claim>).result.csv`) atomically in the configured encoding (UTF-8 with BOM by default, which Excel needs); returns its path. */
+export async function writeResultCsv(outboxDir: string, r: ResultFile, o: ResultCsvOptions, claim?: string): Promise<string> {
+  const path = resultCsvPath(outboxDir, r.source, claim);
   await writeFileAtomic(path, encodeResultCsv(renderResultCsv(r, o), o.encoding));
   return path;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Where } from '../core/errors.ts';
 import { safeFileName } from './safe-file-name.ts';
+import { fitName, utf8Bytes } from '../core/fit-name.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
 import type { OfflineNote } from './offline-note.ts';
 
@@ -39,7 +40,7 @@ export interface ResultFile {
   readonly sha256: string;
   readonly claimedAt: string;
   readonly updatedAt: string;
-  /** pending while any invoice is; complete when every invoice is final; duplicate when the same content was processed before */
+  /** pending while any invoice is (a duplicate too, while its original waits); complete when every invoice is final; duplicate when the same content was processed before */
   readonly status: 'pending' | 'complete' | 'duplicate';
   /** for duplicate: the source name the content was first seen as */
   readonly duplicateOf?: string;
@@ -71,16 +72,30 @@ export function buildResultFile(input: ResultFileInput): ResultFile {
   for (const i of invoices) summary[i.status]++;
   const { duplicate, invoices: _ignored, ...rest } = input;
   void _ignored;
-  return { ...rest, status: duplicate ? 'duplicate' : summary.pending > 0 ? 'pending' : 'complete', summary, invoices };
+  return { ...rest, status: summary.pending > 0 ? 'pending' : duplicate ? 'duplicate' : 'complete', summary, invoices };
 }
 
-/** Path of the result JSON of a source name. */
-export const resultJsonPath = (outboxDir: string, sourceName: string): string =>
-  join(outboxDir, 'results', `${safeFileName(sourceName)}.result.json`);
+/**
+ * The name a source's result files start with: `<source>`, made safe; with `claim`, for a file
+ * that is not the newest of its name (whose result keeps the plain name), `<source> (<claim>)`.
+ */
+export function resultBaseName(sourceName: string, claim?: string): string {
+  const safe = safeFileName(sourceName);
+  if (claim === undefined) return safe;
+  const tag = ` (${safeFileName(claim)})`;
+  return fitName(safe, RESULT_NAME_MAX_BYTES - utf8Bytes(tag)) + tag;
+}
 
-/** Writes `results/<source>.result.json` atomically; returns its path. */
-export async function writeResultFile(outboxDir: string, result: ResultFile): Promise<string> {
-  const path = resultJsonPath(outboxDir, result.source);
+/** as safeFileName's limit: room is left for `.result.json` and the temp name of an atomic write */
+const RESULT_NAME_MAX_BYTES = 200;
+
+/** Path of the result JSON of a source name (see resultBaseName for `claim`). */
+export const resultJsonPath = (outboxDir: string, sourceName: string, claim?: string): string =>
+  join(outboxDir, 'results', `${resultBaseName(sourceName, claim)}.result.json`);
+
+/** Writes `results/<source>.result.json` (with `claim`: `<source> (<claim>).result.json`) atomically; returns its path. */
+export async function writeResultFile(outboxDir: string, result: ResultFile, claim?: string): Promise<string> {
+  const path = resultJsonPath(outboxDir, result.source, claim);
   await writeFileAtomic(path, JSON.stringify(result, null, 2) + '\n');
   return path;
 }

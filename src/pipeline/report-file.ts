@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { AgentError } from '../core/errors.ts';
 import type { FileRecord, InvoiceRecord } from '../store/state-store.ts';
 import { FINAL_INVOICE_STATES } from '../store/state-store.ts';
-import { buildResultFile, writeResultFile } from '../outbox/result-file.ts';
+import { buildResultFile, resultJsonPath, writeResultFile } from '../outbox/result-file.ts';
 import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
-import { writeResultCsv } from '../outbox/result-csv.ts';
+import { resultCsvPath, writeResultCsv } from '../outbox/result-csv.ts';
+import { retryWhileBusy } from '../core/write-file-atomic.ts';
 import { archivePair, writePairErrorReport } from './pair-outbox.ts';
-import { claimedCompanionOf } from '../inbox/claimed-companion.ts';
 import { boundedPool } from '../core/bounded-pool.ts';
 import { crashPoint } from './crash-point.ts';
 import { removeInvoiceXml } from './invoice-xml-files.ts';
-import { previewFile } from './preview-file.ts';
-import { claimLayoutOf } from '../inbox/claim-file.ts';
-import { mappingSnapshotPath } from '../inbox/mapping-snapshot.ts';
 import { offlineNote } from '../outbox/offline-note.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 
@@ -64,45 +61,91 @@ function failedLines(f: FileRecord): Line[] {
   return [...by].map(([invoiceNumber, errors]) => ({ invoiceNumber, status: 'rejected' as const, errors }));
 }
 
-/** The result file of a file record as the store knows it now. */
-export function resultOf(ctx: PipelineContext, f: FileRecord, duplicateLines?: readonly Line[]): ResultFile {
+/** A duplicate's line: the invoice of its original as it stands, with why it was not sent again. */
+function duplicateLine(i: InvoiceRecord, originalName: string): Line {
+  const line = invoiceLine(i);
+  const message = i.state === 'accepted'
+    ? `identical content was processed before; accepted then as ${i.ksefNumber ?? '?'}`
+    : FINAL_INVOICE_STATES.includes(i.state)
+      ? 'identical content was processed before; not sent again'
+      : `identical content is on its way to KSeF as ${originalName}; not sent again`;
+  // an accepted invoice's own notes say why *it* was not resent; a rejection's errors stay
+  return { ...line, errors: [...(i.state === 'accepted' ? [] : (line.errors ?? [])), { code: 'PIPELINE_DUPLICATE_FILE', message }] };
+}
+
+/** What a duplicate repeats: its original and the original's invoices (live while it is active, else as it finished). */
+export interface DuplicateOf {
+  readonly original?: FileRecord;
+  readonly invoices: readonly InvoiceRecord[];
+  /** every invoice of the original has its final answer: the duplicate can finish */
+  readonly settled: boolean;
+}
+
+/**
+ * The original of a duplicate from the state, never from the duplicate's source file (which the
+ * same pass may already have archived): the same content means the same invoices.
+ */
+async function duplicateOf(ctx: PipelineContext, f: FileRecord): Promise<DuplicateOf> {
+  const original = f.duplicateOf ? ctx.store.getFile(f.duplicateOf) : undefined;
+  if (!original) return { invoices: [], settled: true };
+  if (original.finishedAt) return { original, invoices: await ctx.store.finishedInvoicesOf(original.id), settled: true };
+  const invoices = ctx.store.invoicesOf(original.id);
+  return { original, invoices, settled: invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state)) };
+}
+
+/** The result file of a file record as the store knows it now (for a duplicate: with what it repeats). */
+export function resultOf(ctx: PipelineContext, f: FileRecord, dup?: DuplicateOf): ResultFile {
   const head = { source: f.sourceName, companyId: f.companyId, inboxId: f.inboxId, sha256: f.sha256, claimedAt: f.claimedAt, updatedAt: ctx.now().toISOString() };
   if (f.state === 'failed') return buildResultFile({ ...head, invoices: failedLines(f) });
   if (f.state === 'duplicate') {
-    const orig = f.duplicateOf ? ctx.store.getFile(f.duplicateOf) : undefined;
-    const active = orig ? ctx.store.invoicesOf(orig.id) : [];
-    const invoices = active.length ? active.map(invoiceLine) : (duplicateLines ?? []);
+    const orig = dup?.original;
+    const invoices = (dup?.invoices ?? []).map((i) => duplicateLine(i, orig?.sourceName ?? '?'));
     return buildResultFile({ ...head, duplicate: true, ...(orig ? { duplicateOf: orig.sourceName } : {}), invoices });
   }
   return buildResultFile({ ...head, invoices: ctx.store.invoicesOf(f.id).map(invoiceLine) });
 }
 
-/**
- * The invoices of a re-dropped file, each with what became of it earlier: the file is read again
- * (locally, nothing is sent) and every invoice looked up by (seller NIP, kind, number).
- */
-async function duplicateLines(ctx: PipelineContext, f: FileRecord): Promise<Line[]> {
-  const inbox = ctx.company.inboxes.find((b) => b.id === f.inboxId);
-  if (!inbox || !(await exists(f.path))) return [];
-  // read with the mapping version its claim chose (an inbox may have several mappings)
-  const layout = claimLayoutOf(ctx.company.folders.work, f.path);
-  const kept = layout && /^[0-9a-f]{64}$/.test(layout.mappingVersion) ? mappingSnapshotPath(ctx.company.folders.work, layout.mappingVersion) : undefined;
-  const mapping = kept && (await exists(kept)) ? kept : inbox.mapping;
-  const companion = await claimedCompanionOf(f.path);
-  const p = await previewFile(f.path, { ...(companion ? { companion } : {}), mapping, mappingName: inbox.mapping, schema: ctx.company.schema, company: ctx.profile, today: ctx.today(), displayName: f.sourceName, ...(ctx.mappings ? { mappings: ctx.mappings } : {}) });
-  return p.invoices.map((inv) => {
-    const number = inv.xml?.invoiceNumber ?? inv.number ?? '';
-    const prior = inv.xml ? ctx.store.findAccepted(inv.xml.sellerNip, inv.xml.kind, number) : undefined;
-    return prior
-      ? { ...invoiceLine(prior), errors: [{ code: 'PIPELINE_DUPLICATE_FILE', message: `identical content was processed before; accepted then as ${prior.ksefNumber ?? '?'}` }] }
-      : { invoiceNumber: number, status: 'rejected' as const, errors: [{ code: 'PIPELINE_DUPLICATE_FILE', message: 'identical content was processed before; not sent again' }] };
-  });
+async function writeResults(ctx: PipelineContext, r: ResultFile, claim: string | undefined): Promise<void> {
+  const outbox = ctx.company.folders.outbox;
+  await writeResultFile(outbox, r, claim);
+  if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv, claim);
 }
 
-async function writeResults(ctx: PipelineContext, r: ResultFile): Promise<void> {
+/** What tells same-name files apart: the `<time>-<random>` a claim name starts with (the claim time for claims from before that layout). */
+export function claimKeyOf(f: FileRecord): string {
+  const i = f.id.indexOf('__');
+  return i > 0 ? f.id.slice(0, i) : f.claimedAt.replace(/[-:T.Z]/g, '');
+}
+
+const claimedAfter = (g: FileRecord, f: FileRecord): boolean => g.claimedAt > f.claimedAt || (g.claimedAt === f.claimedAt && g.id > f.id);
+
+/**
+ * Where a file's result goes: the plain `<source>.result.json` belongs to the newest file of that
+ * name that has a result (the ERP reads that one); an older one — e.g. still waiting for KSeF when
+ * the newer came — has its result under its claim key instead (undefined: the plain name).
+ */
+function resultClaimOf(ctx: PipelineContext, f: FileRecord): string | undefined {
+  const newer = ctx.store.filesBySourceName(f.companyId, f.sourceName).some((g) => g.id !== f.id && g.state !== 'claimed' && claimedAfter(g, f));
+  return newer ? claimKeyOf(f) : undefined;
+}
+
+/**
+ * Before a file first writes the plain result name: a finished older file's final result there is
+ * moved to its own claim name, so it stays findable (an active older file rewrites its own result
+ * under its claim name in the same pass). The CSV goes first: the JSON left in place says whose it is.
+ */
+async function keepOlderResult(ctx: PipelineContext, f: FileRecord): Promise<void> {
   const outbox = ctx.company.folders.outbox;
-  await writeResultFile(outbox, r);
-  if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv);
+  const plain = resultJsonPath(outbox, f.sourceName);
+  const prev = await readFile(plain, 'utf8').then((t) => JSON.parse(t) as Partial<ResultFile>, () => undefined);
+  if (!prev) return;
+  const owner = ctx.store.filesBySourceName(f.companyId, f.sourceName)
+    .find((g) => g.id !== f.id && g.sha256 === prev.sha256 && g.claimedAt === prev.claimedAt && claimedAfter(f, g));
+  if (!owner?.finishedAt) return;
+  const claim = claimKeyOf(owner);
+  for (const [from, to] of [[resultCsvPath(outbox, f.sourceName), resultCsvPath(outbox, f.sourceName, claim)], [plain, resultJsonPath(outbox, f.sourceName, claim)]] as const) {
+    if ((await exists(from)) && !(await exists(to))) await retryWhileBusy(from, () => rename(from, to));
+  }
 }
 
 const sameRecords = (a: readonly InvoiceRecord[], b: readonly InvoiceRecord[]): boolean => a.length === b.length && a.every((x, k) => x === b[k]);
@@ -126,21 +169,27 @@ export class FileReporter {
    * result. A pass over thousands of files waiting for KSeF then builds nothing for them, and
    * what is kept per file is small whatever the file holds.
    */
-  readonly #last = new Map<string, { readonly file: FileRecord; readonly invoices: readonly InvoiceRecord[]; readonly digest: string }>();
+  readonly #last = new Map<string, { readonly file: FileRecord; readonly invoices: readonly InvoiceRecord[]; readonly digest: string; readonly claim: string | undefined }>();
 
   /** Outbox work of one file; `final` when the file is ready to be finished (its result is then given). */
   async #outbox(ctx: PipelineContext, f: FileRecord): Promise<{ final: boolean; result?: ResultFile }> {
-    const invoices = ctx.store.invoicesOf(f.id);
-    const final = f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
+    // a duplicate follows its original: rewritten as the original's invoices settle, final with them
+    const dup = f.state === 'duplicate' ? await duplicateOf(ctx, f) : undefined;
+    const invoices = dup ? dup.invoices : ctx.store.invoicesOf(f.id);
+    const final = dup ? dup.settled : f.state !== 'mapped' || invoices.every((i) => FINAL_INVOICE_STATES.includes(i.state));
     const last = this.#last.get(f.id);
-    if (!final && last && last.file === f && sameRecords(last.invoices, invoices)) return { final };
-    const r = resultOf(ctx, f, f.state === 'duplicate' ? await duplicateLines(ctx, f) : undefined);
+    // a newer file of the same name moves this one's result to its claim name
+    const claim = resultClaimOf(ctx, f);
+    const moved = !last || last.claim !== claim;
+    if (!final && !moved && last.file === f && sameRecords(last.invoices, invoices)) return { final };
+    const r = resultOf(ctx, f, dup);
     const digest = createHash('sha256').update(JSON.stringify({ ...r, updatedAt: '' })).digest('base64');
-    if (last?.digest !== digest) {
+    if (moved || last.digest !== digest) {
+      if (moved && claim === undefined) await keepOlderResult(ctx, f);
       crashPoint('while-outbox');
-      await writeResults(ctx, r);
+      await writeResults(ctx, r, claim);
     }
-    this.#last.set(f.id, { file: f, invoices, digest });
+    this.#last.set(f.id, { file: f, invoices, digest, claim });
     if (!final) return { final, result: r };
     // failed files go to errors/ (again, if a crash interrupted the intake); the others are archived
     if (f.state === 'failed' && (await exists(f.path))) {

@@ -1,4 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, truncate } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fsyncDir } from '../core/write-file-atomic.ts';
 import type { FileRecord, InvoiceRecord } from './state-store.ts';
@@ -56,6 +58,26 @@ export class HistoryLog {
       await h.close();
     }
     if (created) await fsyncDir(this.#dir);
+  }
+
+  /**
+   * The entry of one finished file, looked for in the segments from `fromDay` (yyyy-mm-dd) on,
+   * line by line (a line is parsed only if it names the file): a day's segment can be large.
+   */
+  async find(fileId: string, fromDay: string): Promise<HistoryEntry | undefined> {
+    const needle = JSON.stringify(fileId);
+    for (const name of (await this.segments()).filter((n) => n >= `${fromDay}.jsonl`)) {
+      const lines = createInterface({ input: createReadStream(join(this.#dir, name), 'utf8'), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (!line.includes(needle)) continue;
+        const e = JSON.parse(line) as HistoryEntry;
+        if (e.file.id === fileId) {
+          lines.close();
+          return e;
+        }
+      }
+    }
+    return undefined;
   }
 
   /** Names of the segment files, oldest first. */

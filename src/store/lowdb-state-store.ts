@@ -135,8 +135,17 @@ export class LowdbStateStore implements StateStore {
     const f = this.#low.data.files[fileId];
     return f ? f.invoiceIds.map((id) => this.#low.data.invoices[id]!).filter(Boolean) : [];
   }
+  async finishedInvoicesOf(fileId: string): Promise<InvoiceRecord[]> {
+    const f = this.#index.finishedFile(fileId);
+    if (!f?.finishedAt) return [];
+    // its segment is the day it finished (or the next, when the commit crossed midnight)
+    return [...((await this.#history.find(fileId, localDay(f.finishedAt)))?.invoices ?? [])];
+  }
   filesByHash(companyId: string, sha256: string): FileRecord[] {
     return this.#index.filesByHash(companyId, sha256).map((id) => this.getFile(id)!).filter(Boolean);
+  }
+  filesBySourceName(companyId: string, sourceName: string): FileRecord[] {
+    return this.#index.filesBySourceName(companyId, sourceName).map((id) => this.getFile(id)!).filter(Boolean);
   }
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined {
     return this.#index.accepted(sellerNip, kind, number);

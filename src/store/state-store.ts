@@ -153,8 +153,12 @@ export interface StateStore {
   getFile(id: string): FileRecord | undefined;
   getInvoice(id: string): InvoiceRecord | undefined;
   invoicesOf(fileId: string): InvoiceRecord[];
+  /** the invoices of a finished file as it finished, read from the history on disk ([] when unknown) */
+  finishedInvoicesOf(fileId: string): Promise<InvoiceRecord[]>;
   /** every file of this company with this content (active and finished), oldest first */
   filesByHash(companyId: string, sha256: string): FileRecord[];
+  /** every file of this company with this source name (active and finished), in no set order */
+  filesBySourceName(companyId: string, sourceName: string): FileRecord[];
   /** an accepted invoice with this business key, if any (a finished one without intentAt/sentAt) */
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined;
   /** files not finished yet (for recovery on start) */

@@ -71,6 +71,8 @@ function unpackFile(s: string): FileRecord {
 /** In-memory lookups over active and finished work, rebuilt from disk on open. */
 export class StoreIndex {
   readonly #byHash = new Map<string, string[]>();
+  /** claim ids by company and source name: which file of a name is the newest (its result has the plain name) */
+  readonly #bySource = new Map<string, string[]>();
   /** accepted invoices: the live record while active, packed once finished */
   readonly #accepted = new Map<string, InvoiceRecord | string>();
   /** finished files, packed */
@@ -82,6 +84,10 @@ export class StoreIndex {
     const ids = this.#byHash.get(key);
     if (!ids) this.#byHash.set(key, [f.id]);
     else if (!ids.includes(f.id)) ids.push(f.id);
+    const byName = `${f.companyId}\u0000${f.sourceName}`;
+    const named = this.#bySource.get(byName);
+    if (!named) this.#bySource.set(byName, [f.id]);
+    else if (!named.includes(f.id)) named.push(f.id);
   }
 
   invoiceChanged(i: InvoiceRecord): void {
@@ -119,6 +125,9 @@ export class StoreIndex {
 
   filesByHash(companyId: string, sha256: string): string[] {
     return [...(this.#byHash.get(`${companyId}\u0000${sha256}`) ?? [])];
+  }
+  filesBySourceName(companyId: string, sourceName: string): string[] {
+    return [...(this.#bySource.get(`${companyId}\u0000${sourceName}`) ?? [])];
   }
   /** the accepted invoice with this business key (a finished one comes back without intentAt/sentAt) */
   accepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined {

@@ -107,7 +107,8 @@ test('result file: every key present, summary and status; CSV with configured co
     assert.equal(await readFile(csvPath, 'utf8'), '\ufeffFV/1,accepted\r\nFV/2,pending\r\nFV/3,rejected\r\n');
     const done = buildResultFile({ ...r, invoices: [{ invoiceNumber: 'FV/1', status: 'accepted' }] });
     assert.equal(done.status, 'complete');
-    assert.equal(buildResultFile({ ...r, duplicate: true, duplicateOf: 'old.csv' }).status, 'duplicate');
+    assert.equal(buildResultFile({ ...r, duplicate: true, duplicateOf: 'old.csv' }).status, 'pending', 'a duplicate of a file still waiting waits with it');
+    assert.equal(buildResultFile({ ...r, invoices: [{ invoiceNumber: 'FV/1', status: 'accepted' }], duplicate: true, duplicateOf: 'old.csv' }).status, 'duplicate');
   });
 });
 

@@ -157,3 +157,30 @@ test('fsync adapter: serialised writes, last one wins, no temp files left, reade
     await assert.rejects(a.read(), SyntaxError);
   });
 });
+
+test('finished files after reopen: their invoices from the history, and every file of a source name', async () => {
+  await withDir(async (dir) => {
+    let now = T0;
+    const s1 = new LowdbStateStore({ dir, now: () => now });
+    await s1.open();
+    const f1 = await s1.recordClaim(inbox(1));
+    const [a, b] = await s1.planInvoices(f1.id, [inv('FV/1'), inv('FV/2')]);
+    await s1.transition(a!.id, 'accepted', { ksefNumber: 'K-1' });
+    await s1.transition(b!.id, 'rejected', { error: { code: 'KSEF_450', message: 'bad' } });
+    await s1.finishFile(f1.id);
+    now = T0 + 86_400_000; // other work finishes on the next day, in another segment
+    const f2 = await s1.recordClaim({ ...inbox(2), sourceName: 'f1.csv', path: '/w/claimed/20260303-2__f1.csv' });
+    await s1.planInvoices(f2.id, []);
+    await s1.finishFile(f2.id);
+    assert.deepEqual((await s1.finishedInvoicesOf(f1.id)).map((i) => [i.number, i.state, i.ksefNumber ?? i.error?.code]), [['FV/1', 'accepted', 'K-1'], ['FV/2', 'rejected', 'KSEF_450']]);
+    await s1.close();
+
+    const s2 = new LowdbStateStore({ dir, now: () => now });
+    await s2.open();
+    assert.deepEqual((await s2.finishedInvoicesOf(f1.id)).map((i) => i.number), ['FV/1', 'FV/2']);
+    assert.deepEqual(await s2.finishedInvoicesOf(f2.id), []);
+    assert.deepEqual(await s2.finishedInvoicesOf('no-such-file'), []);
+    assert.deepEqual(s2.filesBySourceName('acme', 'f1.csv').map((x) => x.id).sort(), [f1.id, f2.id]);
+    assert.deepEqual(s2.filesBySourceName('other', 'f1.csv'), []);
+  });
+});
