@@ -116,7 +116,7 @@ export function assessHealth(s: HealthSnapshot): HealthVerdict {
     const unsettledAfterMs = s.unsettledAfterMs ?? DEFAULT_UNSETTLED_AFTER_MS;
     if (c.oldestInFlight && c.oldestInFlight.ageMs > unsettledAfterMs) {
       const o = c.oldestInFlight;
-      reasons.push({ level: 'degraded', code: 'INVOICES_UNSETTLED', companyId: c.id, message: `company ${c.id}: ${c.inFlight} invoice(s) sent to KSeF and not settled; the oldest, ${o.number}, since ${o.since} (${Math.floor(o.ageMs / 60_000)} min, health.unsettledAfterMinutes is ${Math.round(unsettledAfterMs / 60_000)}): KSeF normally settles in seconds to minutes. The agent keeps asking KSeF; check that KSeF works (ksef-hotfolder status, KSeF announcements) and the log for that invoice's session. Do not send these invoices again by hand: KSeF may still accept them` });
+      reasons.push({ level: 'degraded', code: 'INVOICES_UNSETTLED', companyId: c.id, message: `company ${c.id}: ${c.inFlight} invoice(s) sent to KSeF and not settled; the oldest, ${o.number}, since ${o.since} (${Math.floor(o.ageMs / 60_000)} min, health.unsettledAfterMinutes is ${Math.round(unsettledAfterMs / 60_000)}): KSeF normally settles in seconds to minutes. A running agent keeps asking KSeF; check that an agent runs, that KSeF works (ksef-hotfolder status, KSeF announcements) and the log for that invoice's session. Do not send these invoices again by hand: KSeF may still accept them` });
     }
   }
   reasons.push(...(s.reasons ?? []));

@@ -25,6 +25,12 @@ export function stoppedAgentReasons(lockPath: string, holder: LockHolder, lastKn
     } else if (c.trouble) {
       reasons.push({ level: 'degraded', code: 'KSEF_TROUBLE', companyId: c.id, message: `company ${c.id}, ${LAST_KNOWN}: it was retrying since ${c.trouble.since}: ${c.trouble.message} [${c.trouble.code}]` });
     }
+    for (const t of c.intake ?? []) {
+      reasons.push({ level: t.transient ? 'degraded' : 'failing', code: 'INTAKE_FAILED', companyId: c.id, message: `company ${c.id}, ${LAST_KNOWN}: ${t.sourceName} could not be taken in since ${t.since}: ${t.message.replace(`${c.id}: `, '')} [${t.code}]; it stays claimed in the work area` });
+    }
+    for (const u of c.unclaimed ?? []) {
+      reasons.push({ level: 'degraded', code: u.code, companyId: c.id, message: `company ${c.id}, ${LAST_KNOWN}: ${u.name} in inbox ${u.inboxId} could not be taken since ${u.since}: ${u.message} [${u.code}]` });
+    }
   }
   return reasons;
 }

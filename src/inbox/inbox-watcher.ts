@@ -186,14 +186,15 @@ export class InboxWatcher {
       // taken or not, it starts again from the stability window: a file held by its writer is
       // retried at the next scan, never in a loop
       this.#gate.forget(c.path);
-      // claimed, gone, or held by its writer (reported as busy): the failed claim is over
-      this.#failing.delete(c.path);
-      if (companion) this.#failing.delete(companion.path);
       if (r.status === 'busy') {
-        // a held companion is named, not its primary (which went back to the inbox)
+        // a held companion is named, not its primary (which went back to the inbox); a failed
+        // claim of the same file stays on record (its reason, its pause): being busy now is not a success
         o.bus.emit('inbox.busy', { companyId: o.companyId, inboxId: o.inboxId, name: r.companion ?? c.name, code: r.code, ...(r.companion !== undefined ? { companionOf: c.name } : {}) });
         continue;
       }
+      // claimed or gone: the failed claim is over
+      this.#failing.delete(c.path);
+      if (companion) this.#failing.delete(companion.path);
       if (r.status === 'gone') continue;
       claimed.push(r.file);
       o.bus.emit('inbox.claimed', { file: r.file });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { AgentError } from '../core/errors.ts';
 import type { FileRecord, InvoiceRecord } from '../store/state-store.ts';
-import { FINAL_INVOICE_STATES } from '../store/state-store.ts';
+import { FINAL_INVOICE_STATES, claimKeyOf } from '../store/state-store.ts';
 import { buildResultFile, resultJsonPath, writeResultFile } from '../outbox/result-file.ts';
 import type { InvoiceResult, ResultError, ResultFile, ResultFileInput } from '../outbox/result-file.ts';
 import { resultCsvPath, writeResultCsv } from '../outbox/result-csv.ts';
@@ -111,12 +111,6 @@ async function writeResults(ctx: PipelineContext, r: ResultFile, claim: string |
   if (ctx.resultsCsv.enabled) await writeResultCsv(outbox, r, ctx.resultsCsv, claim);
 }
 
-/** What tells same-name files apart: the `<time>-<random>` a claim name starts with (the claim time for claims from before that layout). */
-export function claimKeyOf(f: FileRecord): string {
-  const i = f.id.indexOf('__');
-  return i > 0 ? f.id.slice(0, i) : f.claimedAt.replace(/[-:T.Z]/g, '');
-}
-
 const claimedAfter = (g: FileRecord, f: FileRecord): boolean => g.claimedAt > f.claimedAt || (g.claimedAt === f.claimedAt && g.id > f.id);
 
 /**
@@ -125,8 +119,7 @@ const claimedAfter = (g: FileRecord, f: FileRecord): boolean => g.claimedAt > f.
  * the newer came — has its result under its claim key instead (undefined: the plain name).
  */
 function resultClaimOf(ctx: PipelineContext, f: FileRecord): string | undefined {
-  const newer = ctx.store.filesBySourceName(f.companyId, f.sourceName).some((g) => g.id !== f.id && g.state !== 'claimed' && claimedAfter(g, f));
-  return newer ? claimKeyOf(f) : undefined;
+  return ctx.store.hasNewerFileOfName(f) ? claimKeyOf(f) : undefined;
 }
 
 /**

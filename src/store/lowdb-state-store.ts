@@ -9,7 +9,7 @@ import type { HistoryEntry } from './history-log.ts';
 import type {
   FileRecord, FileState, InvoicePatch, InvoiceRecord, InvoiceState, PlannedInvoice, StateStore, StoreCounts, StoredError, StoreTx,
 } from './state-store.ts';
-import { FINAL_INVOICE_STATES } from './state-store.ts';
+import { FINAL_INVOICE_STATES, claimKeyOf } from './state-store.ts';
 import { StoreIndex } from './store-index.ts';
 import { localDay } from '../core/local-day.ts';
 
@@ -146,6 +146,18 @@ export class LowdbStateStore implements StateStore {
   }
   filesBySourceName(companyId: string, sourceName: string): FileRecord[] {
     return this.#index.filesBySourceName(companyId, sourceName).map((id) => this.getFile(id)!).filter(Boolean);
+  }
+  hasNewerFileOfName(f: FileRecord): boolean {
+    const mine = claimKeyOf(f);
+    return this.#index.filesBySourceName(f.companyId, f.sourceName).some((id) => {
+      if (id === f.id) return false;
+      const live = this.#low.data.files[id];
+      // a finished file is past its claim; its claim key is the start of its id (older layouts: unpack it)
+      const g = live ?? (id.includes('__') ? undefined : this.#index.finishedFile(id));
+      if (live && live.state === 'claimed') return false;
+      const key = g ? claimKeyOf(g) : id.slice(0, id.indexOf('__'));
+      return key > mine || (key === mine && id > f.id);
+    });
   }
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined {
     return this.#index.accepted(sellerNip, kind, number);

@@ -159,6 +159,8 @@ export interface StateStore {
   filesByHash(companyId: string, sha256: string): FileRecord[];
   /** every file of this company with this source name (active and finished), in no set order */
   filesBySourceName(companyId: string, sourceName: string): FileRecord[];
+  /** Is a file of the same name, claimed after `f`, past its claim (so it has a result)? Cheap: finished files are not unpacked. */
+  hasNewerFileOfName(f: FileRecord): boolean;
   /** an accepted invoice with this business key, if any (a finished one without intentAt/sentAt) */
   findAccepted(sellerNip: string, kind: string, number: string): InvoiceRecord | undefined;
   /** files not finished yet (for recovery on start) */
@@ -168,4 +170,10 @@ export interface StateStore {
   /** invoices planned and not yet sent */
   planned(companyId?: string): InvoiceRecord[];
   counts(day: string): StoreCounts;
+}
+
+/** What tells same-name files apart: the `<time>-<random>` a claim name starts with (the claim time for claims from before that layout). */
+export function claimKeyOf(f: Pick<FileRecord, 'id' | 'claimedAt'>): string {
+  const i = f.id.indexOf('__');
+  return i > 0 ? f.id.slice(0, i) : f.claimedAt.replace(/[-:T.Z]/g, '');
 }

@@ -47,7 +47,7 @@ test('the oldest in-flight invoice (sent or intent-recorded) is judged against h
           level: 'degraded',
           code: 'INVOICES_UNSETTLED',
           companyId: 'acme',
-          message: 'company acme: 2 invoice(s) sent to KSeF and not settled; the oldest, FV/1/2026, since 2026-11-25T10:05:00.000Z (360 min, health.unsettledAfterMinutes is 60): KSeF normally settles in seconds to minutes. The agent keeps asking KSeF; check that KSeF works (ksef-hotfolder status, KSeF announcements) and the log for that invoice\'s session. Do not send these invoices again by hand: KSeF may still accept them',
+          message: 'company acme: 2 invoice(s) sent to KSeF and not settled; the oldest, FV/1/2026, since 2026-11-25T10:05:00.000Z (360 min, health.unsettledAfterMinutes is 60): KSeF normally settles in seconds to minutes. A running agent keeps asking KSeF; check that an agent runs, that KSeF works (ksef-hotfolder status, KSeF announcements) and the log for that invoice\'s session. Do not send these invoices again by hand: KSeF may still accept them',
         }],
       });
       // an intent-recorded invoice counts from its intent

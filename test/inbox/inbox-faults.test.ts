@@ -143,3 +143,27 @@ test('an inbox that cannot be listed is not "no files waiting": hasWaitingFiles 
     assert.equal(await s.w.hasWaitingFiles(), true);
   });
 });
+
+test('a failing claim that is busy for a while stays on record: its reason, its first time, reported once', async () => {
+  await withTempDir('inbox-', async (dir) => {
+    let code = 'EIO';
+    const s = await setup(dir, {
+      fsRename: async () => {
+        throw Object.assign(new Error(`${code}: rename`), { code });
+      },
+    });
+    await writeFile(join(s.folder, 'a.csv'), 'x');
+    await s.w.scanOnce();
+    const first = s.w.claimFailures().map((f) => [f.name, f.code, f.since]);
+    assert.deepEqual(first.map(([n, c]) => [n, c]), [['a.csv', 'INBOX_CLAIM_FAILED']]);
+    code = 'EBUSY';
+    s.advance(5_000);
+    await s.w.scanOnce();
+    assert.deepEqual(s.w.claimFailures().map((f) => [f.name, f.code, f.since]), first, 'busy is not a success: the failure stays');
+    code = 'EIO';
+    s.advance(60_000);
+    await s.w.scanOnce();
+    assert.deepEqual(s.w.claimFailures().map((f) => [f.name, f.code, f.since]), first);
+    assert.equal(s.errors('INBOX_CLAIM_FAILED').length, 1, 'reported once');
+  });
+});
