@@ -87,6 +87,33 @@ export const DEFAULT_UNSETTLED_AFTER_MS = 60 * 60_000;
 const MiB = 1024 * 1024;
 const waits = (c: CompanyFacts): string => `${c.activeFiles} file(s), ${c.planned} invoice(s) to send and ${c.inFlight} awaiting KSeF wait`;
 
+/** What only the running agent knows (it publishes it in runtime.json for `status`). */
+export type RuntimeFacts = Pick<CompanyFacts, 'id' | 'held' | 'trouble' | 'intake' | 'unclaimed'>;
+
+/**
+ * The reasons from what only the running agent knows: a company KSeF refused, KSeF trouble it
+ * retries, files it could not take in or claim. `label` names the company (and, for an agent that
+ * stopped, that this is last known); `live` — the running agent's own facts — adds what waits and
+ * when it tries next, which only a running agent can say.
+ */
+export function runtimeReasons(c: RuntimeFacts, label: string, live?: CompanyFacts): HealthReason[] {
+  const out: HealthReason[] = [];
+  if (c.held) {
+    const next = live ? `${waits(live)}; next try ${c.held.until}` : 'the next start tries again';
+    out.push({ level: 'failing', code: 'COMPANY_HELD', companyId: c.id, message: `${label}: KSeF refused it since ${c.held.since}: ${c.held.message} [${c.held.code}]; ${next}` });
+  } else if (c.trouble) {
+    out.push({ level: 'degraded', code: 'KSEF_TROUBLE', companyId: c.id, message: `${label}: ${live ? 'retrying' : 'it was retrying'} since ${c.trouble.since}: ${c.trouble.message} [${c.trouble.code}]${live ? `; ${waits(live)}` : ''}` });
+  }
+  for (const t of c.intake ?? []) {
+    // not transient (a folder the agent cannot write, a bug): retrying alone will not fix it
+    out.push({ level: t.transient ? 'degraded' : 'failing', code: 'INTAKE_FAILED', companyId: c.id, message: `${label}: ${t.sourceName} could not be taken in since ${t.since}: ${t.message.replace(`${c.id}: `, '')} [${t.code}]; it stays claimed in the work area${live ? `, next try ${t.until}` : ''}` });
+  }
+  for (const u of c.unclaimed ?? []) {
+    out.push({ level: 'degraded', code: u.code, companyId: c.id, message: `${label}: inbox ${u.inboxId}: file ${u.name} cannot be taken since ${u.since}: ${u.message} [${u.code}]${live ? '; it stays in the inbox and is tried again' : ''}` });
+  }
+  return out;
+}
+
 export function assessHealth(s: HealthSnapshot): HealthVerdict {
   const reasons: HealthReason[] = [];
   for (const f of s.folders) {
@@ -98,18 +125,7 @@ export function assessHealth(s: HealthSnapshot): HealthVerdict {
     }
   }
   for (const c of s.companies) {
-    if (c.held) {
-      reasons.push({ level: 'failing', code: 'COMPANY_HELD', companyId: c.id, message: `company ${c.id}: KSeF refused it since ${c.held.since}: ${c.held.message} [${c.held.code}]; ${waits(c)}; next try ${c.held.until}` });
-    } else if (c.trouble) {
-      reasons.push({ level: 'degraded', code: 'KSEF_TROUBLE', companyId: c.id, message: `company ${c.id}: retrying since ${c.trouble.since}: ${c.trouble.message} [${c.trouble.code}]; ${waits(c)}` });
-    }
-    for (const t of c.intake ?? []) {
-      // not transient (a folder the agent cannot write, a bug): retrying alone will not fix it
-      reasons.push({ level: t.transient ? 'degraded' : 'failing', code: 'INTAKE_FAILED', companyId: c.id, message: `company ${c.id}: ${t.sourceName} could not be taken in since ${t.since}: ${t.message.replace(`${c.id}: `, '')} [${t.code}]; it stays claimed in the work area, next try ${t.until}` });
-    }
-    for (const u of c.unclaimed ?? []) {
-      reasons.push({ level: 'degraded', code: u.code, companyId: c.id, message: `company ${c.id}: inbox ${u.inboxId}: file ${u.name} cannot be taken since ${u.since}: ${u.message} [${u.code}]; it stays in the inbox and is tried again` });
-    }
+    reasons.push(...runtimeReasons(c, `company ${c.id}`, c));
     if (c.purchaseError) {
       reasons.push({ level: 'degraded', code: 'PURCHASES_FAILED', companyId: c.id, message: `company ${c.id}: the purchase download failed at ${c.purchaseError.at}: ${c.purchaseError.message} [${c.purchaseError.code}]` });
     }

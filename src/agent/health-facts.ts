@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { writeFileAtomic } from '../core/write-file-atomic.ts';
 import type { FileRecord, InvoiceRecord, StateStore } from '../store/state-store.ts';
-import type { CompanyFacts, DiskFacts, FolderFacts } from './assess-health.ts';
+import type { CompanyFacts, DiskFacts, FolderFacts, RuntimeFacts } from './assess-health.ts';
 
-export type RuntimeFacts = Pick<CompanyFacts, 'id' | 'held' | 'trouble' | 'intake' | 'unclaimed'>;
+export type { RuntimeFacts };
 
 export const RUNTIME_FILE = 'runtime.json';
 

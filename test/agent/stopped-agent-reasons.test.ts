@@ -12,5 +12,5 @@ test('a crashed agent: the files it could not take in or claim are reported as l
   }]);
   assert.deepEqual(reasons.map((r) => [r.level, r.code, r.companyId ?? '']), [['degraded', 'AGENT_CRASHED', ''], ['failing', 'INTAKE_FAILED', 'acme'], ['degraded', 'INBOX_CLAIM_FAILED', 'acme']]);
   assert.equal(reasons[1]!.message, 'company acme, when the agent stopped (last known): faktury.csv could not be taken in since 2026-11-25T09:00:00.000Z: EEXIST mkdir work/xml [PIPELINE_INTERNAL]; it stays claimed in the work area');
-  assert.equal(reasons[2]!.message, 'company acme, when the agent stopped (last known): orders.json in inbox shop could not be taken since 2026-11-25T09:10:00.000Z: cannot claim orders.json (EIO) [INBOX_CLAIM_FAILED]');
+  assert.equal(reasons[2]!.message, 'company acme, when the agent stopped (last known): inbox shop: file orders.json cannot be taken since 2026-11-25T09:10:00.000Z: cannot claim orders.json (EIO) [INBOX_CLAIM_FAILED]');
 });
